@@ -1,0 +1,113 @@
+/**
+ * The contracts between the pure core, the engine loop and the targets.
+ * Revision ids are release numbers; in weight maps they are written as strings ("3": 90).
+ */
+import type { ReleaseSpec } from './spec.ts';
+
+export type { ReleaseSpec } from './spec.ts';
+
+/** Ordered: later phases are "further along"; see `phase.ts` for `worst()` and terminal phases. */
+export type Phase =
+  | 'pending'
+  | 'progressing'
+  | 'paused'
+  | 'analysing'
+  | 'promoting'
+  | 'promoted'
+  | 'aborting'
+  | 'rolled-back'
+  | 'failed';
+
+export type VerdictKind = 'pass' | 'fail' | 'inconclusive';
+
+/** A verdict always carries the numbers that led to it. */
+export interface Verdict {
+  kind: VerdictKind;
+  reasons: string[];
+  evidence: Record<string, number>;
+}
+
+/** One revision as the target sees it. */
+export interface RevisionObservation {
+  release: number;
+  /** Instances the target was asked to run. */
+  desired: number;
+  /** Instances passing readiness now. */
+  ready: number;
+  /** Set when the target has given up on the revision (crash loop, never ready, image pull…), with why. */
+  failed?: string;
+}
+
+/** Cumulative counters for one revision since it started receiving traffic. */
+export interface RevisionCounts {
+  requests: number;
+  /** 5xx answers and connection failures. */
+  errors: number;
+  /** Requests slower than the analysis latency bound (0 when none is set). */
+  slow: number;
+}
+
+export type OperatorCommand =
+  | { kind: 'promote'; at: number }
+  | { kind: 'abort'; at: number; reason?: string }
+  | { kind: 'pause'; at: number }
+  | { kind: 'resume'; at: number };
+
+/** What the target reports (from `Target.observe`). */
+export interface TargetObservation {
+  revisions: RevisionObservation[];
+  /** Current traffic split: release number (as string) → percent; sums to 100 when any revision serves. */
+  weights: Record<string, number>;
+}
+
+/**
+ * Everything `step` may look at. `progress` is the core's own memo from the previous decision,
+ * persisted by the engine so a killed process resumes where it was.
+ */
+export interface Observed extends TargetObservation {
+  /** Release currently serving users before this operation (undefined on a first deploy). */
+  stable?: number;
+  metrics: Record<string, RevisionCounts>;
+  progress?: unknown;
+  commands: OperatorCommand[];
+}
+
+export type LedgerEventKind =
+  | 'started'
+  | 'step'
+  | 'traffic'
+  | 'analysis'
+  | 'paused'
+  | 'resumed'
+  | 'promoted'
+  | 'aborted'
+  | 'rolled-back'
+  | 'failed';
+
+export interface LedgerEvent {
+  kind: LedgerEventKind;
+  release: number;
+  at: number;
+  reason: string;
+  verdict?: Verdict;
+  weights?: Record<string, number>;
+}
+
+export type Action =
+  | { kind: 'ensure-revision'; release: number; replicas: number }
+  | { kind: 'set-traffic'; weights: Record<string, number> }
+  | { kind: 'retire-revision'; release: number; drainMs: number }
+  | { kind: 'record'; event: LedgerEvent };
+
+export interface Decision {
+  phase: Phase;
+  actions: Action[];
+  reason: string;
+  /** Ask to be stepped again at this time even if nothing changes. */
+  wakeAt?: number;
+  /** Serializable memo handed back as `observed.progress` on the next step. */
+  progress: unknown;
+  verdict?: Verdict;
+}
+
+export type StepFn = (spec: ReleaseSpec, observed: Observed, now: number) => Decision;

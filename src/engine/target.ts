@@ -1,0 +1,73 @@
+/**
+ * The seam between the engine and the world. A target is one environment's runtime (`local`
+ * processes + proxy, or a Kubernetes namespace); everything that talks to processes, sockets or an
+ * API server lives behind it.
+ */
+
+import type { ReleaseSpec } from '../core/spec.ts';
+import type { Action, LedgerEvent, OperatorCommand, Phase, TargetObservation } from '../core/types.ts';
+
+/** The durable record of one release in one environment's ledger. */
+export interface ReleaseRecord {
+  release: number;
+  environment: string;
+  service: string;
+  digest: string;
+  artifactRef?: string;
+  configHash: string;
+  /** The resolved configuration (secret *references* only, never values), as applied. */
+  config: unknown;
+  strategy: string;
+  startedAt: number;
+  finishedAt?: number;
+  /** Final phase once the operation ended: promoted, rolled-back, failed. */
+  outcome?: Phase;
+  reasons: string[];
+}
+
+/** Append-only history of releases and their events, per environment. */
+export interface Ledger {
+  releases(): Promise<ReleaseRecord[]>;
+  /** Append a new release record; numbers are assigned by the caller (last + 1). */
+  begin(record: ReleaseRecord): Promise<void>;
+  append(event: LedgerEvent): Promise<void>;
+  events(release: number): Promise<LedgerEvent[]>;
+  finish(release: number, outcome: Phase, reasons: string[], at: number): Promise<void>;
+  /** The engine's progress memo for an operation in flight (crash safety). */
+  saveProgress(release: number, progress: unknown): Promise<void>;
+  loadProgress(release: number): Promise<unknown>;
+  /** Operator commands (promote, abort, pause, resume) sent by another CLI invocation. */
+  command(release: number, command: OperatorCommand): Promise<void>;
+  commands(release: number): Promise<OperatorCommand[]>;
+}
+
+export interface Lock {
+  holder: string;
+  expiresAt: number;
+  /** Extend the lease; rejects if it was lost. */
+  renew(): Promise<void>;
+  release(): Promise<void>;
+}
+
+/** Thrown by `Target.lock` when another holder has the environment. */
+export class LockHeldError extends Error {
+  readonly holder: string;
+  readonly expiresAt: number;
+  constructor(holder: string, expiresAt: number) {
+    super(`environment is locked by ${holder} until ${new Date(expiresAt).toISOString()}`);
+    this.name = 'LockHeldError';
+    this.holder = holder;
+    this.expiresAt = expiresAt;
+  }
+}
+
+export interface Target {
+  /** Revisions, their ready capacity and the current traffic split. */
+  observe(): Promise<TargetObservation>;
+  /** Make the world match the actions, in order. `record` actions are the engine's, not the target's. */
+  apply(actions: Action[], spec: ReleaseSpec): Promise<void>;
+  /** Resolves an iteration whenever something observable may have changed (watch / event). */
+  changes(signal: AbortSignal): AsyncIterable<void>;
+  lock(holder: string, ttlMs: number): Promise<Lock>;
+  ledger(): Ledger;
+}
