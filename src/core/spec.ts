@@ -45,6 +45,11 @@ export interface AnalysisSpec {
   maxErrorRate: number;
   /** A request slower than this counts as bad, when set. */
   maxLatencyMs?: number;
+  /**
+   * Largest acceptable share of candidate requests slower than `maxLatencyMs` (e.g. 0.01 for "p99 under
+   * maxLatencyMs"). Without it, slow requests are only compared with stable, not against a maximum.
+   */
+  maxSlowRate?: number;
   /** Hard stop: roll back once this many candidate requests have failed, whatever the statistics say. */
   failureBudget: number;
   /** Candidate requests needed before a `pass` can be given. */
@@ -52,6 +57,8 @@ export interface AnalysisSpec {
   /** Bound on the probability of rolling back a candidate that is no worse than stable. */
   alpha: number;
   noData: NoDataPolicy;
+  /** How often the engine re-reads the counters while analysis runs; default 1000 ms. */
+  intervalMs?: number;
 }
 
 export interface ArtifactRef {
@@ -66,6 +73,11 @@ export interface ReleaseSpec {
   environment: string;
   /** The candidate's release number (1, 2, 3… per environment). */
   release: number;
+  /**
+   * Revision that runs this release, when it is not a new one: a rollback to release N whose
+   * revision is still running reuses revision N (an instant switch). Defaults to `release`.
+   */
+  revision?: number;
   artifact: ArtifactRef;
   /** sha256 of the resolved configuration (secret values excluded). */
   configHash: string;
