@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { spawnServer, startServer } from './support/server.ts';
+
+const FATAL = 60;
+
+describe('the server process', () => {
+  test('starts, serves, logs JSON with service and version, and is ready at once by default', async (t) => {
+    const server = await startServer({ SERVICE_NAME: 'proc', APP_VERSION: '3.1.0' });
+    t.after(() => server.kill());
+    const res = await fetch(`${server.url}/`);
+    const body = (await res.json()) as Record<string, unknown>;
+    assert.equal(body.service, 'proc');
+    assert.equal(body.version, '3.1.0');
+    assert.match(String(body.instance), new RegExp(`-${server.child.pid}$`));
+    // Readiness is switched on by a 0 ms timer after listening: poll briefly instead of racing it.
+    let ready = 0;
+    for (let i = 0; i < 50 && ready !== 200; i++) {
+      ready = (await fetch(`${server.url}/readyz`)).status;
+      if (ready !== 200) await sleep(20);
+    }
+    assert.equal(ready, 200);
+    const access = await server.waitForLog((l) => l.msg === 'request completed' && l.url === '/');
+    assert.equal(access.service, 'proc');
+    assert.equal(access.version, '3.1.0');
+    assert.equal(access.statusCode, 200);
+    assert.equal(server.stderr(), '');
+  });
+
+  test('bad configuration: exit 2 with one message listing every bad variable, no stack trace', async () => {
+    const server = spawnServer({ PORT: 'abc', FAIL_RATE: '2', LOG_LEVEL: 'loud', CRASH_AFTER_S: '-1' });
+    const { code } = await server.exited;
+    assert.equal(code, 2);
+    const stderr = server.stderr();
+    assert.match(stderr, /^hello: invalid configuration: 4 environment variables are wrong\n/);
+    assert.match(stderr, /PORT="abc": expected a whole number from 0 to 65535/);
+    assert.match(stderr, /LOG_LEVEL="loud": expected one of/);
+    assert.match(stderr, /FAIL_RATE="2": expected a fraction from 0 to 1/);
+    assert.match(stderr, /CRASH_AFTER_S="-1": expected a number of seconds greater than 0/);
+    assert.doesNotMatch(stderr, /\n\s+at /, 'no stack trace');
+    assert.equal(server.stdout(), '');
+  });
+
+  test('CRASH_ON_START exits 1 at once with a fatal log line, before listening', async () => {
+    const server = spawnServer({ CRASH_ON_START: 'true' });
+    const { code } = await server.exited;
+    assert.equal(code, 1);
+    assert.equal(server.logs.length, 1, server.stdout());
+    assert.equal(server.logs[0]?.level, FATAL);
+    assert.match(String(server.logs[0]?.msg), /CRASH_ON_START/);
+  });
+
+  test('CRASH_AFTER_S exits 1 that many seconds after listening, with a fatal log line', async (t) => {
+    const server = await startServer({ CRASH_AFTER_S: '0.8' });
+    t.after(() => server.kill());
+    const listenedAt = performance.now();
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    const { code } = await server.exited;
+    const ms = performance.now() - listenedAt;
+    assert.equal(code, 1);
+    assert.ok(ms >= 700, `exited ${ms} ms after listening`);
+    const last = server.logs.at(-1);
+    assert.equal(last?.level, FATAL);
+    assert.match(String(last?.msg), /CRASH_AFTER_S/);
+  });
+
+  test('READY_DELAY_MS keeps readiness false for that long after listening, liveness true', async (t) => {
+    const server = await startServer({ READY_DELAY_MS: '1500' });
+    t.after(() => server.kill());
+    const listenedAt = performance.now();
+    const first = await fetch(`${server.url}/readyz`);
+    assert.equal(first.status, 503);
+    assert.deepEqual(await first.json(), { status: 'starting' });
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    let status = first.status;
+    while (status !== 200 && performance.now() - listenedAt < 10_000) {
+      await sleep(50);
+      status = (await fetch(`${server.url}/readyz`)).status;
+    }
+    assert.equal(status, 200);
+    assert.ok(performance.now() - listenedAt >= 1400);
+  });
+
+  test('NEVER_READY keeps readiness false while everything else works', async (t) => {
+    const server = await startServer({ NEVER_READY: '1', READY_DELAY_MS: '100' });
+    t.after(() => server.kill());
+    await sleep(600);
+    const ready = await fetch(`${server.url}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.deepEqual(await ready.json(), { status: 'starting' });
+    assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
+    assert.equal((await fetch(`${server.url}/`)).status, 200);
+  });
+
+  test('a port already in use exits 1 with a fatal log line naming the port', async (t) => {
+    const first = await startServer();
+    t.after(() => first.kill());
+    const port = new URL(first.url).port;
+    const second = spawnServer({ PORT: port });
+    const { code } = await second.exited;
+    assert.equal(code, 1);
+    const fatal = second.logs.find((l) => l.level === FATAL);
+    assert.equal(fatal?.msg, 'cannot listen');
+    assert.equal(String(fatal?.port), port);
+  });
+});
