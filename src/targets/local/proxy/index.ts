@@ -1,0 +1,235 @@
+/**
+ * The local target's traffic-splitting proxy: one stable port per environment, weighted routing between
+ * revisions, retries that shield users from a failing candidate, per-revision counters for analysis, and
+ * atomic switches followed by a drain. See docs/proxy.md.
+ */
+import { availableParallelism } from 'node:os';
+import { CounterReader, countersBytes, type RevisionCounters } from './counters.ts';
+import { proxyRegistry } from './metrics.ts';
+import { compileTable, type RouteTable, validateRouteTable } from './routing.ts';
+import { createRoutesBuffer, RoutesWriter } from './shared-routes.ts';
+import type { ThreadOptions } from './thread.ts';
+import { inCallerThread, inWorkerThread, type ThreadHandle } from './threads.ts';
+
+export type { LatencyHistogram, RevisionCounters, StatusClass } from './counters.ts';
+export { type Instance, type RouteTable, RouteTableError } from './routing.ts';
+
+export interface ProxyOptions {
+  host: string;
+  /** 0 = an ephemeral port (read it back from `Proxy.port`). */
+  port: number;
+  retry: {
+    /** Methods safe to send twice. Default GET, HEAD, OPTIONS. */
+    methods: string[];
+    /** Retries are at most this percent of the requests over the last 10 s (per proxy thread), e.g. 20. */
+    budgetPercent: number;
+    /** Retries allowed per second on top of the percent, so a quiet service is shielded too. Default 1. */
+    minPerSecond?: number;
+  };
+  /** Route each client by a hash of its sticky cookie (set by the proxy when absent). */
+  sticky: boolean;
+  /** Name of the sticky cookie. Default 'slipway-session'. */
+  stickyCookie?: string;
+  /** Header that pins a request to a named revision. Default 'x-slipway-revision'. */
+  pinHeader?: string;
+  /** Cookie that pins a request to a named revision. Default 'slipway-revision'. */
+  pinCookie?: string;
+  /** Requests slower than this count as `slow`. Default 0 (none are). */
+  latencyBoundMs?: number;
+  /** Longest wait for upstream response headers, and between body chunks; then 504. Default 30 000. */
+  upstreamTimeoutMs?: number;
+  /** Longest time a client may take to send its request headers. Default 10 000. */
+  headersTimeoutMs?: number;
+  /** Bodies up to this size are buffered so the request can be retried. Default 1 MiB. */
+  maxRetryBodyBytes?: number;
+  /** Upstream connections per instance per thread. Default 128. */
+  upstreamConnections?: number;
+  /**
+   * Event loops serving the port. 0 = in the caller's thread; n ≥ 1 = n worker threads sharing the port
+   * (SO_REUSEPORT), which keeps the daemon's own loop free. Default: see `defaultWorkers`.
+   */
+  workers?: number;
+  /** Distinct revisions whose counters are kept at once; the oldest unrouted ones are forgotten. Default 64. */
+  maxRevisions?: number;
+  /** On `close`, how long in-flight requests may take before connections are cut. Default 5 000. */
+  closeGraceMs?: number;
+}
+
+export type { TrafficProxy as Proxy };
+
+export type CountsByRevision = Record<string, RevisionCounters>;
+
+/** The running proxy (exported as `Proxy` too). */
+export interface TrafficProxy {
+  readonly port: number;
+  /** Atomic swap of the whole table: a request that starts after this returns sees the new table. */
+  setRoutes(table: RouteTable): void;
+  /** Waits until the revision has no in-flight requests or tunnels, or the deadline passes. */
+  drain(revisionId: string, deadlineMs: number): Promise<{ drained: boolean; inFlight: number }>;
+  /**
+   * Cumulative counters per revision id. Users saw `Σ errors − Σ retried` failures: a retried failure
+   * was hidden from them unless the retry also failed, which then counts as an error on stable.
+   */
+  counts(): CountsByRevision;
+  /** Prometheus text exposition, one series per revision (label `revision`). */
+  metrics(): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Worker threads used when `workers` is not given; chosen by `npm run bench:proxy` (docs/proxy.md). */
+export function defaultWorkers(): number {
+  return Math.min(2, Math.max(1, availableParallelism() - 1));
+}
+
+export async function startProxy(opts: ProxyOptions): Promise<TrafficProxy> {
+  const options = resolveOptions(opts);
+  const slots = opts.maxRevisions ?? 64;
+  const workers = opts.workers ?? defaultWorkers();
+  const threads = Math.max(1, workers);
+  const routesBuffer = createRoutesBuffer();
+  const countersBuffer = new SharedArrayBuffer(countersBytes(threads, slots));
+  const shared = { options, routes: routesBuffer, counters: countersBuffer, slots };
+  const handles: ThreadHandle[] =
+    workers === 0
+      ? [inCallerThread(shared)]
+      : Array.from({ length: workers }, (_, i) => inWorkerThread(shared, i));
+  const graceMs = opts.closeGraceMs ?? 5000;
+  let port: number;
+  try {
+    port = await handles[0]!.listen(opts.host, opts.port);
+    await Promise.all(handles.slice(1).map((h) => h.listen(opts.host, port)));
+  } catch (error) {
+    await Promise.allSettled(handles.map((h) => h.close(0)));
+    throw error;
+  }
+  return new LocalProxy(
+    port,
+    handles,
+    graceMs,
+    new RoutesWriter(routesBuffer),
+    new CounterReader(countersBuffer, threads, slots),
+    slots,
+  );
+}
+
+function resolveOptions(opts: ProxyOptions): ThreadOptions {
+  const problems: string[] = [];
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
+    problems.push(`port is ${opts.port}: use 0-65535`);
+  if (
+    opts.workers !== undefined &&
+    !(Number.isInteger(opts.workers) && opts.workers >= 0 && opts.workers <= 64)
+  ) {
+    problems.push(`workers is ${opts.workers}: use an integer from 0 (caller's thread) to 64`);
+  }
+  if (!(opts.retry.budgetPercent >= 0 && opts.retry.budgetPercent <= 100)) {
+    problems.push(`retry.budgetPercent is ${opts.retry.budgetPercent}: use a percent from 0 to 100`);
+  }
+  if (problems.length > 0) throw new Error(`invalid proxy options:\n  - ${problems.join('\n  - ')}`);
+  return {
+    retryMethods: opts.retry.methods.length > 0 ? opts.retry.methods : ['GET', 'HEAD', 'OPTIONS'],
+    budgetPercent: opts.retry.budgetPercent,
+    minRetriesPerSecond: opts.retry.minPerSecond ?? 1,
+    sticky: opts.sticky,
+    stickyCookie: opts.stickyCookie ?? 'slipway-session',
+    pinHeader: (opts.pinHeader ?? 'x-slipway-revision').toLowerCase(),
+    pinCookie: opts.pinCookie ?? 'slipway-revision',
+    latencyBoundMs: opts.latencyBoundMs ?? 0,
+    upstreamTimeoutMs: opts.upstreamTimeoutMs ?? 30_000,
+    headersTimeoutMs: opts.headersTimeoutMs ?? 10_000,
+    maxRetryBodyBytes: opts.maxRetryBodyBytes ?? 1024 * 1024,
+    upstreamConnections: opts.upstreamConnections ?? 128,
+  };
+}
+
+class LocalProxy implements TrafficProxy {
+  readonly port: number;
+  readonly #handles: ThreadHandle[];
+  readonly #graceMs: number;
+  readonly #writer: RoutesWriter;
+  readonly #reader: CounterReader;
+  readonly #maxSlots: number;
+  /** Revision id → counter slot, in order of first appearance (oldest first, for reuse). */
+  readonly #slots = new Map<string, number>();
+  #table: RouteTable = { revisions: [], weights: {} };
+  readonly #registry = proxyRegistry(() => this.counts());
+  #closed: Promise<void> | undefined;
+
+  constructor(
+    port: number,
+    handles: ThreadHandle[],
+    graceMs: number,
+    writer: RoutesWriter,
+    reader: CounterReader,
+    maxSlots: number,
+  ) {
+    this.port = port;
+    this.#handles = handles;
+    this.#graceMs = graceMs;
+    this.#writer = writer;
+    this.#reader = reader;
+    this.#maxSlots = maxSlots;
+  }
+
+  setRoutes(table: RouteTable): void {
+    validateRouteTable(table);
+    for (const revision of table.revisions) this.#slotFor(revision.id, table);
+    // Compile once here too, so a table that cannot be compiled fails in the caller, not in the threads.
+    compileTable(table, 0, this.#slots);
+    this.#writer.publish({ table, slots: Object.fromEntries(this.#slots) });
+    this.#table = table;
+  }
+
+  #slotFor(id: string, next: RouteTable): number {
+    const known = this.#slots.get(id);
+    if (known !== undefined) return known;
+    let slot = this.#slots.size;
+    if (slot >= this.#maxSlots) {
+      const routed = new Set([...this.#table.revisions, ...next.revisions].map((r) => r.id));
+      const victim = [...this.#slots].find(([old, s]) => !routed.has(old) && this.#reader.inFlight(s) === 0);
+      if (victim === undefined) {
+        throw new Error(
+          `the proxy keeps counters for ${this.#maxSlots} revisions and all are in use; raise maxRevisions`,
+        );
+      }
+      this.#slots.delete(victim[0]);
+      slot = victim[1];
+      this.#reader.reset(slot);
+    }
+    this.#slots.set(id, slot);
+    return slot;
+  }
+
+  async drain(revisionId: string, deadlineMs: number): Promise<{ drained: boolean; inFlight: number }> {
+    const slot = this.#slots.get(revisionId);
+    if (slot === undefined) return { drained: true, inFlight: 0 };
+    const deadline = performance.now() + deadlineMs;
+    // Two zero readings in a row: a thread that picked the revision an instant before the swap has
+    // certainly registered its request by the second one.
+    let zeros = 0;
+    for (;;) {
+      const inFlight = this.#reader.inFlight(slot);
+      zeros = inFlight === 0 ? zeros + 1 : 0;
+      if (zeros >= 2) return { drained: true, inFlight: 0 };
+      if (performance.now() >= deadline) return { drained: inFlight === 0, inFlight };
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.min(10, Math.max(1, deadline - performance.now()))),
+      );
+    }
+  }
+
+  counts(): CountsByRevision {
+    const out: CountsByRevision = {};
+    for (const [id, slot] of this.#slots) out[id] = this.#reader.read(slot);
+    return out;
+  }
+
+  metrics(): Promise<string> {
+    return this.#registry.metrics();
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= Promise.all(this.#handles.map((h) => h.close(this.#graceMs))).then(() => {});
+    return this.#closed;
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * One proxy event loop: an HTTP server that picks a revision per request and forwards through undici
+ * keep-alive pools. Several of these can share one port (SO_REUSEPORT, one per worker thread); they share
+ * the route table and counters through memory, not messages.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import { Pool } from 'undici';
+import type { CounterWriter } from './counters.ts';
+import { Exchange, type ExchangeHost } from './exchange.ts';
+import { cookieValue, type ParsedRequest, parseRequest } from './headers.ts';
+import { RetryBudget } from './retry-budget.ts';
+import { type CompiledRevision, type CompiledTable, type Instance, stickyPick } from './routing.ts';
+import type { RoutesReader } from './shared-routes.ts';
+import { openTunnel } from './tunnel.ts';
+
+/** Options after defaults, as every thread receives them. */
+export interface ThreadOptions {
+  retryMethods: string[];
+  budgetPercent: number;
+  minRetriesPerSecond: number;
+  sticky: boolean;
+  stickyCookie: string;
+  pinHeader: string;
+  pinCookie: string;
+  latencyBoundMs: number;
+  upstreamTimeoutMs: number;
+  headersTimeoutMs: number;
+  maxRetryBodyBytes: number;
+  upstreamConnections: number;
+}
+
+type Pick =
+  | { revision: CompiledRevision; pinned: boolean; setCookie?: string }
+  | { status: 503; body: string; retryAfter?: boolean };
+
+export class ProxyThread implements ExchangeHost {
+  readonly counters: CounterWriter;
+  readonly upstreamTimeoutMs: number;
+  readonly server: Server;
+  readonly #options: ThreadOptions;
+  readonly #routes: RoutesReader;
+  readonly #retryMethods: Set<string>;
+  readonly #budget: RetryBudget;
+  readonly #pools = new Map<string, Pool>();
+  readonly #tunnels = new Set<Socket>();
+  readonly #sweeper: NodeJS.Timeout;
+  #sweptVersion = 0;
+
+  constructor(options: ThreadOptions, routes: RoutesReader, counters: CounterWriter) {
+    this.#options = options;
+    this.#routes = routes;
+    this.counters = counters;
+    this.upstreamTimeoutMs = options.upstreamTimeoutMs;
+    this.#retryMethods = new Set(options.retryMethods.map((m) => m.toUpperCase()));
+    this.#budget = new RetryBudget({
+      budgetPercent: options.budgetPercent,
+      minPerSecond: options.minRetriesPerSecond,
+    });
+    this.server = createServer({ headersTimeout: options.headersTimeoutMs }, (req, res) =>
+      this.#onRequest(req, res),
+    );
+    this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
+      this.#onUpgrade(req, socket, head),
+    );
+    this.server.on('clientError', (_error, socket: Socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    });
+    this.#sweeper = setInterval(() => this.#sweepPools(), 1000).unref();
+  }
+
+  listen(host: string, port: number, reusePort: boolean): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host, port, reusePort }, () => {
+        this.server.off('error', reject);
+        const address = this.server.address();
+        resolve(typeof address === 'object' && address !== null ? address.port : port);
+      });
+    });
+  }
+
+  pool(instance: Instance): Pool {
+    const key = `${instance.host}:${instance.port}`;
+    let pool = this.#pools.get(key);
+    if (pool === undefined) {
+      const host = instance.host.includes(':') ? `[${instance.host}]` : instance.host;
+      pool = new Pool(`http://${host}:${instance.port}`, {
+        connections: this.#options.upstreamConnections,
+        headersTimeout: this.upstreamTimeoutMs,
+        bodyTimeout: this.upstreamTimeoutMs,
+        connectTimeout: Math.min(this.upstreamTimeoutMs, 5000),
+        keepAliveTimeout: 4000,
+      });
+      this.#pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  nextInstance(revision: CompiledRevision): Instance {
+    return revision.instances[revision.cursor++ % revision.instances.length]!;
+  }
+
+  tryRetry(): boolean {
+    return this.#budget.tryRetry();
+  }
+
+  #pick(table: CompiledTable, request: ParsedRequest): Pick {
+    const o = this.#options;
+    const pin =
+      request.pin !== '' ? request.pin : o.pinCookie !== '' ? cookieValue(request.cookie, o.pinCookie) : '';
+    if (pin !== '') {
+      const revision = table.byId.get(pin);
+      if (revision === undefined || revision.instances.length === 0) {
+        const known = table.revisions.filter((r) => r.instances.length > 0).map((r) => r.id);
+        return {
+          status: 503,
+          body: `revision "${pin}" (asked for by ${request.pin !== '' ? `header ${o.pinHeader}` : `cookie ${o.pinCookie}`}) is not served here; revisions with instances: ${known.join(', ') || 'none'}\n`,
+        };
+      }
+      return { revision, pinned: true };
+    }
+    if (table.schedule.length === 0) {
+      return {
+        status: 503,
+        retryAfter: true,
+        body: 'no release is serving this environment right now (no revision has traffic weight and instances); try again shortly\n',
+      };
+    }
+    if (o.sticky) {
+      let key = cookieValue(request.cookie, o.stickyCookie);
+      let setCookie: string | undefined;
+      if (key === '') {
+        key = randomUUID();
+        setCookie = `${o.stickyCookie}=${key}; Path=/; HttpOnly; SameSite=Lax`;
+      }
+      return { revision: stickyPick(table.weighted, key)!, pinned: false, setCookie };
+    }
+    const revision = table.schedule[this.#routes.nextTick() % table.schedule.length]!;
+    return { revision, pinned: false };
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const table = this.#routes.current();
+    const request = parseRequest(req, this.#options.pinHeader, false);
+    this.#budget.request();
+    const pick = this.#pick(table, request);
+    if ('status' in pick) {
+      const headers: Record<string, string | number> = {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': Buffer.byteLength(pick.body),
+      };
+      if (pick.retryAfter) headers['retry-after'] = 5;
+      res.writeHead(pick.status, headers).end(pick.body);
+      return;
+    }
+    const exchange = new Exchange(this, req, res, request);
+    exchange.setCookie = pick.setCookie;
+    const stable = table.stable;
+    const retryable =
+      !pick.pinned &&
+      stable !== undefined &&
+      stable !== pick.revision &&
+      stable.instances.length > 0 &&
+      this.#retryMethods.has(req.method ?? '');
+    const hasBody = request.chunked || request.contentLength > 0;
+    if (!hasBody) {
+      exchange.fallback = retryable ? stable : undefined;
+      exchange.attempt(pick.revision, retryable);
+      return;
+    }
+    if (!retryable || request.contentLength > this.#options.maxRetryBodyBytes) {
+      exchange.body = req;
+      exchange.attempt(pick.revision, false);
+      return;
+    }
+    bufferBody(req, this.#options.maxRetryBodyBytes).then(
+      (body) => {
+        exchange.body = body;
+        const canRetry = Buffer.isBuffer(body);
+        exchange.fallback = canRetry ? stable : undefined;
+        exchange.attempt(pick.revision, canRetry);
+      },
+      () => res.destroy(),
+    );
+  }
+
+  #onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
+    const table = this.#routes.current();
+    const request = parseRequest(req, this.#options.pinHeader, true);
+    const pick = this.#pick(table, request);
+    if ('status' in pick) {
+      socket.end(
+        `HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(pick.body)}\r\nconnection: close\r\n\r\n${pick.body}`,
+      );
+      return;
+    }
+    const revision = pick.revision;
+    openTunnel(
+      { req, socket, head, headers: request.headers, instance: this.nextInstance(revision) },
+      this.#tunnels,
+      {
+        started: () => this.counters.started(revision.slot),
+        finished: (status, latencyMs) =>
+          this.counters.finished(revision.slot, {
+            status,
+            error: status === 0 || status >= 500,
+            retried: false,
+            latencyMs,
+          }),
+      },
+    );
+  }
+
+  /** Closes pools of instances that left the route table; `close` lets their in-flight requests finish. */
+  #sweepPools(): void {
+    const table = this.#routes.current();
+    if (table.version === this.#sweptVersion) return;
+    this.#sweptVersion = table.version;
+    const live = new Set(table.revisions.flatMap((r) => r.instances.map((i) => `${i.host}:${i.port}`)));
+    for (const [key, pool] of this.#pools) {
+      if (live.has(key)) continue;
+      this.#pools.delete(key);
+      void pool.close().catch(() => {});
+    }
+  }
+
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what remains. */
+  async close(graceMs: number): Promise<void> {
+    clearInterval(this.#sweeper);
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const timer = setTimeout(() => {
+      this.server.closeAllConnections();
+      for (const tunnel of this.#tunnels) tunnel.destroy();
+    }, graceMs);
+    for (const tunnel of this.#tunnels) tunnel.end();
+    await closed;
+    clearTimeout(timer);
+    await Promise.all([...this.#pools.values()].map((pool) => pool.destroy().catch(() => {})));
+    this.#pools.clear();
+  }
+}
+
+/**
+ * Reads a request body into memory so it can be sent twice, up to `limit` bytes. A larger body is handed
+ * back as a stream (what was read, then the rest) and that request is not retried.
+ */
+function bufferBody(req: IncomingMessage, limit: number): Promise<Buffer | Readable> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size <= limit) return;
+      req.pause();
+      req.off('data', onData).off('end', onEnd).off('error', reject);
+      resolve(
+        Readable.from(
+          (async function* () {
+            yield* chunks;
+            for await (const chunk of req) yield chunk as Buffer;
+          })(),
+          { objectMode: false },
+        ),
+      );
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks, size));
+    req.on('data', onData).on('end', onEnd).on('error', reject);
+  });
+}
