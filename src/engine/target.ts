@@ -23,6 +23,11 @@ export interface ReleaseRecord {
   /** Final phase once the operation ended: promoted, rolled-back, failed. */
   outcome?: Phase;
   reasons: string[];
+  /**
+   * The release spec the engine ran (written by the engine at `begin`; store it as given). A
+   * rollback to this release runs it again, and `resume` continues from it after a crash.
+   */
+  spec?: ReleaseSpec;
 }
 
 /** Append-only history of releases and their events, per environment. */
@@ -64,7 +69,13 @@ export class LockHeldError extends Error {
 export interface Target {
   /** Revisions, their ready capacity and the current traffic split. */
   observe(): Promise<TargetObservation>;
-  /** Make the world match the actions, in order. `record` actions are the engine's, not the target's. */
+  /**
+   * Make the world match the actions, in order. `record` actions are the engine's, not the target's.
+   * Every action is declarative and must be idempotent: `ensure-revision` states a desired instance
+   * count (for `spec.revision ?? spec.release` it creates the revision from `spec`; for any other
+   * release it scales that existing revision), `set-traffic` states the whole split, and retiring a
+   * revision that is already gone does nothing. The engine relies on this after a crash.
+   */
   apply(actions: Action[], spec: ReleaseSpec): Promise<void>;
   /** Resolves an iteration whenever something observable may have changed (watch / event). */
   changes(signal: AbortSignal): AsyncIterable<void>;

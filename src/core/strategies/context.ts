@@ -1,0 +1,129 @@
+/**
+ * What every strategy step works with, and the small helpers they share: actions are emitted only
+ * when the world differs from what is wanted, so re-deciding from the same observation is harmless.
+ */
+import { judge } from '../analysis/judge.ts';
+import { sameWeights, splitWeights, type Weights } from '../capacity.ts';
+import type { Progress } from '../progress.ts';
+import type { ReleaseSpec } from '../spec.ts';
+import type { Action, LedgerEvent, LedgerEventKind, Observed, Phase, Verdict } from '../types.ts';
+
+export interface StepContext {
+  spec: ReleaseSpec;
+  observed: Observed;
+  now: number;
+  /** Working copy of the memo; the strategy updates it in place. */
+  memo: Progress;
+  /** Revision id of the candidate (`spec.revision ?? spec.release`). */
+  candidate: number;
+  /** Revision serving users before this operation, if any. */
+  stable?: number;
+}
+
+/** A strategy's answer for this instant. */
+export interface StrategyOutcome {
+  phase: Phase;
+  actions: Action[];
+  reason: string;
+  wakeAt?: number;
+  /** True while waiting for the target (instances to come up): the progress deadline runs. */
+  waitingOnTarget?: boolean;
+}
+
+/** How often analysis looks at the counters when the spec does not say. */
+export const DEFAULT_ANALYSIS_INTERVAL_MS = 1000;
+
+export function readyOf(ctx: StepContext, release: number | undefined): number {
+  if (release === undefined) return 0;
+  return ctx.observed.revisions.find((r) => r.release === release)?.ready ?? 0;
+}
+
+export function desiredOf(ctx: StepContext, release: number | undefined): number | undefined {
+  if (release === undefined) return undefined;
+  return ctx.observed.revisions.find((r) => r.release === release)?.desired;
+}
+
+export function weightOf(ctx: StepContext, release: number): number {
+  return ctx.observed.weights[String(release)] ?? 0;
+}
+
+/** `ensure-revision` only when the target runs a different number of instances. */
+export function ensure(ctx: StepContext, release: number, replicas: number): Action[] {
+  return desiredOf(ctx, release) === replicas ? [] : [{ kind: 'ensure-revision', release, replicas }];
+}
+
+export function record(
+  ctx: StepContext,
+  kind: LedgerEventKind,
+  reason: string,
+  extra: Partial<LedgerEvent> = {},
+): Action {
+  return { kind: 'record', event: { kind, release: ctx.spec.release, at: ctx.now, reason, ...extra } };
+}
+
+/** `set-traffic` plus its ledger line, only when the routing would change. */
+export function route(ctx: StepContext, weights: Weights, reason: string): Action[] {
+  if (sameWeights(weights, ctx.observed.weights)) return [];
+  return [{ kind: 'set-traffic', weights }, record(ctx, 'traffic', reason, { weights })];
+}
+
+/** Moves a canary or blue-green to its next step, which starts now. */
+export function advance(ctx: StepContext, stage?: string): void {
+  ctx.memo.stepIndex += stage === undefined ? 1 : 0;
+  if (stage !== undefined) ctx.memo.stage = stage;
+  ctx.memo.stepStartedAt = ctx.now;
+  ctx.memo.progressAt = ctx.now;
+}
+
+/**
+ * One look of the analysis judge at the cumulative counts. Without counts for a revision (the
+ * metrics provider is offline) there is no evidence at all, which is not the same as "no requests":
+ * the verdict is inconclusive and the judge's state is left untouched.
+ */
+export function analyse(ctx: StepContext, deadlineReached = false): Verdict {
+  const cand = ctx.observed.metrics[String(ctx.candidate)];
+  const stable = ctx.stable === undefined ? undefined : ctx.observed.metrics[String(ctx.stable)];
+  if (!cand || (ctx.stable !== undefined && !stable)) {
+    const verdict: Verdict = {
+      kind: 'inconclusive',
+      reasons: ['no metrics available for the candidate or stable revision (provider offline?)'],
+      evidence: {},
+    };
+    ctx.memo.verdict = verdict;
+    return verdict;
+  }
+  const zero = { requests: 0, errors: 0, slow: 0 };
+  const j = judge(ctx.spec.analysis, ctx.memo.judge, stable ?? zero, cand, { deadlineReached });
+  ctx.memo.judge = j.state;
+  ctx.memo.verdict = j.verdict;
+  return j.verdict;
+}
+
+export function analysisWake(ctx: StepContext, deadline?: number): number {
+  const next = ctx.now + (ctx.spec.analysis.intervalMs ?? DEFAULT_ANALYSIS_INTERVAL_MS);
+  return deadline === undefined ? next : Math.min(next, deadline);
+}
+
+/**
+ * Full promotion, shared by canary (after its steps or on `promote`), rolling and first deploys:
+ * candidate scaled to full capacity → once ready, all traffic to it in one switch → the old revision
+ * retired after draining.
+ */
+export function promoteFully(ctx: StepContext, why: string): StrategyOutcome {
+  const { spec, candidate, stable } = ctx;
+  ctx.memo.stage = 'promote';
+  const actions = ensure(ctx, candidate, spec.replicas);
+  const ready = readyOf(ctx, candidate);
+  if (ready < spec.replicas) {
+    return {
+      phase: 'promoting',
+      actions,
+      reason: `${why}: waiting for the candidate at full capacity (${ready}/${spec.replicas} ready)`,
+      waitingOnTarget: true,
+    };
+  }
+  actions.push(...route(ctx, splitWeights(stable, candidate, 100), `${why}: all traffic to the candidate`));
+  if (stable !== undefined) actions.push({ kind: 'retire-revision', release: stable, drainMs: spec.drainMs });
+  actions.push(record(ctx, 'promoted', why, { weights: splitWeights(stable, candidate, 100) }));
+  return { phase: 'promoted', actions, reason: `${why}: promoted` };
+}

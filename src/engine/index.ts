@@ -1,0 +1,16 @@
+/** The engine's public surface for the CLI and the targets. */
+export {
+  type DeployInput,
+  deploy,
+  type EngineDeps,
+  type RollbackInput,
+  resume,
+  rollback,
+  sendCommand,
+  servingRevision,
+} from './api.ts';
+export { type Clock, systemClock } from './clock.ts';
+export { LockLostError, NothingToResumeError, OperationInFlightError, RollbackError } from './errors.ts';
+export type { Ledger, Lock, ReleaseRecord, Target } from './target.ts';
+export { LockHeldError } from './target.ts';
+export type { OperationOutcome, OutcomeKind } from './types.ts';

@@ -1,0 +1,124 @@
+/**
+ * The only loop: observe (target, metrics, operator commands, saved progress) → `step` → save the
+ * decision as an intent → apply its actions → wait for a change or the decision's timer → repeat
+ * until a terminal phase; then finish the ledger record.
+ */
+import { isTerminal } from '../core/phase.ts';
+import { outcomeOf, step } from '../core/step.ts';
+import type { Decision, Observed, RevisionCounts } from '../core/types.ts';
+import type { MetricProvider } from '../providers/provider.ts';
+import type { Clock } from './clock.ts';
+import { applyIntent, type Envelope, hasPendingIntent, saveEnvelope } from './journal.ts';
+import type { HeldLock } from './lock.ts';
+import type { Target } from './target.ts';
+import type { OperationOutcome } from './types.ts';
+
+export interface LoopDeps {
+  target: Target;
+  metrics: MetricProvider;
+  clock: Clock;
+  /** Longest wait without a change or a timer; default 5000 ms (a missed watch event costs at most this). */
+  pollMs?: number;
+  onProgress?: (decision: Decision, observed: Observed) => void;
+  signal?: AbortSignal;
+}
+
+/** Decisions that applied actions are followed at once by another look, this many times in a row at most. */
+const MAX_IMMEDIATE = 20;
+
+export async function runOperation(
+  deps: LoopDeps,
+  held: HeldLock,
+  start: Envelope,
+): Promise<OperationOutcome> {
+  const { target, clock } = deps;
+  const ledger = target.ledger();
+  let env = start;
+  const release = env.spec.release;
+  if (hasPendingIntent(env)) await applyIntent(target, env, true);
+
+  const stop = new AbortController();
+  const onAbort = () => stop.abort(deps.signal?.reason);
+  deps.signal?.addEventListener('abort', onAbort, { once: true });
+  const changes = target.changes(stop.signal)[Symbol.asyncIterator]();
+  let pendingChange: Promise<'change' | 'ended'> | undefined;
+  let immediate = 0;
+  try {
+    for (;;) {
+      deps.signal?.throwIfAborted();
+      await held.keepAlive();
+      const observed = await observe(deps, env);
+      const now = clock.now();
+      const decision = step(env.spec, observed, now);
+      const changed =
+        decision.actions.length > 0 || JSON.stringify(decision.progress) !== JSON.stringify(env.memo);
+      env = { ...env, memo: decision.progress, intent: { actions: decision.actions, done: 0 } };
+      if (changed) await saveEnvelope(ledger, env);
+      deps.onProgress?.(decision, observed);
+      const applied = await applyIntent(target, env, false);
+
+      if (isTerminal(decision.phase)) {
+        const reasons = [decision.reason, ...(decision.verdict?.reasons ?? [])];
+        await ledger.finish(release, decision.phase, reasons, clock.now());
+        return {
+          kind: outcomeOf(decision),
+          release,
+          phase: decision.phase,
+          reason: decision.reason,
+          reasons,
+          verdict: decision.verdict,
+        };
+      }
+      const actedOnWorld = decision.actions.some((a) => a.kind !== 'record') && applied > 0;
+      if (actedOnWorld && immediate < MAX_IMMEDIATE) {
+        immediate++;
+        continue;
+      }
+      immediate = 0;
+      const until = Math.min(decision.wakeAt ?? Infinity, now + (deps.pollMs ?? 5000), held.renewDueAt());
+      pendingChange ??= changes.next().then(
+        (r) => (r.done ? 'ended' : 'change'),
+        () => 'ended',
+      );
+      const woke = await waitFor(clock, Math.max(0, until - clock.now()), pendingChange, stop.signal);
+      if (woke === 'change') pendingChange = undefined;
+      if (woke === 'ended') pendingChange = new Promise(() => {}); // no more events: timers only
+    }
+  } finally {
+    stop.abort();
+    deps.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+async function observe(deps: LoopDeps, env: Envelope): Promise<Observed> {
+  const ledger = deps.target.ledger();
+  const obs = await deps.target.observe();
+  const commands = await ledger.commands(env.spec.release);
+  const revisions = [env.spec.revision ?? env.spec.release];
+  if (env.stable !== undefined) revisions.push(env.stable);
+  let metrics: Record<string, RevisionCounts> = {};
+  if (await deps.metrics.isOnline()) metrics = await deps.metrics.counts(revisions);
+  return { ...obs, stable: env.stable, metrics, progress: env.memo, commands };
+}
+
+/** Waits for the timer, a change from the target, or the stop signal, whichever comes first. */
+async function waitFor(
+  clock: Clock,
+  ms: number,
+  change: Promise<'change' | 'ended'>,
+  signal: AbortSignal,
+): Promise<'timer' | 'change' | 'ended' | 'stopped'> {
+  const cancel = new AbortController();
+  const onStop = () => cancel.abort();
+  signal.addEventListener('abort', onStop, { once: true });
+  try {
+    const timer = clock.sleep(ms, cancel.signal).then(
+      () => 'timer' as const,
+      () => 'stopped' as const,
+    );
+    return await Promise.race([timer, change]);
+  } finally {
+    cancel.abort();
+    signal.removeEventListener('abort', onStop);
+  }
+}
