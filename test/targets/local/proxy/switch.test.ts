@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Agent, request } from 'undici';
+import type { RouteTable } from '../../../../src/targets/local/proxy/index.ts';
+import { get, proxy, revision, tally, upstream } from './upstreams.ts';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('atomic switch and drain', () => {
+  it('lets in-flight requests finish on a removed revision and resolves drain when they have', async () => {
+    const old = await upstream('old', (_req, res) => {
+      setTimeout(() => res.end('old'), 300);
+    });
+    const next = await upstream('new');
+    const p = await proxy();
+    try {
+      p.setRoutes({ revisions: [revision('old', old)], weights: { old: 100 }, stable: 'old' });
+      const inFlight = get(p);
+      await sleep(100);
+      p.setRoutes({ revisions: [revision('new', next)], weights: { new: 100 }, stable: 'new' });
+      assert.equal((await get(p)).body, 'new', 'new requests go to the new table at once');
+      const started = performance.now();
+      const drained = await p.drain('old', 5000);
+      assert.deepEqual(drained, { drained: true, inFlight: 0 });
+      assert.ok(performance.now() - started >= 100, 'drain waited for the slow request');
+      assert.deepEqual(await inFlight.then((r) => [r.status, r.body]), [200, 'old']);
+    } finally {
+      await p.close();
+      await Promise.all([old.close(), next.close()]);
+    }
+  });
+
+  it('gives up at the deadline and reports what is still in flight', async () => {
+    const hung = await upstream('hung', () => {});
+    const next = await upstream('new');
+    const p = await proxy();
+    try {
+      p.setRoutes({ revisions: [revision('hung', hung)], weights: { hung: 100 } });
+      const pending = get(p).catch(() => undefined);
+      await sleep(100);
+      p.setRoutes({ revisions: [revision('new', next)], weights: { new: 100 } });
+      assert.deepEqual(await p.drain('hung', 150), { drained: false, inFlight: 1 });
+      assert.deepEqual(await p.drain('never-routed', 10), { drained: true, inFlight: 0 });
+      await p.close();
+      await pending;
+    } finally {
+      await p.close();
+      await Promise.all([hung.close(), next.close()]);
+    }
+  });
+});
+
+describe('switching weights under load', () => {
+  it('fails no request (GET and POST) while weights flip and revisions come and go', async () => {
+    const blue = await upstream('blue', (_req, res, body) => setTimeout(() => res.end(`blue${body}`), 2));
+    const green = await upstream('green', (_req, res, body) => setTimeout(() => res.end(`green${body}`), 2));
+    const p = await proxy();
+    const both = [revision('blue', blue), revision('green', green)];
+    const tables: RouteTable[] = [
+      { revisions: both, weights: { blue: 90, green: 10 }, stable: 'blue' },
+      { revisions: both, weights: { blue: 0, green: 100 }, stable: 'blue' },
+      { revisions: [revision('green', green)], weights: { green: 100 }, stable: 'green' },
+      { revisions: both, weights: { blue: 50, green: 50 }, stable: 'green' },
+      { revisions: [revision('blue', blue)], weights: { blue: 100 }, stable: 'blue' },
+    ];
+    p.setRoutes(tables[0]!);
+    const agent = new Agent({ connections: 16 });
+    const failures: string[] = [];
+    const bodies: string[] = [];
+    let sent = 0;
+    let stop = false;
+    const client = async (id: number) => {
+      while (!stop && sent < 4000) {
+        sent++;
+        const post = sent % 3 === 0;
+        try {
+          const res = await request(`http://127.0.0.1:${p.port}/`, {
+            dispatcher: agent,
+            method: post ? 'POST' : 'GET',
+            body: post ? `-${id}` : undefined,
+          });
+          const body = await res.body.text();
+          if (res.statusCode !== 200) failures.push(`${res.statusCode} ${body}`);
+          else bodies.push(body.replace(/-\d+$/, ''));
+        } catch (error) {
+          failures.push(String(error));
+        }
+      }
+    };
+    const clients = Array.from({ length: 16 }, (_, i) => client(i));
+    for (let flip = 0; flip < 40 && sent < 4000; flip++) {
+      await sleep(25);
+      p.setRoutes(tables[flip % tables.length]!);
+    }
+    stop = true;
+    await Promise.all(clients);
+    await agent.close();
+    await p.close();
+    await Promise.all([blue.close(), green.close()]);
+    assert.deepEqual(failures, []);
+    const split = tally(bodies);
+    assert.ok(bodies.length > 200, `only ${bodies.length} requests were served`);
+    assert.ok(split.blue! > 0 && split.green! > 0, JSON.stringify(split));
+  });
+});
+
+describe('worker threads sharing the port', () => {
+  it('routes with one SWRR schedule across threads and sums their counters', async () => {
+    const a = await upstream('a');
+    const b = await upstream('b');
+    const p = await proxy({ workers: 2 });
+    try {
+      p.setRoutes({
+        revisions: [revision('a', a), revision('b', b)],
+        weights: { a: 75, b: 25 },
+        stable: 'a',
+      });
+      // A table swap is visible to every thread as soon as setRoutes returns.
+      assert.equal((await get(p, '/', { headers: { 'x-slipway-revision': 'b' } })).body, 'b');
+      const bodies: string[] = [];
+      for (let round = 0; round < 10; round++) {
+        // Fresh connections, so the kernel spreads them over both threads.
+        const batch = await Promise.all(
+          Array.from({ length: 10 }, () =>
+            get(p, '/', { headers: { connection: 'close' } }).then((r) => r.body),
+          ),
+        );
+        bodies.push(...batch);
+      }
+      assert.deepEqual(tally(bodies), { a: 75, b: 25 });
+      assert.equal(p.counts().a!.requests, 75);
+      assert.equal(p.counts().b!.requests, 26);
+    } finally {
+      await p.close();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
