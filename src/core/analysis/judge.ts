@@ -145,7 +145,12 @@ function decide(spec: AnalysisSpec, state: JudgeState, options: JudgeOptions): V
   if (pending.length === 0) {
     return { kind: 'pass', reasons: passReasons(spec, c.requests, reports), evidence };
   }
-  return { kind: 'inconclusive', reasons: pending, evidence };
+  // Past the deadline the caller decides (the engine rolls back an analysis step that timed out);
+  // the judge says plainly that the evidence never became sufficient.
+  const deadline = options.deadlineReached
+    ? [`analysis deadline reached without enough evidence after ${c.requests} candidate requests`]
+    : [];
+  return { kind: 'inconclusive', reasons: [...deadline, ...pending], evidence };
 }
 
 function report(

@@ -179,6 +179,17 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'at the deadline, too little evidence stays inconclusive and says so',
+    spec: { noData: 'fail' },
+    series: steady(10, {}),
+    options: { deadlineReached: true },
+    kind: 'inconclusive',
+    reasons: [
+      /analysis deadline reached without enough evidence after 100 candidate requests/,
+      /minimum sample not reached: 100 of 500/,
+    ],
+  },
+  {
     name: 'a first deploy (no stable) is judged on the absolute guard alone',
     series: steady(60, { share: 1, candidateErrorsPerS: 0.05 }),
     kind: 'pass',
