@@ -1,0 +1,150 @@
+/**
+ * The three proxies under test, behind one small interface: start in front of the upstreams with the given
+ * parallelism, change weights the way each one is meant to be operated, stop.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { startProxy } from '../../src/targets/local/proxy/index.ts';
+import { freePort, run, start, stop, waitForPort } from './processes.ts';
+
+export interface Upstream {
+  name: string;
+  port: number;
+}
+
+export interface BenchProxy {
+  port: number;
+  /** Upstream name → weight (percent). */
+  setWeights(weights: Record<string, number>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const even = (upstreams: Upstream[]) =>
+  Object.fromEntries(
+    upstreams.map((u, i) => [
+      u.name,
+      i === 0
+        ? 100 - (upstreams.length - 1) * Math.floor(100 / upstreams.length)
+        : Math.floor(100 / upstreams.length),
+    ]),
+  );
+
+export async function slipway(upstreams: Upstream[], workers: number): Promise<BenchProxy> {
+  const proxy = await startProxy({
+    host: '127.0.0.1',
+    port: 0,
+    retry: { methods: ['GET', 'HEAD', 'OPTIONS'], budgetPercent: 20 },
+    sticky: false,
+    workers,
+  });
+  const table = (weights: Record<string, number>) => ({
+    revisions: upstreams.map((u) => ({ id: u.name, instances: [{ host: '127.0.0.1', port: u.port }] })),
+    weights,
+    stable: upstreams[0]!.name,
+  });
+  proxy.setRoutes(table(even(upstreams)));
+  return {
+    port: proxy.port,
+    setWeights: async (weights) => proxy.setRoutes(table(weights)),
+    stop: () => proxy.close(),
+  };
+}
+
+export async function haproxy(upstreams: Upstream[], threads: number, dir: string): Promise<BenchProxy> {
+  const port = await freePort();
+  const socket = join(dir, 'haproxy.sock');
+  const weights = even(upstreams);
+  const config = `global
+  nbthread ${threads}
+  maxconn 4096
+  stats socket ${socket} mode 600 level admin
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+frontend fe
+  bind 127.0.0.1:${port}
+  default_backend be
+backend be
+  balance roundrobin
+  http-reuse always
+${upstreams.map((u) => `  server ${u.name} 127.0.0.1:${u.port} weight ${weights[u.name]}`).join('\n')}
+`;
+  const file = join(dir, 'haproxy.cfg');
+  await writeFile(file, config);
+  const child = start('haproxy', ['-db', '-f', file]);
+  await waitForPort(port);
+  return {
+    port,
+    setWeights: (next) =>
+      adminCommand(
+        socket,
+        Object.entries(next)
+          .map(([name, weight]) => `set server be/${name} weight ${weight}`)
+          .join(';'),
+      ),
+    stop: () => stop(child),
+  };
+}
+
+/** One round trip on HAProxy's runtime API (non-interactive mode: the connection closes after the answer). */
+function adminCommand(socketPath: string, command: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(socketPath);
+    let answer = '';
+    socket.on('data', (c: Buffer) => {
+      answer += c.toString();
+    });
+    socket.on('error', reject);
+    socket.on('end', () =>
+      answer.trim() === '' ? resolve() : reject(new Error(`haproxy: ${answer.trim()}`)),
+    );
+    socket.end(`${command}\n`);
+  });
+}
+
+export async function nginx(upstreams: Upstream[], workers: number, dir: string): Promise<BenchProxy> {
+  const port = await freePort();
+  const file = join(dir, 'nginx.conf');
+  for (const sub of ['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'])
+    await mkdir(join(dir, sub), { recursive: true });
+  const render = (weights: Record<string, number>) => `daemon off;
+worker_processes ${workers};
+pid ${join(dir, 'nginx.pid')};
+error_log ${join(dir, 'nginx-error.log')} warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path ${join(dir, 'body')};
+  proxy_temp_path ${join(dir, 'proxy')};
+  fastcgi_temp_path ${join(dir, 'fastcgi')};
+  uwsgi_temp_path ${join(dir, 'uwsgi')};
+  scgi_temp_path ${join(dir, 'scgi')};
+  upstream be {
+${upstreams.map((u) => (weights[u.name]! > 0 ? `    server 127.0.0.1:${u.port} weight=${weights[u.name]};` : `    server 127.0.0.1:${u.port} down;`)).join('\n')}
+    keepalive 64;
+  }
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://be;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+    }
+  }
+}
+`;
+  await writeFile(file, render(even(upstreams)));
+  const child = start('nginx', ['-c', file]);
+  await waitForPort(port);
+  return {
+    port,
+    setWeights: async (weights) => {
+      await writeFile(file, render(weights));
+      await run('nginx', ['-c', file, '-s', 'reload'], 10_000);
+    },
+    stop: () => stop(child),
+  };
+}

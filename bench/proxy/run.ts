@@ -1,0 +1,221 @@
+/**
+ * `npm run bench:proxy`: the example app direct, through Slipway's proxy, HAProxy and nginx, side by side
+ * with the same wrk settings in one run (medians of interleaved runs, so that noise from a shared machine
+ * hits every row alike), then latency at half of Slipway's maximum load (vegeta, fixed rate), then errors
+ * while switching weights every 100 ms under load. Prints markdown tables; asserts nothing.
+ *
+ * Options: --seconds N (5) --runs N (3) --connections N (50) --upstream hello|plain (hello)
+ *          --workers 0,2 (Slipway worker threads per row; default: in-thread and the default count)
+ */
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { defaultWorkers } from '../../src/targets/local/proxy/index.ts';
+import { type LoadResult, vegeta, wrk } from './load.ts';
+import { freePort, hasTool, start, stopAll, waitForPort } from './processes.ts';
+import { type BenchProxy, haproxy, nginx, slipway, type Upstream } from './proxies.ts';
+
+const { values } = parseArgs({
+  options: {
+    seconds: { type: 'string', default: '5' },
+    runs: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '50' },
+    upstream: { type: 'string', default: 'hello' },
+    workers: { type: 'string' },
+  },
+});
+const seconds = Number(values.seconds);
+const runs = Number(values.runs);
+const settings = { threads: 1, connections: Number(values.connections), seconds };
+const workerCounts = (values.workers ?? [...new Set([0, defaultWorkers()])].join(','))
+  .split(',')
+  .map((w) => Number(w));
+const parallelism = Math.max(1, ...workerCounts);
+const root = new URL('../../', import.meta.url).pathname;
+const helloServer = join(root, 'examples/hello/src/server.ts');
+const vegetaBin = [join(homedir(), '.cache/slipway/go/bin/vegeta'), 'vegeta'].find(
+  (b) => existsSync(b) || hasTool(b),
+);
+
+const INSTALL = {
+  wrk: 'apt-get update && apt-get install -y wrk',
+  haproxy: 'apt-get update && apt-get install -y haproxy',
+  nginx: 'apt-get update && apt-get install -y nginx',
+  vegeta: 'GOBIN=~/.cache/slipway/go/bin go install github.com/tsenart/vegeta/v12@v12.12.0',
+};
+
+async function startUpstream(name: string): Promise<Upstream> {
+  const port = await freePort();
+  const useHello = values.upstream === 'hello' && existsSync(helloServer);
+  const script = useHello ? helloServer : join(root, 'bench/proxy/plain-upstream.ts');
+  start(process.execPath, [script], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    APP_VERSION: name,
+  });
+  await waitForPort(port);
+  return { name, port };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number, digits = 2) => n.toFixed(digits);
+
+interface Row {
+  name: string;
+  open: (upstreams: Upstream[]) => Promise<BenchProxy | undefined>;
+}
+
+async function main(): Promise<void> {
+  if (!hasTool('wrk')) {
+    console.log(`wrk is not installed; install it with: ${INSTALL.wrk}`);
+    return;
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'slipway-bench-proxy-'));
+  const blue = await startUpstream('blue');
+  const green = await startUpstream('green');
+  const rows: Row[] = [{ name: 'direct', open: async () => undefined }];
+  for (const w of workerCounts) {
+    rows.push({
+      name: `slipway (${w === 0 ? 'in-thread' : `${w} worker${w > 1 ? 's' : ''}`})`,
+      open: (u) => slipway(u, w),
+    });
+  }
+  const skipped: string[] = [];
+  if (hasTool('haproxy'))
+    rows.push({ name: `haproxy (${parallelism} thr)`, open: (u) => haproxy(u, parallelism, dir) });
+  else skipped.push(`haproxy: not installed; install with: ${INSTALL.haproxy}`);
+  if (hasTool('nginx'))
+    rows.push({ name: `nginx (${parallelism} wrk)`, open: (u) => nginx(u, parallelism, dir) });
+  else skipped.push(`nginx: not installed; install with: ${INSTALL.nginx}`);
+  try {
+    console.log(
+      `upstream: ${values.upstream === 'hello' && existsSync(helloServer) ? 'examples/hello' : 'plain node:http'}; ` +
+        `wrk -t${settings.threads} -c${settings.connections} -d${seconds}s; ${runs} interleaved runs; median\n`,
+    );
+    const max = await throughput(rows, blue);
+    await halfLoad(rows, blue, max);
+    await switching(rows.slice(1), blue, green);
+    for (const line of skipped) console.log(`skipped ${line}`);
+  } finally {
+    await stopAll();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function throughput(rows: Row[], upstream: Upstream): Promise<Map<string, LoadResult>> {
+  const results = new Map<string, LoadResult[]>(rows.map((r) => [r.name, []]));
+  const open = new Map<string, BenchProxy | undefined>();
+  try {
+    for (const row of rows) open.set(row.name, await row.open([upstream]));
+    for (let run = 0; run < runs; run++) {
+      for (const row of rows) {
+        const port = open.get(row.name)?.port ?? upstream.port;
+        results.get(row.name)!.push(await wrk(`http://127.0.0.1:${port}/`, settings));
+      }
+    }
+  } finally {
+    for (const proxy of open.values()) await proxy?.stop();
+  }
+  const medians = new Map(
+    [...results].map(([name, rs]) => [
+      name,
+      {
+        rps: median(rs.map((r) => r.rps)),
+        p50Ms: median(rs.map((r) => r.p50Ms)),
+        p99Ms: median(rs.map((r) => r.p99Ms)),
+        errors: rs.reduce((s, r) => s + r.errors, 0),
+        requests: rs.reduce((s, r) => s + r.requests, 0),
+      },
+    ]),
+  );
+  const haproxyRps = [...medians].find(([name]) => name.startsWith('haproxy'))?.[1].rps;
+  console.log('### Maximum throughput\n');
+  console.log('| path | req/s | p50 ms | p99 ms | errors | vs HAProxy |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const [name, m] of medians) {
+    const ratio = haproxyRps ? `${fmt(m.rps / haproxyRps)}x` : 'n/a';
+    console.log(
+      `| ${name} | ${fmt(m.rps, 0)} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${m.errors} | ${ratio} |`,
+    );
+  }
+  console.log('');
+  return medians;
+}
+
+async function halfLoad(rows: Row[], upstream: Upstream, max: Map<string, LoadResult>): Promise<void> {
+  if (vegetaBin === undefined) {
+    console.log(`skipped latency at half load: vegeta is not installed; install with: ${INSTALL.vegeta}\n`);
+    return;
+  }
+  const rates = [...max].filter(([name]) => name.startsWith('slipway')).map(([, m]) => m.rps);
+  const rate = Math.round(Math.max(...rates) / 2);
+  const results = new Map<string, LoadResult[]>(rows.map((r) => [r.name, []]));
+  const open = new Map<string, BenchProxy | undefined>();
+  try {
+    for (const row of rows) open.set(row.name, await row.open([upstream]));
+    for (let run = 0; run < runs; run++) {
+      for (const row of rows) {
+        const port = open.get(row.name)?.port ?? upstream.port;
+        results.get(row.name)!.push(await vegeta(vegetaBin, `http://127.0.0.1:${port}/`, rate, seconds));
+      }
+    }
+  } finally {
+    for (const proxy of open.values()) await proxy?.stop();
+  }
+  const direct = median(results.get('direct')!.map((r) => r.p99Ms));
+  console.log(`### Latency at ${rate} req/s (half of Slipway's best maximum), vegeta fixed rate\n`);
+  console.log('| path | p50 ms | p99 ms | added p99 ms | errors |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const [name, rs] of results) {
+    const p99 = median(rs.map((r) => r.p99Ms));
+    const added = name === 'direct' ? '-' : fmt(p99 - direct);
+    const errors = rs.reduce((s, r) => s + r.errors, 0);
+    console.log(`| ${name} | ${fmt(median(rs.map((r) => r.p50Ms)))} | ${fmt(p99)} | ${added} | ${errors} |`);
+  }
+  console.log('');
+}
+
+async function switching(rows: Row[], blue: Upstream, green: Upstream): Promise<void> {
+  console.log(
+    `### Errors while switching weights every 100 ms (90/10 <-> 10/90), ${seconds} s under wrk load\n`,
+  );
+  console.log('| proxy | how | switches | requests | errors |');
+  console.log('|---|---|---:|---:|---:|');
+  const how = (name: string) =>
+    name.startsWith('slipway')
+      ? 'setRoutes'
+      : name.startsWith('haproxy')
+        ? 'runtime API `set server weight`'
+        : '`nginx -s reload`';
+  for (const row of rows) {
+    const proxy = (await row.open([blue, green]))!;
+    let switches = 0;
+    let stopFlips = false;
+    const flips = (async () => {
+      while (!stopFlips) {
+        await new Promise((r) => setTimeout(r, 100));
+        const even = switches % 2 === 0;
+        await proxy.setWeights({ blue: even ? 10 : 90, green: even ? 90 : 10 });
+        switches++;
+      }
+    })();
+    try {
+      const result = await wrk(`http://127.0.0.1:${proxy.port}/`, settings);
+      stopFlips = true;
+      await flips;
+      console.log(`| ${row.name} | ${how(row.name)} | ${switches} | ${result.requests} | ${result.errors} |`);
+    } finally {
+      stopFlips = true;
+      await proxy.stop();
+    }
+  }
+  console.log('');
+}
+
+process.on('SIGINT', () => {
+  void stopAll().then(() => process.exit(130));
+});
+await main();
