@@ -1,0 +1,142 @@
+/**
+ * Talking to the daemon of a state folder: `ensureDaemon` finds a healthy one or starts it
+ * (a detached child running under the same Node binary), `DaemonClient` makes authenticated
+ * requests, `stopDaemon` shuts it down gracefully.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { StatePaths } from '../state/paths.ts';
+import { tailFile } from '../supervisor/logs.ts';
+import type { DaemonInfo } from './daemon.ts';
+
+/** An error answer from the daemon, with its status code and JSON details. */
+export class DaemonError extends Error {
+  readonly status: number;
+  readonly details: Record<string, unknown>;
+  constructor(status: number, message: string, details: Record<string, unknown>) {
+    super(message);
+    this.name = 'DaemonError';
+    this.status = status;
+    this.details = details;
+  }
+}
+
+export class DaemonClient {
+  readonly paths: StatePaths;
+  readonly info: DaemonInfo;
+  readonly #token: string;
+
+  constructor(paths: StatePaths, info: DaemonInfo, token: string) {
+    this.paths = paths;
+    this.info = info;
+    this.#token = token;
+  }
+
+  get baseUrl(): string {
+    return `http://127.0.0.1:${this.info.port}`;
+  }
+
+  /** Reads `daemon.json` and the token; undefined when no daemon has written them. */
+  static async read(stateDir: string): Promise<DaemonClient | undefined> {
+    const paths = new StatePaths(stateDir);
+    try {
+      const info = JSON.parse(await readFile(paths.daemonInfo, 'utf8')) as DaemonInfo;
+      const token = (await readFile(paths.daemonToken, 'utf8')).trim();
+      return new DaemonClient(paths, info, token);
+    } catch {
+      return undefined;
+    }
+  }
+
+  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    const res = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${this.#token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      ...(signal ? { signal } : {}),
+    });
+    const text = await res.text();
+    const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    if (!res.ok) throw new DaemonError(res.status, String(json.error ?? `HTTP ${res.status}`), json);
+    return json as T;
+  }
+
+  async healthy(timeoutMs = 1000): Promise<boolean> {
+    try {
+      await this.request('GET', '/v1/health', undefined, AbortSignal.timeout(timeoutMs));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}
+
+export interface EnsureDaemonOptions {
+  /** How long to wait for a started daemon to answer (default 15 s). */
+  timeoutMs?: number;
+}
+
+/** The path of the daemon entry, `.ts` from source and `.js` once compiled to dist/. */
+function daemonMain(): string {
+  const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+  return fileURLToPath(new URL(`./main.${ext}`, import.meta.url));
+}
+
+/** Returns a client for the state folder's daemon, starting one if none answers. */
+export async function ensureDaemon(stateDir: string, opts: EnsureDaemonOptions = {}): Promise<DaemonClient> {
+  const existing = await DaemonClient.read(stateDir);
+  if (existing && (await existing.healthy())) return existing;
+  const paths = new StatePaths(stateDir);
+  mkdirSync(paths.root, { recursive: true, mode: 0o700 });
+  const logFd = openSync(paths.daemonLog, 'a', 0o600);
+  const child = spawn(process.execPath, [daemonMain(), '--state-dir', paths.root], {
+    detached: true,
+    stdio: ['ignore', logFd, logFd],
+    env: process.env,
+  });
+  closeSync(logFd);
+  let exitedAt: number | undefined;
+  child.once('exit', () => {
+    exitedAt = Date.now();
+  });
+  child.unref();
+  const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+  while (Date.now() < deadline) {
+    const client = await DaemonClient.read(stateDir);
+    // A concurrent CLI may have won the race to start the daemon: any healthy one will do.
+    if (client?.info.startedAt && (await client.healthy())) return client;
+    // Our child exits at once when another daemon already owns the folder; give that one 2 s.
+    if (exitedAt !== undefined && Date.now() - exitedAt > 2000) break;
+    await sleep(50);
+  }
+  const tail = (await tailFile(paths.daemonLog, 10)).join('\n  ');
+  throw new Error(
+    `the slipway daemon for ${paths.root} did not start; its log (${paths.daemonLog}) ends with:\n  ${tail}`,
+  );
+}
+
+/** Asks the daemon to stop its instances and exit; waits until its process is gone. */
+export async function stopDaemon(stateDir: string, timeoutMs = 60_000): Promise<boolean> {
+  const client = await DaemonClient.read(stateDir);
+  if (!client || !(await client.healthy())) return false;
+  await client.request('POST', '/v1/shutdown', {});
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && isAlive(client.info.pid)) await sleep(50);
+  if (isAlive(client.info.pid)) process.kill(client.info.pid, 'SIGKILL');
+  return true;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * The local target's backend: one per state folder. It owns the app processes (through the
+ * supervisor), one proxy per environment, the ledger files, the environment locks and the control
+ * API. `serveDaemon` is what `daemon/main.ts` runs in the detached process; tests can run it
+ * in-process too.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Ledger } from '../../../engine/target.ts';
+import type { ProxySettings, RevisionRuntime } from '../runtime.ts';
+import { writeFileAtomic, writeJsonAtomic } from '../state/atomic.ts';
+import { FileLedger } from '../state/ledger.ts';
+import { LeaseStore } from '../state/lock.ts';
+import { checkEnvironmentName, StatePaths } from '../state/paths.ts';
+import { MissingSecretError, resolveSecrets } from '../supervisor/secrets.ts';
+import { baseEnv, findSetpriv, type SpawnApp } from '../supervisor/spawn.ts';
+import { handle } from './api.ts';
+import { Environment, HttpError } from './environment.ts';
+import type { StartProxy } from './proxy-handle.ts';
+
+export interface DaemonInfo {
+  pid: number;
+  port: number;
+  startedAt: number;
+}
+
+export interface DaemonOptions {
+  stateDir: string;
+  startProxy: StartProxy;
+  spawn?: SpawnApp;
+  /** Structured log line sink; never given secret values. */
+  log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** Called after `POST /v1/shutdown` has stopped everything (the process entry exits). */
+  onShutdown?: () => void;
+}
+
+export interface EnsureRequest {
+  runtime: RevisionRuntime;
+  proxy: ProxySettings;
+  replicas: number;
+  /** Values of `runtime.secrets` from the CLI's environment; kept in memory only. */
+  secretValues?: Record<string, string>;
+}
+
+export class Daemon {
+  readonly paths: StatePaths;
+  readonly token: string;
+  readonly leases: LeaseStore;
+  readonly startedAt = Date.now();
+  readonly log: (msg: string, fields?: Record<string, unknown>) => void;
+  #opts: DaemonOptions;
+  #envs = new Map<string, Environment>();
+  #ledgers = new Map<string, FileLedger>();
+  #server?: Server;
+  #closing?: Promise<void>;
+  /** Set when a restore failed, reported by status. */
+  readonly restoreErrors = new Map<string, string>();
+
+  constructor(opts: DaemonOptions) {
+    this.#opts = opts;
+    this.paths = new StatePaths(opts.stateDir);
+    this.token = randomBytes(32).toString('hex');
+    this.leases = new LeaseStore(this.paths);
+    this.log = opts.log ?? (() => {});
+  }
+
+  get port(): number {
+    const addr = this.#server?.address() as AddressInfo | null | undefined;
+    if (!addr) throw new Error('the daemon is not listening');
+    return addr.port;
+  }
+
+  /** Creates the state folder, writes the token (0600) and `daemon.json`, and starts listening. */
+  async listen(): Promise<DaemonInfo> {
+    await mkdir(this.paths.root, { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.paths.daemonToken, `${this.token}\n`, { mode: 0o600 });
+    const server = createServer((req, res) => void handle(this, req, res));
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.#server = server;
+    const info: DaemonInfo = { pid: process.pid, port: this.port, startedAt: this.startedAt };
+    await writeJsonAtomic(this.paths.daemonInfo, info);
+    if (!findSetpriv()) {
+      this.log('setpriv (util-linux) not found: app processes may outlive a daemon killed with SIGKILL');
+    }
+    return info;
+  }
+
+  environment(name: string): Environment {
+    checkEnvironmentName(name);
+    let env = this.#envs.get(name);
+    if (!env) {
+      env = new Environment({
+        name,
+        startProxy: this.#opts.startProxy,
+        artifactFolder: (digest) => this.paths.artifact(digest),
+        logFile: (release, index) => this.paths.instanceLog(name, release, index),
+        ...(this.#opts.spawn ? { spawn: this.#opts.spawn } : {}),
+      });
+      this.#envs.set(name, env);
+    }
+    return env;
+  }
+
+  environments(): Environment[] {
+    return [...this.#envs.values()];
+  }
+
+  ledger(name: string): FileLedger {
+    checkEnvironmentName(name);
+    let l = this.#ledgers.get(name);
+    if (!l) {
+      l = new FileLedger(this.paths, name);
+      this.#ledgers.set(name, l);
+    }
+    return l;
+  }
+
+  /** Starts (or scales) a release: artifact present, secrets resolved, proxy up, instances spawned. */
+  async ensure(envName: string, req: EnsureRequest): Promise<void> {
+    const env = this.environment(envName);
+    const { runtime } = req;
+    const folder = this.paths.artifact(runtime.digest);
+    if (!(await stat(folder).catch(() => undefined))?.isDirectory()) {
+      throw new HttpError(
+        400,
+        `artifact ${runtime.digest} of release ${runtime.release} is not in the local store (${folder}): build and pack it first (slipway deploy does)`,
+      );
+    }
+    let secrets: Record<string, string>;
+    try {
+      secrets = await resolveSecrets(runtime.secrets, {
+        environment: envName,
+        defaultFile: this.paths.secrets(envName),
+        ...(req.secretValues ? { provided: req.secretValues } : {}),
+      });
+    } catch (err) {
+      if (err instanceof MissingSecretError) throw new HttpError(400, err.message, { secret: err.secret });
+      throw err;
+    }
+    await env.ensureProxy(req.proxy);
+    if (!env.hasRevision(runtime.release)) {
+      await writeJsonAtomic(this.paths.runtime(envName, runtime.release), { runtime, proxy: req.proxy });
+    }
+    const processEnv = {
+      ...baseEnv(),
+      ...runtime.env,
+      ...secrets,
+      SLIPWAY_ENVIRONMENT: envName,
+      SLIPWAY_RELEASE: String(runtime.release),
+    };
+    await env.ensureRevision(runtime, processEnv, req.replicas);
+    this.log('revision ensured', { environment: envName, release: runtime.release, replicas: req.replicas });
+  }
+
+  /** Routes each environment back to its last promoted release (after a restart or a crash). */
+  async restore(): Promise<void> {
+    const names = (await readdir(this.paths.root).catch(() => [] as string[]))
+      .map((f) => /^ledger\.(.+)\.jsonl$/.exec(f)?.[1])
+      .filter((n): n is string => n !== undefined);
+    await Promise.all(names.map((n) => this.#restoreOne(n)));
+  }
+
+  async #restoreOne(name: string): Promise<void> {
+    try {
+      const last = await this.ledger(name).lastPromoted();
+      if (!last) return;
+      const env = this.environment(name);
+      env.stable = last.release;
+      const saved = JSON.parse(await readFile(this.paths.runtime(name, last.release), 'utf8')) as {
+        runtime: RevisionRuntime;
+        proxy: ProxySettings;
+      };
+      await this.ensure(name, {
+        runtime: saved.runtime,
+        proxy: saved.proxy,
+        replicas: saved.runtime.replicas,
+      });
+      const deadline = Date.now() + saved.runtime.startupTimeoutMs;
+      for (;;) {
+        const rev = env.observe().revisions.find((r) => r.release === last.release);
+        if (rev?.failed) throw new Error(rev.failed);
+        if (rev && rev.ready > 0) break;
+        if (Date.now() > deadline) throw new Error('no instance became ready');
+        await env.waitForChange(env.seq, deadline - Date.now());
+      }
+      env.setTraffic({ [String(last.release)]: 100 });
+      this.log('routing restored', { environment: name, release: last.release });
+    } catch (err) {
+      const msg = `could not restore ${name} to its last promoted release: ${(err as Error).message}`;
+      this.restoreErrors.set(name, msg);
+      this.log(msg);
+    }
+  }
+
+  /** The API's shutdown: stop everything, then let the process entry exit. */
+  async shutdown(): Promise<void> {
+    await this.close();
+    this.#opts.onShutdown?.();
+  }
+
+  pids(): number[] {
+    return this.environments().flatMap((e) => e.pids());
+  }
+
+  /** Graceful: stop every instance (SIGTERM, grace, SIGKILL), close proxies and the API. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await Promise.all(this.environments().map((e) => e.close()));
+      await new Promise<void>((resolve) => {
+        this.#server?.closeAllConnections();
+        this.#server ? this.#server.close(() => resolve()) : resolve();
+      });
+      await rm(this.paths.daemonInfo, { force: true });
+    })();
+    return this.#closing;
+  }
+}
+
+export type { Ledger };

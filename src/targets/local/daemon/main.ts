@@ -1,0 +1,75 @@
+/**
+ * Entry of the detached daemon process: `node main.ts --state-dir <dir>`. One daemon per state
+ * folder (guarded by `daemon.pid`); it restores routing, then serves the control API until
+ * `POST /v1/shutdown`, SIGTERM or SIGINT, each of which stops every instance gracefully.
+ */
+import { open, readFile, rm } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { startProxy } from '../proxy/index.ts';
+import { StatePaths } from '../state/paths.ts';
+import { isAlive } from './client.ts';
+import { Daemon } from './daemon.ts';
+
+const { values } = parseArgs({ options: { 'state-dir': { type: 'string' } } });
+const stateDir = values['state-dir'];
+if (!stateDir) {
+  process.stderr.write('usage: main.ts --state-dir <folder>\n');
+  process.exit(2);
+}
+const paths = new StatePaths(stateDir);
+const logger = pino({ base: { pid: process.pid } });
+
+/** Takes `daemon.pid` exclusively; false when a live daemon already holds it. */
+async function claimPidFile(): Promise<boolean> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(paths.daemonPid, 'wx', 0o600);
+      await fh.writeFile(`${process.pid}\n`);
+      await fh.sync();
+      await fh.close();
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number((await readFile(paths.daemonPid, 'utf8').catch(() => '')).trim());
+      if (pid && isAlive(pid)) return false;
+      await rm(paths.daemonPid, { force: true }); // left by a daemon that was killed
+    }
+  }
+  return false;
+}
+
+if (!(await claimPidFile())) {
+  logger.info('another daemon already serves this state folder; exiting');
+  process.exit(0);
+}
+
+const daemon = new Daemon({
+  stateDir: paths.root,
+  startProxy: (s) =>
+    startProxy({
+      host: s.host ?? '127.0.0.1',
+      port: s.port,
+      sticky: s.sticky,
+      retry: s.retry,
+      latencyBoundMs: s.latencyBoundMs,
+    }),
+  log: (msg, fields) => logger.info(fields ?? {}, msg),
+  onShutdown: () => void exit(),
+});
+
+async function exit(): Promise<void> {
+  await daemon.close();
+  await rm(paths.daemonPid, { force: true });
+  logger.info('daemon stopped');
+  process.exit(0);
+}
+
+process.on('SIGTERM', () => void exit());
+process.on('SIGINT', () => void exit());
+
+const info = await daemon.listen();
+logger.info({ port: info.port, stateDir: paths.root }, 'daemon listening');
+const t0 = performance.now();
+await daemon.restore();
+logger.info({ ms: Math.round(performance.now() - t0) }, 'restore finished');

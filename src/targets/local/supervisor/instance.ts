@@ -1,0 +1,302 @@
+/**
+ * One app process of a revision, supervised: free port, startup check, readiness and liveness
+ * probes, restarts with exponential backoff, a crash loop reported as a failure with the exit
+ * code and the last log lines, and a graceful stop (SIGTERM, grace, SIGKILL).
+ */
+import type { ChildProcess } from 'node:child_process';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ProbeSettings, RevisionRuntime } from '../runtime.ts';
+import { tailFile } from './logs.ts';
+import { freePort, isListening } from './ports.ts';
+import { probe } from './probe.ts';
+import { type SpawnApp, spawnApp } from './spawn.ts';
+
+export type InstanceState = 'starting' | 'ready' | 'unready' | 'backoff' | 'stopping' | 'stopped' | 'failed';
+
+export interface InstanceStatus {
+  index: number;
+  state: InstanceState;
+  pid?: number;
+  port?: number;
+  restarts: number;
+  /** Why the previous process ended, or why the instance failed. */
+  lastExit?: string;
+}
+
+export interface InstanceOptions {
+  index: number;
+  runtime: RevisionRuntime;
+  /** The immutable release folder the command runs in. */
+  cwd: string;
+  /** Complete environment except the port variable (added per start). */
+  env: Record<string, string>;
+  logFile: string;
+  onChange: () => void;
+  spawn?: SpawnApp;
+}
+
+interface RunOutcome {
+  /** No restart: the app can never work as configured (it never listens or never becomes ready). */
+  fatal: boolean;
+  reason: string;
+  ranMs: number;
+}
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  error?: Error;
+}
+
+const POLL_MS = 50;
+
+export class Instance {
+  readonly index: number;
+  state: InstanceState = 'starting';
+  #opts: InstanceOptions;
+  #child?: ChildProcess;
+  #exited?: Promise<Exit>;
+  #port?: number;
+  #restarts = 0;
+  #crashes = 0;
+  #lastExit?: string;
+  #stop = new AbortController();
+  #done?: Promise<void>;
+
+  constructor(opts: InstanceOptions) {
+    this.index = opts.index;
+    this.#opts = opts;
+  }
+
+  get port(): number | undefined {
+    return this.#port;
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  status(): InstanceStatus {
+    const s: InstanceStatus = { index: this.index, state: this.state, restarts: this.#restarts };
+    if (this.#child?.pid !== undefined && this.#child.exitCode === null) s.pid = this.#child.pid;
+    if (this.#port !== undefined) s.port = this.#port;
+    if (this.#lastExit !== undefined) s.lastExit = this.#lastExit;
+    return s;
+  }
+
+  start(): void {
+    this.#done ??= this.#supervise();
+  }
+
+  /** SIGTERM, wait up to `graceMs` for the exit, then SIGKILL. Resolves once the process is gone. */
+  async stop(graceMs = this.#opts.runtime.stopGraceMs): Promise<void> {
+    if (this.state === 'stopped') return;
+    this.#stop.abort();
+    this.#setState('stopping');
+    const child = this.#child;
+    if (child && this.#exited && child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = new Promise<'timeout'>((r) => setTimeout(r, graceMs, 'timeout').unref());
+      if ((await Promise.race([this.#exited, timer])) === 'timeout') {
+        child.kill('SIGKILL');
+        await this.#exited;
+      }
+    }
+    await this.#done;
+    this.#setState('stopped');
+  }
+
+  async #supervise(): Promise<void> {
+    const rt = this.#opts.runtime;
+    while (!this.#stop.signal.aborted) {
+      const outcome = await this.#runOnce();
+      if (this.#stop.signal.aborted) return;
+      this.#lastExit = outcome.reason;
+      if (outcome.fatal) return this.#fail(outcome.reason);
+      this.#crashes = outcome.ranMs >= rt.stableAfterMs ? 1 : this.#crashes + 1;
+      if (this.#crashes > rt.maxRestarts) {
+        return this.#fail(`crash loop: ${rt.maxRestarts} restarts did not help; last: ${outcome.reason}`);
+      }
+      const delay = Math.min(rt.backoffInitialMs * 2 ** (this.#crashes - 1), rt.backoffMaxMs);
+      this.#setState('backoff');
+      if (!(await this.#sleep(delay))) return;
+      this.#restarts++;
+    }
+  }
+
+  async #runOnce(): Promise<RunOutcome> {
+    const { runtime: rt, logFile } = this.#opts;
+    this.#setState('starting');
+    const port = await freePort();
+    this.#port = port;
+    const started = Date.now();
+    this.#spawn(port);
+    const exited = this.#exited!;
+
+    const startup = await this.#awaitStartup(port, exited, started + rt.startupTimeoutMs);
+    if (startup !== 'ready') {
+      if (startup.exit)
+        return {
+          fatal: false,
+          reason: await this.#exitReason(startup.exit, started, 'during startup'),
+          ranMs: Date.now() - started,
+        };
+      this.#child?.kill('SIGKILL');
+      await exited;
+      return {
+        fatal: true,
+        reason: `${startup.reason}${await lastLines(logFile)}`,
+        ranMs: Date.now() - started,
+      };
+    }
+    this.#setState('ready');
+    const end = await this.#monitor(port, exited);
+    if ('liveness' in end) {
+      this.#child?.kill('SIGKILL');
+      await exited;
+      return { fatal: false, reason: end.liveness, ranMs: Date.now() - started };
+    }
+    return {
+      fatal: false,
+      reason: await this.#exitReason(end, started, 'after running'),
+      ranMs: Date.now() - started,
+    };
+  }
+
+  #spawn(port: number): void {
+    const { runtime: rt, logFile } = this.#opts;
+    mkdirSync(dirname(logFile), { recursive: true });
+    const fd = openSync(logFile, 'a', 0o600);
+    try {
+      writeSync(
+        fd,
+        `[slipway] ${new Date().toISOString()} starting release ${rt.release} instance ${this.index} on port ${port}\n`,
+      );
+      const env = { ...this.#opts.env, [rt.portEnv]: String(port) };
+      const child = (this.#opts.spawn ?? spawnApp)({
+        command: rt.start,
+        cwd: this.#opts.cwd,
+        env,
+        logFd: fd,
+      });
+      this.#child = child;
+      this.#exited = new Promise<Exit>((resolve) => {
+        child.once('exit', (code, signal) => resolve({ code, signal }));
+        child.once('error', (error) => resolve({ code: null, signal: null, error }));
+      });
+    } finally {
+      closeSync(fd); // the child holds its own copy
+    }
+  }
+
+  /** Waits for the port to accept connections, then for readiness to pass once. */
+  async #awaitStartup(
+    port: number,
+    exited: Promise<Exit>,
+    deadline: number,
+  ): Promise<'ready' | { exit: Exit } | { exit?: undefined; reason: string }> {
+    const rt = this.#opts.runtime;
+    let listening = false;
+    let started = !rt.startup;
+    let lastProbe = '';
+    for (;;) {
+      const exit = await Promise.race([exited, sleep(POLL_MS).then(() => undefined)]);
+      if (exit) return { exit };
+      if (this.#stop.signal.aborted) return { reason: 'stopped' };
+      if (!listening) listening = await isListening(port);
+      if (listening && !started && rt.startup) {
+        const res = await probe(port, rt.startup);
+        started = res.ok;
+        lastProbe = res.detail;
+      }
+      if (listening && started) {
+        if (!rt.readiness) return 'ready';
+        const res = await probe(port, rt.readiness);
+        if (res.ok) return 'ready';
+        lastProbe = res.detail;
+      }
+      if (Date.now() >= deadline) {
+        const secs = rt.startupTimeoutMs / 1000;
+        const check = started ? rt.readiness?.path : rt.startup?.path;
+        return {
+          reason: listening
+            ? `never became ready: listening on port ${port} but GET ${check} did not pass within ${secs} s (last answer: ${lastProbe})`
+            : `never listened on port ${port} (given in ${rt.portEnv}) within ${secs} s: the app must listen on the port in $${rt.portEnv}`,
+        };
+      }
+    }
+  }
+
+  /** Probes until the process exits (returns its exit) or liveness fails (returns why). */
+  async #monitor(port: number, exited: Promise<Exit>): Promise<Exit | { liveness: string }> {
+    const rt = this.#opts.runtime;
+    const interval = Math.min(rt.readiness?.intervalMs ?? 1000, rt.liveness?.intervalMs ?? 1000);
+    const fails = { readiness: 0, liveness: 0 };
+    for (;;) {
+      const exit = await Promise.race([exited, sleep(interval).then(() => undefined)]);
+      if (exit) return exit;
+      if (this.#stop.signal.aborted) return exited;
+      if (rt.liveness) {
+        const res = await probeCounting(port, rt.liveness, fails, 'liveness');
+        if (res)
+          return {
+            liveness: `liveness GET ${rt.liveness.path} failed ${fails.liveness} times in a row (last: ${res}); killed`,
+          };
+      }
+      if (rt.readiness && !this.#stop.signal.aborted) {
+        const res = await probeCounting(port, rt.readiness, fails, 'readiness');
+        const next = res ? 'unready' : fails.readiness === 0 ? 'ready' : this.state;
+        if (next !== this.state && this.state !== 'stopping') this.#setState(next);
+      }
+    }
+  }
+
+  async #exitReason(exit: Exit, started: number, when: string): Promise<string> {
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    const how = exit.error
+      ? `could not start: ${exit.error.message}`
+      : exit.signal
+        ? `killed by ${exit.signal} ${when} (${secs} s)`
+        : `exited with code ${exit.code} ${when} (${secs} s)`;
+    return `${how}${await lastLines(this.#opts.logFile)}`;
+  }
+
+  #fail(reason: string): void {
+    this.#lastExit = reason;
+    this.#setState('failed');
+  }
+
+  async #sleep(ms: number): Promise<boolean> {
+    try {
+      await sleep(ms, undefined, { signal: this.#stop.signal });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  #setState(s: InstanceState): void {
+    if (this.state === s) return;
+    this.state = s;
+    this.#opts.onChange();
+  }
+}
+
+/** Probes once and counts consecutive failures; returns the failure detail once the threshold is hit. */
+async function probeCounting(
+  port: number,
+  settings: ProbeSettings,
+  fails: Record<'readiness' | 'liveness', number>,
+  kind: 'readiness' | 'liveness',
+): Promise<string | undefined> {
+  const res = await probe(port, settings);
+  fails[kind] = res.ok ? 0 : fails[kind] + 1;
+  return fails[kind] >= settings.failureThreshold ? res.detail : undefined;
+}
+
+async function lastLines(logFile: string): Promise<string> {
+  const lines = (await tailFile(logFile, 6)).filter((l) => !l.startsWith('[slipway]'));
+  return lines.length ? `; last log lines:\n  ${lines.slice(-5).join('\n  ')}` : '; the log is empty';
+}
