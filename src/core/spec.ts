@@ -46,6 +46,11 @@ export interface AnalysisSpec {
   /** A request slower than this counts as bad, when set. */
   maxLatencyMs?: number;
   /**
+   * A request slower than stable's current latency at this percentile (e.g. 99) counts as bad, when
+   * set. With it or `maxLatencyMs`, the judge compares slow requests between candidate and stable.
+   */
+  latencyPercentile?: number;
+  /**
    * Largest acceptable share of candidate requests slower than `maxLatencyMs` (e.g. 0.01 for "p99 under
    * maxLatencyMs"). Without it, slow requests are only compared with stable, not against a maximum.
    */

@@ -95,8 +95,13 @@ export function judge(
   assertAnalysisSpec(spec);
   assertCounts('stable', stable);
   assertCounts('candidate', candidate);
-  const state = advance(prev ?? initialJudgeState(), stable, candidate, spec.maxLatencyMs !== undefined);
+  const state = advance(prev ?? initialJudgeState(), stable, candidate, judgesSlow(spec));
   return { verdict: decide(spec, state, options), state };
+}
+
+/** Slow requests are evidence only when the spec defines "slow"; otherwise their counters are ignored. */
+function judgesSlow(spec: AnalysisSpec): boolean {
+  return spec.maxLatencyMs !== undefined || spec.latencyPercentile !== undefined;
 }
 
 function advance(
@@ -125,7 +130,7 @@ function advance(
 }
 
 function decide(spec: AnalysisSpec, state: JudgeState, options: JudgeOptions): Verdict {
-  const withSlow = spec.maxLatencyMs !== undefined;
+  const withSlow = judgesSlow(spec);
   const tests = 2 + (withSlow ? 1 : 0) + (withSlow && spec.maxSlowRate !== undefined ? 1 : 0);
   const alphaEach = spec.alpha / tests;
   const { candidate: c, stable: s } = state.totals;

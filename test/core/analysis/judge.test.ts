@@ -109,6 +109,13 @@ const cases: Case[] = [
     reasons: [/30 of 40 slow requests were on the candidate/],
   },
   {
+    name: "slow requests are compared with stable when slow means 'above stable's p99'",
+    spec: { latencyPercentile: 99 },
+    series: steady(30, { candidateSlowPerS: 1, stableSlowPerS: 0.9 }),
+    kind: 'fail',
+    reasons: [/30 of 57 slow requests were on the candidate/],
+  },
+  {
     name: 'slow requests above maxSlowRate fail even when stable is as slow',
     spec: { maxLatencyMs: 300, maxSlowRate: 0.01 },
     series: steady(60, { candidateSlowPerS: 1, stableSlowPerS: 9 }),
