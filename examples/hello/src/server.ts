@@ -4,6 +4,7 @@
  * 2 invalid configuration.
  */
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { pino } from 'pino';
 import { buildApp } from './app.ts';
 import { type Config, ConfigError, parseConfig } from './config.ts';
@@ -24,16 +25,17 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
+  const instanceId = `${hostname()}-${process.pid}`;
   const log = pino({
     level: config.logLevel,
-    base: { service: config.serviceName, version: config.appVersion },
+    base: { service: config.serviceName, version: config.appVersion, instance: instanceId },
   });
   if (config.faults.crashOnStart) {
     log.fatal('CRASH_ON_START is set: exiting with code 1 before listening');
     process.exit(EXIT_CRASH);
   }
 
-  const app = buildApp({ config, logger: log });
+  const app = buildApp({ config, logger: log, instanceId });
   const timers: NodeJS.Timeout[] = [];
   const onSignal = shutdownOnSignal({
     app,
@@ -55,10 +57,14 @@ async function main(): Promise<void> {
     process.exit(EXIT_CRASH);
   }
   const { port, address } = app.fastify.server.address() as AddressInfo;
-  log.info({ port, host: address, instance: app.instanceId, faults: config.faults }, 'listening');
+  log.info({ port, host: address, faults: config.faults }, 'listening');
 
   if (!config.faults.neverReady) {
-    timers.push(setTimeout(() => app.readiness.markReady(), config.readyDelayMs));
+    const becomeReady = () => {
+      app.readiness.markReady();
+      log.info({ readyDelayMs: config.readyDelayMs }, 'ready');
+    };
+    timers.push(setTimeout(becomeReady, config.readyDelayMs));
   }
   const { crashAfterS } = config.faults;
   if (crashAfterS !== undefined) {
