@@ -52,6 +52,9 @@ export function step(spec: ReleaseSpec, observed: Observed, now: number): Decisi
   if (out?.waitingOnTarget && now - memo.progressAt >= spec.progressDeadlineMs) {
     requestAbort(ctx, 'deadline', `no progress for ${spec.progressDeadlineMs} ms (${out.reason})`);
     out = undefined;
+  } else if (out && !out.waitingOnTarget) {
+    // The deadline measures time spent waiting on the target, not deliberate waits (pauses, analysis).
+    memo.progressAt = now;
   }
   if (!out) out = abortOutcome(ctx);
   if (out.waitingOnTarget) out.wakeAt = minTime(out.wakeAt, memo.progressAt + spec.progressDeadlineMs);

@@ -1,0 +1,160 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { CanaryStrategy } from '../../src/core/spec.ts';
+import { Driver, kindsOf, trafficOf } from '../support/driver.ts';
+import { releaseSpec } from '../support/specs.ts';
+
+const canary = (steps: CanaryStrategy['steps'], continuousAnalysis = true): CanaryStrategy => ({
+  kind: 'canary',
+  continuousAnalysis,
+  steps,
+});
+const STEPS: CanaryStrategy['steps'] = [
+  { kind: 'weight', weight: 10 },
+  { kind: 'analysis', maxDurationMs: 300_000 },
+  { kind: 'weight', weight: 50 },
+  { kind: 'pause', durationMs: 30_000 },
+];
+const driver = (steps = STEPS) => new Driver(releaseSpec(canary(steps)), 1);
+
+describe('canary phase transitions (pure step, virtual time)', () => {
+  it('pending → progressing: starts one candidate instance for 10%, no traffic yet', () => {
+    const d = driver().step();
+    assert.equal(d.phase, 'progressing');
+    assert.deepEqual(kindsOf(d), ['record:started', 'ensure-revision']);
+    assert.deepEqual(d.actions[1], { kind: 'ensure-revision', release: 2, replicas: 1 });
+    assert.deepEqual(trafficOf(d), []);
+  });
+
+  it('progressing: 10% moves to the candidate only once its instance is ready', () => {
+    const dr = driver();
+    dr.step();
+    assert.deepEqual(trafficOf(dr.advance(500).step()), [], 'not ready at 500 ms');
+    const d = dr.advance(500).step();
+    assert.deepEqual(trafficOf(d), [{ '1': 90, '2': 10 }]);
+    assert.equal(d.phase, 'progressing');
+  });
+
+  it('stable keeps its full capacity the whole way', () => {
+    const dr = driver();
+    dr.runUntil((d) => d.phase === 'promoted');
+    const stableScaled = dr.world.applied.filter((a) => a.kind === 'ensure-revision' && a.release === 1);
+    assert.deepEqual(stableScaled, []);
+  });
+
+  it('progressing → analysing → progressing when the healthy candidate passes', () => {
+    const dr = driver();
+    const a = dr.runUntil((d) => d.phase === 'analysing');
+    assert.ok(a.wakeAt !== undefined && a.wakeAt <= dr.now + 1000, 'looks again within the interval');
+    const passed = dr.runUntil((d) =>
+      d.actions.some((x) => x.kind === 'record' && x.event.kind === 'analysis'),
+    );
+    assert.equal(passed.verdict?.kind, 'pass');
+    assert.equal(passed.phase, 'progressing');
+  });
+
+  it('analysing → rolled-back on fail: one set-traffic gives stable 100 and the candidate 0, then retire', () => {
+    const dr = driver();
+    dr.world.script(2, { errorRate: 0.5 });
+    const d = dr.runUntil((x) => x.phase === 'rolled-back');
+    assert.equal(d.phase, 'rolled-back');
+    assert.deepEqual(trafficOf(d), [{ '1': 100, '2': 0 }]);
+    const kinds = kindsOf(d);
+    assert.ok(kinds.indexOf('set-traffic') < kinds.indexOf('retire-revision'));
+    assert.match(d.reason, /analysis failed/);
+  });
+
+  it('analysing → rolled-back when the analysis step ends inconclusive', () => {
+    const dr = driver();
+    dr.rps = 0; // no user traffic: never enough evidence
+    dr.previewRps = 0;
+    const d = dr.runUntil((x) => x.phase === 'rolled-back');
+    assert.match(d.reason, /inconclusive|no requests|no data/i);
+  });
+
+  it('paused (timed) → progressing after the duration', () => {
+    const dr = driver([
+      { kind: 'weight', weight: 20 },
+      { kind: 'pause', durationMs: 60_000 },
+      { kind: 'weight', weight: 40 },
+    ]);
+    const p = dr.runUntil((d) => d.phase === 'paused');
+    const pausedAt = dr.now;
+    assert.ok(p.wakeAt !== undefined && p.wakeAt <= pausedAt + 60_000);
+    const next = dr.runUntil((d) => d.phase !== 'paused');
+    assert.ok(dr.now >= pausedAt + 60_000, 'not before the pause is over');
+    assert.equal(next.phase, 'progressing');
+  });
+
+  it('paused (untimed) waits for promote, then promoting → promoted', () => {
+    const dr = driver([{ kind: 'weight', weight: 20 }, { kind: 'pause' }]);
+    dr.runUntil((d) => d.phase === 'paused');
+    dr.advance(3_600_000);
+    assert.equal(dr.step().phase, 'paused', 'still paused an hour later');
+    dr.command('promote');
+    const d = dr.step();
+    assert.equal(d.phase, 'promoting');
+    assert.deepEqual(
+      d.actions.filter((a) => a.kind === 'ensure-revision'),
+      [{ kind: 'ensure-revision', release: 2, replicas: 4 }],
+    );
+    const done = dr.runUntil((x) => x.phase === 'promoted');
+    assert.deepEqual(trafficOf(done), [{ '1': 0, '2': 100 }]);
+    assert.deepEqual(kindsOf(done).slice(-2), ['retire-revision', 'record:promoted']);
+  });
+
+  it('promote skips the remaining steps', () => {
+    const dr = driver();
+    dr.step();
+    dr.command('promote');
+    const d = dr.runUntil((x) => x.phase === 'promoted');
+    assert.equal(d.phase, 'promoted');
+    assert.ok(!dr.decisions.some((x) => x.phase === 'analysing'));
+  });
+
+  it('operator pause freezes the steps; resume continues where it was', () => {
+    const dr = driver();
+    dr.advance(1000).step();
+    dr.command('pause');
+    assert.equal(dr.step().phase, 'paused');
+    dr.advance(600_000);
+    const still = dr.step();
+    assert.equal(still.phase, 'paused', 'a pause does not trip the progress deadline');
+    dr.command('resume');
+    assert.notEqual(dr.step().phase, 'paused');
+    assert.equal(dr.runUntil((d) => d.phase === 'promoted').phase, 'promoted');
+  });
+
+  it('the candidate failing (crash loop) rolls back at once', () => {
+    const dr = driver();
+    dr.world.script(2, { failAfterMs: 5000, failReason: 'CrashLoopBackOff' });
+    const d = dr.runUntil((x) => x.phase === 'rolled-back');
+    assert.match(d.reason, /CrashLoopBackOff/);
+    assert.deepEqual(dr.world.weights, { '1': 100 });
+  });
+
+  it('no progress within the deadline rolls back', () => {
+    const dr = driver();
+    dr.world.script(2, { neverReady: true });
+    const d = dr.runUntil((x) => x.phase === 'rolled-back');
+    assert.match(d.reason, /no progress for 600000 ms/);
+    assert.ok(dr.now >= 1_000_000 + 600_000);
+  });
+
+  it('metrics offline: analysis waits (inconclusive), it does not pass', () => {
+    const dr = driver();
+    dr.metricsOnline = false;
+    dr.runUntil((d) => d.phase === 'analysing');
+    const d = dr.advance(10_000).step();
+    assert.equal(d.verdict?.kind, 'inconclusive');
+    assert.match(d.verdict?.reasons.join() ?? '', /no metrics/);
+  });
+
+  it('a terminal phase decides nothing more', () => {
+    const dr = driver();
+    dr.runUntil((d) => d.phase === 'promoted');
+    const again = dr.advance(1000).step();
+    assert.equal(again.phase, 'promoted');
+    assert.deepEqual(again.actions, []);
+  });
+});

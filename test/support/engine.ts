@@ -1,0 +1,20 @@
+/** Builds engine dependencies around a memory target and a virtual clock. */
+import type { Decision } from '../../src/core/types.ts';
+import type { EngineDeps } from '../../src/engine/api.ts';
+import { MemoryTarget } from './memory-target.ts';
+import { VirtualClock } from './virtual-clock.ts';
+
+export function harness(opts: { seed?: number; rps?: number } = {}) {
+  const clock = new VirtualClock();
+  const target = new MemoryTarget({ clock, seed: opts.seed, rps: opts.rps });
+  const decisions: Decision[] = [];
+  const deps = (holder = 'test@host:1'): EngineDeps => ({
+    target,
+    metrics: target.metrics,
+    clock,
+    holder,
+    pollMs: 2000,
+    onProgress: (d) => decisions.push(d),
+  });
+  return { clock, target, deps, decisions };
+}
