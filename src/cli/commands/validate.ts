@@ -1,0 +1,57 @@
+/**
+ * `slipway validate`: checks slipway.yaml and every environment (or one, with --env) and lists
+ * every problem at once. Exit 0 when valid, 2 when not.
+ */
+import type { Command } from 'commander';
+import { formatProblems, validateConfigFile } from '../../config/index.ts';
+import { CliError, ExitCode } from '../main.ts';
+import { count, DEFAULT_CONFIG } from './config.ts';
+
+interface ValidateOptions {
+  config: string;
+  env?: string;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('validate')
+    .description('check slipway.yaml and its environments; list every problem')
+    .option('-c, --config <file>', 'path to slipway.yaml', DEFAULT_CONFIG)
+    .option('-e, --env <name>', 'check only this environment (and the base)')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: ValidateOptions) => {
+      const result = await validateConfigFile(
+        options.config,
+        options.env === undefined ? {} : { environment: options.env },
+      );
+      if (options.json) {
+        const body = result.ok
+          ? {
+              valid: true,
+              file: options.config,
+              environments: Object.fromEntries(
+                Object.entries(result.config.environments).map(([name, env]) => [
+                  name,
+                  { target: env.target },
+                ]),
+              ),
+            }
+          : { valid: false, file: options.config, problems: result.problems };
+        process.stdout.write(`${JSON.stringify(body, null, 2)}\n`);
+      } else if (result.ok) {
+        const envs = Object.entries(result.config.environments).map(
+          ([name, env]) => `${name} (${env.target})`,
+        );
+        process.stdout.write(`${options.config} is valid: ${envs.join(', ')}\n`);
+      } else {
+        process.stderr.write(`${formatProblems(result.problems, options.config)}\n`);
+      }
+      if (!result.ok) {
+        throw new CliError(
+          `${options.config} is invalid: ${count(result.problems.length)}`,
+          ExitCode.invalidInput,
+        );
+      }
+    });
+}

@@ -1,0 +1,239 @@
+/**
+ * Reads `slipway.yaml`, resolves every environment (base + overlay) and validates everything in
+ * one pass. Problems are collected, never thrown one by one: `validateConfigText` returns them all,
+ * `loadConfig` throws one `ConfigError` carrying them all.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { type Document, LineCounter, parseDocument } from 'yaml';
+import { didYouMean } from './did-you-mean.ts';
+import { locate, pathAtOffset } from './locate.ts';
+import { isMapping, mergeOverlay } from './merge.ts';
+import {
+  ConfigError,
+  type ConfigProblem,
+  formatPath,
+  type PathSegment,
+  type RawProblem,
+  translateIssues,
+} from './problems.ts';
+import { fileSchema, type ResolvedConfig, resolvedSchema } from './schema/index.ts';
+import { crossEnvironmentChecks, type TargetProblem, targetChecks } from './target-checks.ts';
+
+export interface LoadedConfig {
+  /** Absolute path of the file. */
+  file: string;
+  /** Folder of the file: `artifact.local.path` and secret files are relative to it. */
+  dir: string;
+  service: string;
+  /** Every environment, resolved and validated, in file order. */
+  environments: Record<string, ResolvedConfig>;
+}
+
+export type ValidationResult = { ok: true; config: LoadedConfig } | { ok: false; problems: ConfigProblem[] };
+
+export interface ValidateOptions {
+  /** Check only this environment (plus the base); an unknown name is itself a problem. */
+  environment?: string;
+}
+
+/** Validates YAML text as `file`. Never throws: every problem is in the result. */
+export function validateConfigText(
+  text: string,
+  file: string,
+  options: ValidateOptions = {},
+): ValidationResult {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) return { ok: false, problems: syntaxProblems(doc, lines) };
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    return {
+      ok: false,
+      problems: [{ path: '', message: `cannot be read: ${(err as Error).message}`, line: 1, column: 1 }],
+    };
+  }
+  if (!isMapping(raw)) {
+    const problem: ConfigProblem = {
+      path: '',
+      message: raw === null || raw === undefined ? 'is empty' : 'must be a mapping at the top level',
+      expected: 'a mapping with service, artifact, … and environments',
+      hint: 'see docs/config.md for an annotated example',
+    };
+    return { ok: false, problems: [{ ...problem, line: 1, column: 1 }] };
+  }
+  return validateParsed(raw, doc, lines, file, options);
+}
+
+function validateParsed(
+  raw: Record<string, unknown>,
+  doc: Document,
+  lines: LineCounter,
+  file: string,
+  options: ValidateOptions,
+): ValidationResult {
+  const collected: RawProblem[] = [];
+  const fileResult = fileSchema.safeParse(raw, { reportInput: true });
+  if (!fileResult.success) collected.push(...translateIssues(fileSchema, fileResult.error.issues));
+
+  const { environments: overlays, ...base } = raw;
+  const resolved: Record<string, ResolvedConfig> = {};
+  const merged: Record<string, unknown> = {};
+  if (isMapping(overlays)) {
+    for (const [name, overlay] of Object.entries(overlays)) {
+      if (!isMapping(overlay)) continue; // reported by the file schema
+      const config = mergeOverlay(base, overlay);
+      merged[name] = config;
+      const result = resolvedSchema.safeParse(config, { reportInput: true });
+      const found: (RawProblem | TargetProblem)[] = [...targetChecks(config, name)];
+      if (result.success) resolved[name] = result.data;
+      else found.unshift(...translateIssues(resolvedSchema, result.error.issues));
+      for (const problem of found)
+        collected.push({ ...problem, path: attribute(problem, name, base, overlay) });
+    }
+  }
+  collected.push(...crossEnvironmentChecks(merged));
+
+  let problems = finish(collected, doc, lines);
+  const wanted = options.environment;
+  if (wanted !== undefined) {
+    problems = problems.filter(
+      (p) =>
+        !p.path.startsWith('environments.') ||
+        p.path.startsWith(`environments.${wanted}.`) ||
+        p.path === `environments.${wanted}`,
+    );
+    if (isMapping(overlays) && !(wanted in overlays))
+      problems.push(unknownEnvironment(wanted, Object.keys(overlays)));
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const environments =
+    wanted === undefined ? resolved : ({ [wanted]: resolved[wanted] } as Record<string, ResolvedConfig>);
+  return {
+    ok: true,
+    config: { file: resolve(file), dir: dirname(resolve(file)), service: String(raw.service), environments },
+  };
+}
+
+/**
+ * Where a problem found in a resolved environment belongs in the file: in the overlay when the
+ * overlay sets the value (or when only the environment makes it a problem), otherwise in the base,
+ * so a mistake in the base is reported once rather than once per environment.
+ */
+function attribute(
+  problem: RawProblem | TargetProblem,
+  env: string,
+  base: unknown,
+  overlay: unknown,
+): PathSegment[] {
+  const inEnv = ['environments', env, ...problem.path];
+  if ('inEnvironment' in problem) return inEnv;
+  const depthOverlay = existingDepth(overlay, problem.path);
+  const depthBase = existingDepth(base, problem.path);
+  if (depthOverlay === problem.path.length || depthOverlay >= depthBase) return inEnv;
+  return problem.path;
+}
+
+/** How many leading segments of `path` exist in `root`. */
+function existingDepth(root: unknown, path: readonly PathSegment[]): number {
+  let node = root;
+  let depth = 0;
+  for (const segment of path) {
+    if (Array.isArray(node) && typeof segment === 'number' && segment < node.length) node = node[segment];
+    else if (isMapping(node) && Object.hasOwn(node, String(segment)) && node[String(segment)] !== null)
+      node = node[String(segment)];
+    else break;
+    depth++;
+  }
+  return depth;
+}
+
+const REDACTED = '<redacted>';
+
+/** Formats, redacts, locates, de-duplicates and orders the problems. */
+function finish(raw: RawProblem[], doc: Document, lines: LineCounter): ConfigProblem[] {
+  const seen = new Set<string>();
+  const out: ConfigProblem[] = [];
+  for (const problem of raw) {
+    const path = formatPath(problem.path);
+    const id = `${path}\u0000${problem.message}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const secretIndex = problem.path.indexOf('secrets');
+    const keepValue = secretIndex < 0 || problem.atKey || problem.path[secretIndex + 2] === 'source';
+    const { atKey, path: _, ...rest } = problem;
+    const entry: ConfigProblem = { path, ...rest };
+    if (!keepValue && entry.value !== undefined) entry.value = REDACTED;
+    const pos = locate(doc, lines, problem.path, atKey);
+    if (pos) Object.assign(entry, pos);
+    for (const key of ['value', 'expected', 'hint'] as const) if (entry[key] === undefined) delete entry[key];
+    out.push(entry);
+  }
+  return out.sort(
+    (a, b) =>
+      (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.path.localeCompare(b.path),
+  );
+}
+
+function syntaxProblems(doc: Document, lines: LineCounter): ConfigProblem[] {
+  return doc.errors.map((error) => {
+    const pos = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
+    const duplicate = error.code === 'DUPLICATE_KEY';
+    const message = duplicate
+      ? 'is defined twice in the same mapping'
+      : `YAML syntax error: ${error.message.split('\n')[0]}`;
+    const problem: ConfigProblem = {
+      path: duplicate ? formatPath(pathAtOffset(doc, error.pos[0])) : '',
+      message,
+      line: pos.line,
+      column: pos.col,
+    };
+    if (duplicate) problem.hint = 'YAML keeps only one of them; merge the two entries';
+    return problem;
+  });
+}
+
+function unknownEnvironment(name: string, known: string[]): ConfigProblem {
+  const guess = didYouMean(name, known);
+  return {
+    path: `environments.${name}`,
+    message: 'is not defined',
+    value: name,
+    expected: known.length > 0 ? `one of ${known.join(', ')}` : 'an environment defined under environments',
+    hint: guess ? `did you mean "${guess}"?` : 'add it under environments',
+  };
+}
+
+/** Reads and validates a config file. Never throws: an unreadable file is a problem too. */
+export async function validateConfigFile(
+  path: string,
+  options: ValidateOptions = {},
+): Promise<ValidationResult> {
+  try {
+    return validateConfigText(await readFile(path, 'utf8'), path, options);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason =
+      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a folder' : `cannot be read (${code})`;
+    const hint = 'pass --config FILE, or run slipway in the folder that holds slipway.yaml';
+    return { ok: false, problems: [{ path: '', message: `${resolve(path)} ${reason}`, hint }] };
+  }
+}
+
+/** Reads and validates a config file; throws `ConfigError` (with every problem) when it is not valid. */
+export async function loadConfig(path: string, options: ValidateOptions = {}): Promise<LoadedConfig> {
+  const result = await validateConfigFile(path, options);
+  if (!result.ok) throw new ConfigError(path, result.problems);
+  return result.config;
+}
+
+/** The resolved configuration of one environment; throws `ConfigError` for an unknown name. */
+export function resolveEnvironment(config: LoadedConfig, environment: string): ResolvedConfig {
+  const resolved = config.environments[environment];
+  if (resolved === undefined) {
+    throw new ConfigError(config.file, [unknownEnvironment(environment, Object.keys(config.environments))]);
+  }
+  return resolved;
+}
