@@ -15,16 +15,11 @@
  * below its maximum, and no relative test halfway (geometrically) to rejection.
  */
 import type { AnalysisSpec } from '../spec.ts';
-import type { RevisionCounts, Verdict, VerdictKind } from '../types.ts';
-import { type BetaPrior, priorWithMean, type RateInterval, rateInterval } from './confidence-sequence.ts';
+import type { RevisionCounts, Verdict } from '../types.ts';
 import { addCounts, assertCounts, countsDelta, ZERO_COUNTS } from './counts.ts';
-import { boundedExp, eValue, percent } from './format.ts';
-import {
-  initialRelativeTest,
-  type RelativeTestState,
-  relativeLogE,
-  updateRelativeTest,
-} from './relative-test.ts';
+import { failureReasons, missingForPass, noDataReason, passReasons } from './reasons.ts';
+import { initialRelativeTest, type RelativeTestState, updateRelativeTest } from './relative-test.ts';
+import { evidenceOf, type Signal, type SignalReport, signalReport, type Totals } from './signals.ts';
 import { assertAnalysisSpec } from './spec-check.ts';
 
 /** Serializable state carried between calls (persisted by the engine inside the progress memo). */
@@ -34,7 +29,7 @@ export interface JudgeState {
   stable: RevisionCounts;
   candidate: RevisionCounts;
   /** Sums of the deltas: equal to the raw counters unless a counter was reset. */
-  totals: { stable: RevisionCounts; candidate: RevisionCounts };
+  totals: Totals;
   errors: RelativeTestState;
   slow: RelativeTestState;
   /** Number of calls folded into this state. */
@@ -53,23 +48,6 @@ export interface JudgeOptions {
    * simply `inconclusive`. Default false.
    */
   deadlineReached?: boolean;
-}
-
-type Signal = 'errors' | 'slow';
-
-interface SignalReport {
-  signal: Signal;
-  logE: number;
-  maxLogE: number;
-  logThreshold: number;
-  interval: RateInterval;
-  /** Acceptable maximum for the absolute guard, when there is one. */
-  maxRate?: number;
-  k: number;
-  m: number;
-  share: number;
-  candidateBad: number;
-  stableBad: number;
 }
 
 export function initialJudgeState(): JudgeState {
@@ -95,6 +73,11 @@ export function judge(
   assertAnalysisSpec(spec);
   assertCounts('stable', stable);
   assertCounts('candidate', candidate);
+  if (prev !== undefined && prev.version !== 1) {
+    throw new RangeError(
+      `judge: unknown judge state version ${String(prev.version)}; pass the state returned by this judge, or undefined to start afresh`,
+    );
+  }
   const state = advance(prev ?? initialJudgeState(), stable, candidate, judgesSlow(spec));
   return { verdict: decide(spec, state, options), state };
 }
@@ -133,172 +116,29 @@ function decide(spec: AnalysisSpec, state: JudgeState, options: JudgeOptions): V
   const withSlow = judgesSlow(spec);
   const tests = 2 + (withSlow ? 1 : 0) + (withSlow && spec.maxSlowRate !== undefined ? 1 : 0);
   const alphaEach = spec.alpha / tests;
-  const { candidate: c, stable: s } = state.totals;
+  const { totals } = state;
   const reports: SignalReport[] = [
-    report('errors', state.errors, c.errors, s.errors, c.requests, alphaEach, spec.maxErrorRate),
+    signalReport('errors', state.errors, totals, alphaEach, spec.maxErrorRate),
   ];
-  if (withSlow)
-    reports.push(report('slow', state.slow, c.slow, s.slow, c.requests, alphaEach, spec.maxSlowRate));
-  const evidence = buildEvidence(spec, state, reports, alphaEach);
+  if (withSlow) reports.push(signalReport('slow', state.slow, totals, alphaEach, spec.maxSlowRate));
+  const evidence = evidenceOf(spec, totals, state.looks, reports, alphaEach);
+  const requests = totals.candidate.requests;
 
-  const failures = failureReasons(spec, state, reports);
+  const failures = failureReasons(spec, totals.candidate.errors, reports);
   if (failures.length > 0) return { kind: 'fail', reasons: failures, evidence };
 
-  if (c.requests === 0) return noDataVerdict(spec, options, s.requests, evidence);
-
-  const pending = missingForPass(spec, c.requests, reports);
-  if (pending.length === 0) {
-    return { kind: 'pass', reasons: passReasons(spec, c.requests, reports), evidence };
+  if (requests === 0) {
+    const deadline = options.deadlineReached === true;
+    const reason = noDataReason(spec, deadline, totals.stable.requests);
+    return { kind: deadline ? spec.noData : 'inconclusive', reasons: [reason], evidence };
   }
-  // Past the deadline the caller decides (the engine rolls back an analysis step that timed out);
-  // the judge says plainly that the evidence never became sufficient.
+
+  const pending = missingForPass(spec, requests, reports);
+  if (pending.length === 0) return { kind: 'pass', reasons: passReasons(spec, requests, reports), evidence };
+  // Past the deadline the caller decides (the canary strategy aborts an analysis step that timed
+  // out); the judge says plainly that the evidence never became sufficient.
   const deadline = options.deadlineReached
-    ? [`analysis deadline reached without enough evidence after ${c.requests} candidate requests`]
+    ? [`analysis deadline reached without enough evidence after ${requests} candidate requests`]
     : [];
   return { kind: 'inconclusive', reasons: [...deadline, ...pending], evidence };
-}
-
-function report(
-  signal: Signal,
-  test: RelativeTestState,
-  candidateBad: number,
-  stableBad: number,
-  candidateRequests: number,
-  alphaEach: number,
-  maxRate: number | undefined,
-): SignalReport {
-  // Without a configured maximum the interval is still reported; its prior is centred on 1%.
-  const prior: BetaPrior = priorWithMean(maxRate ?? 0.01);
-  return {
-    signal,
-    logE: relativeLogE(test),
-    maxLogE: test.maxLogE,
-    logThreshold: Math.log(1 / alphaEach),
-    interval: rateInterval(candidateBad, candidateRequests, alphaEach, prior),
-    ...(maxRate !== undefined ? { maxRate } : {}),
-    k: test.k,
-    m: test.m,
-    share: test.lastShare,
-    candidateBad,
-    stableBad,
-  };
-}
-
-function failureReasons(spec: AnalysisSpec, state: JudgeState, reports: SignalReport[]): string[] {
-  const reasons: string[] = [];
-  const c = state.totals.candidate;
-  if (c.errors >= spec.failureBudget) {
-    reasons.push(
-      `failure budget spent: the candidate failed ${c.errors} requests, budget ${spec.failureBudget}`,
-    );
-  }
-  for (const r of reports) {
-    const noun = r.signal === 'errors' ? 'failed' : 'slow';
-    if (r.maxLogE >= r.logThreshold) {
-      reasons.push(
-        `candidate is worse than stable: ${r.k} of ${r.m} ${noun} requests were on the candidate while it served ${percent(r.share)} of traffic; e-value ${eValue(boundedExp(r.maxLogE))} reached ${eValue(boundedExp(r.logThreshold))}`,
-      );
-    }
-    if (r.maxRate !== undefined && r.interval.lower > r.maxRate) {
-      reasons.push(
-        `candidate ${noun}-request rate is above its maximum: ${r.candidateBad} of ${c.requests} (${percent(r.candidateBad / c.requests)}), at least ${percent(r.interval.lower)} with confidence, maximum ${percent(r.maxRate)}`,
-      );
-    }
-  }
-  return reasons;
-}
-
-function noDataVerdict(
-  spec: AnalysisSpec,
-  options: JudgeOptions,
-  stableRequests: number,
-  evidence: Record<string, number>,
-): Verdict {
-  if (!options.deadlineReached) {
-    return {
-      kind: 'inconclusive',
-      reasons: [`no candidate requests yet (stable served ${stableRequests}); waiting for traffic`],
-      evidence,
-    };
-  }
-  const kind: VerdictKind = spec.noData;
-  return {
-    kind,
-    reasons: [
-      `no candidate requests before the analysis deadline (stable served ${stableRequests}); no-data policy is '${spec.noData}'`,
-    ],
-    evidence,
-  };
-}
-
-function missingForPass(spec: AnalysisSpec, requests: number, reports: SignalReport[]): string[] {
-  const missing: string[] = [];
-  if (requests < spec.minSample) {
-    missing.push(`minimum sample not reached: ${requests} of ${spec.minSample} candidate requests`);
-  }
-  for (const r of reports) {
-    const noun = r.signal === 'errors' ? 'failed' : 'slow';
-    if (r.maxRate !== undefined && r.interval.upper >= r.maxRate) {
-      missing.push(
-        `candidate ${noun}-request rate not yet shown below ${percent(r.maxRate)}: ${r.candidateBad} of ${requests}, upper bound ${percent(r.interval.upper)}`,
-      );
-    }
-    if (r.logE >= r.logThreshold / 2) {
-      missing.push(
-        `candidate may be worse than stable: ${r.k} of ${r.m} ${noun} requests on the candidate at ${percent(r.share)} of traffic (e-value ${eValue(boundedExp(r.logE))}, rejection at ${eValue(boundedExp(r.logThreshold))})`,
-      );
-    }
-  }
-  return missing;
-}
-
-function passReasons(spec: AnalysisSpec, requests: number, reports: SignalReport[]): string[] {
-  const reasons = [`${requests} candidate requests (minimum ${spec.minSample})`];
-  for (const r of reports) {
-    const noun = r.signal === 'errors' ? 'failed' : 'slow';
-    const bound =
-      r.maxRate !== undefined
-        ? `, at most ${percent(r.interval.upper)} with confidence (maximum ${percent(r.maxRate)})`
-        : '';
-    reasons.push(
-      `${r.candidateBad} ${noun} candidate requests (${percent(r.candidateBad / requests)})${bound}; no evidence it is worse than stable (${r.stableBad} ${noun} on stable, e-value ${eValue(boundedExp(r.logE))})`,
-    );
-  }
-  return reasons;
-}
-
-function buildEvidence(
-  spec: AnalysisSpec,
-  state: JudgeState,
-  reports: SignalReport[],
-  alphaEach: number,
-): Record<string, number> {
-  const { candidate: c, stable: s } = state.totals;
-  const evidence: Record<string, number> = {
-    candidateRequests: c.requests,
-    candidateErrors: c.errors,
-    candidateSlow: c.slow,
-    stableRequests: s.requests,
-    stableErrors: s.errors,
-    stableSlow: s.slow,
-    stableErrorRate: s.requests > 0 ? s.errors / s.requests : 0,
-    alpha: spec.alpha,
-    alphaPerTest: alphaEach,
-    failureBudget: spec.failureBudget,
-    minSample: spec.minSample,
-    looks: state.looks,
-  };
-  for (const r of reports) {
-    evidence[`${r.signal}EValue`] = boundedExp(r.logE);
-    evidence[`${r.signal}MaxEValue`] = boundedExp(r.maxLogE);
-    evidence[`${r.signal}Threshold`] = boundedExp(r.logThreshold);
-    evidence[`${r.signal}K`] = r.k;
-    evidence[`${r.signal}M`] = r.m;
-    evidence[`${r.signal}P0`] = r.share;
-    evidence[`${r.signal}CandidateRate`] = c.requests > 0 ? r.candidateBad / c.requests : 0;
-    evidence[`${r.signal}Lower`] = r.interval.lower;
-    evidence[`${r.signal}Upper`] = r.interval.upper;
-    if (r.maxRate !== undefined) evidence[`${r.signal}MaxRate`] = r.maxRate;
-  }
-  return evidence;
 }

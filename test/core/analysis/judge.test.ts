@@ -284,6 +284,11 @@ describe('judge: bad input', () => {
       call: () => judge({ ...SPEC, failureBudget: 0 }, undefined, counts(1), counts(1)),
       message: /failureBudget must be at least 1 failed request, got 0/,
     },
+    {
+      name: 'state from another judge version',
+      call: () => judge(SPEC, { version: 2 } as unknown as JudgeState, counts(1), counts(1)),
+      message: /unknown judge state version 2; pass the state returned by this judge, or undefined/,
+    },
   ];
   for (const c of bad)
     it(`rejects a ${c.name}`, () => assert.throws(c.call, { name: 'RangeError', message: c.message }));

@@ -1,0 +1,78 @@
+/**
+ * The rules that turn signal reports into a verdict, each returning its reasons in plain words with
+ * the numbers (an empty list means the rule does not apply).
+ */
+import type { AnalysisSpec } from '../spec.ts';
+import { boundedExp, eValue, percent } from './format.ts';
+import type { SignalReport } from './signals.ts';
+
+const noun = (r: SignalReport): string => (r.signal === 'errors' ? 'failed' : 'slow');
+
+/** Why the candidate must be rolled back now: the failure budget, a relative test, an absolute guard. */
+export function failureReasons(
+  spec: AnalysisSpec,
+  candidateErrors: number,
+  reports: SignalReport[],
+): string[] {
+  const reasons: string[] = [];
+  if (candidateErrors >= spec.failureBudget) {
+    reasons.push(
+      `failure budget spent: the candidate failed ${candidateErrors} requests, budget ${spec.failureBudget}`,
+    );
+  }
+  for (const r of reports) {
+    if (r.maxLogE >= r.logThreshold) {
+      reasons.push(
+        `candidate is worse than stable: ${r.k} of ${r.m} ${noun(r)} requests were on the candidate while it served ${percent(r.share)} of traffic; e-value ${eValue(boundedExp(r.maxLogE))} reached ${eValue(boundedExp(r.logThreshold))}`,
+      );
+    }
+    if (r.maxRate !== undefined && r.interval.lower > r.maxRate) {
+      reasons.push(
+        `candidate ${noun(r)}-request rate is above its maximum: ${r.candidateBad} of ${r.candidateRequests} (${percent(r.candidateBad / r.candidateRequests)}), at least ${percent(r.interval.lower)} with confidence, maximum ${percent(r.maxRate)}`,
+      );
+    }
+  }
+  return reasons;
+}
+
+/** What a pass still lacks: the minimum sample, an upper bound below a maximum, a calm relative test. */
+export function missingForPass(spec: AnalysisSpec, requests: number, reports: SignalReport[]): string[] {
+  const missing: string[] = [];
+  if (requests < spec.minSample) {
+    missing.push(`minimum sample not reached: ${requests} of ${spec.minSample} candidate requests`);
+  }
+  for (const r of reports) {
+    if (r.maxRate !== undefined && r.interval.upper >= r.maxRate) {
+      missing.push(
+        `candidate ${noun(r)}-request rate not yet shown below ${percent(r.maxRate)}: ${r.candidateBad} of ${requests}, upper bound ${percent(r.interval.upper)}`,
+      );
+    }
+    // Halfway to rejection on the log scale: E ≥ 1/√α'.
+    if (r.logE >= r.logThreshold / 2) {
+      missing.push(
+        `candidate may be worse than stable: ${r.k} of ${r.m} ${noun(r)} requests on the candidate at ${percent(r.share)} of traffic (e-value ${eValue(boundedExp(r.logE))}, rejection at ${eValue(boundedExp(r.logThreshold))})`,
+      );
+    }
+  }
+  return missing;
+}
+
+export function passReasons(spec: AnalysisSpec, requests: number, reports: SignalReport[]): string[] {
+  const reasons = [`${requests} candidate requests (minimum ${spec.minSample})`];
+  for (const r of reports) {
+    const bound =
+      r.maxRate !== undefined
+        ? `, at most ${percent(r.interval.upper)} with confidence (maximum ${percent(r.maxRate)})`
+        : '';
+    reasons.push(
+      `${r.candidateBad} ${noun(r)} candidate requests (${percent(r.candidateBad / requests)})${bound}; no evidence it is worse than stable (${r.stableBad} ${noun(r)} on stable, e-value ${eValue(boundedExp(r.logE))})`,
+    );
+  }
+  return reasons;
+}
+
+export function noDataReason(spec: AnalysisSpec, deadlineReached: boolean, stableRequests: number): string {
+  return deadlineReached
+    ? `no candidate requests before the analysis deadline (stable served ${stableRequests}); no-data policy is '${spec.noData}'`
+    : `no candidate requests yet (stable served ${stableRequests}); waiting for traffic`;
+}
