@@ -59,14 +59,24 @@ export class ProxyThread implements ExchangeHost {
       budgetPercent: options.budgetPercent,
       minPerSecond: options.minRetriesPerSecond,
     });
-    this.server = createServer({ headersTimeout: options.headersTimeoutMs }, (req, res) =>
-      this.#onRequest(req, res),
+    this.server = createServer(
+      {
+        headersTimeout: options.headersTimeoutMs,
+        // Node checks the timeout on this period (default 30 s): check often enough to honour it.
+        connectionsCheckingInterval: Math.max(250, Math.min(30_000, options.headersTimeoutMs / 4)),
+      },
+      (req, res) => this.#onRequest(req, res),
     );
     this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
       this.#onUpgrade(req, socket, head),
     );
-    this.server.on('clientError', (_error, socket: Socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      if (error.code === 'ECONNRESET' || !socket.writable) {
+        socket.destroy();
+        return;
+      }
+      const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     });
     this.#sweeper = setInterval(() => this.#sweepPools(), 1000).unref();
   }

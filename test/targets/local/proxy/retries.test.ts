@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { describe, it } from 'node:test';
 import { get, proxy, revision, upstream } from './upstreams.ts';
 
@@ -190,6 +190,28 @@ describe('timeouts', () => {
       assert.equal(res.status, 502);
       assert.match(res.body, new RegExp(`revision 1 at 127.0.0.1:${port} failed: ECONNREFUSED`));
       assert.equal(p.counts()['1']!.errors, 1);
+    } finally {
+      await p.close();
+    }
+  });
+});
+
+describe('slow clients', () => {
+  it('answers 408 to a client that never finishes its request headers', async () => {
+    const p = await proxy({ headersTimeoutMs: 400 });
+    try {
+      const socket = connect({ host: '127.0.0.1', port: p.port });
+      socket.write('GET / HTTP/1.1\r\nHost: slow\r\n');
+      const started = performance.now();
+      const answer = await new Promise<string>((resolve) => {
+        let text = '';
+        socket.on('data', (c: Buffer) => {
+          text += c.toString();
+        });
+        socket.on('close', () => resolve(text));
+      });
+      assert.match(answer, /^HTTP\/1\.1 408 Request Timeout/);
+      assert.ok(performance.now() - started < 3000);
     } finally {
       await p.close();
     }
