@@ -1,7 +1,7 @@
 /**
  * Numbers in verdict reasons: short, but never rounded to a misleading zero.
  *
- * Worked examples: `percent(0.0123)` = "1.23%", `percent(0.0099975)` = "0.9998%" (not a misleading "1%"),
+ * Worked examples: `percent(0.0123)` = "1.23%", `percent(0.0099976)` = "0.9998%" (not a misleading "1%"),
  * `percent(0.0000123)` = "0.00123%", `percent(0)` = "0%";
  * `eValue(1234567)` = "1.23e+6", `eValue(42.42)` = "42.4".
  */
