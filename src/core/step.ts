@@ -44,6 +44,10 @@ export function step(spec: ReleaseSpec, observed: Observed, now: number): Decisi
 
   const cand = observed.revisions.find((r) => r.release === candidate);
   if (cand?.failed) requestAbort(ctx, 'candidate-failed', `candidate failed: ${cand.failed}`);
+  // A candidate that was up and has vanished (deleted by hand, lost with its node) is not trusted again.
+  if (!cand && memo.candidateReady > 0) {
+    requestAbort(ctx, 'candidate-failed', `candidate revision ${candidate} has disappeared`);
+  }
   const ready = readyOf(ctx, candidate);
   if (ready > memo.candidateReady) memo.progressAt = now;
   memo.candidateReady = ready;
