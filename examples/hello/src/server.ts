@@ -58,6 +58,8 @@ async function main(): Promise<void> {
   }
   const { port, address } = app.fastify.server.address() as AddressInfo;
   log.info({ port, host: address, faults: config.faults }, 'listening');
+  // A signal during start-up already began the drain; no readiness or crash timer may start after it.
+  if (app.readiness.isDraining) return;
 
   if (!config.faults.neverReady) {
     const becomeReady = () => {

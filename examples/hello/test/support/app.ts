@@ -37,7 +37,10 @@ export async function listenApp(
   };
 }
 
-/** A small seeded PRNG (mulberry32) so statistical fault tests give the same draws on every run. */
+/**
+ * A small seeded PRNG (mulberry32) so statistical fault tests give the same draws on every run. The
+ * repository has one in test/support too; this package keeps its own so it stays self-contained.
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
