@@ -140,7 +140,7 @@ check_checkov() {
   if render_manifests; then targets+=(--directory "$WORK/manifests"); fi
   echo "checkov $(checkov --version)"
   # --download-external-modules false: modules are scanned where they are pinned, not fetched here.
-  checkov --quiet --compact --soft-fail-on LOW --skip-download --download-external-modules false \
+  checkov --quiet --compact --skip-download --download-external-modules false \
     --framework dockerfile github_actions terraform kubernetes "${skip[@]}" "${targets[@]}"
 }
 
