@@ -1,4 +1,5 @@
 /** Builds engine dependencies around a memory target and a virtual clock. */
+import assert from 'node:assert/strict';
 import type { Decision } from '../../src/core/types.ts';
 import type { EngineDeps } from '../../src/engine/api.ts';
 import { MemoryTarget } from './memory-target.ts';
@@ -17,4 +18,10 @@ export function harness(opts: { seed?: number; rps?: number } = {}) {
     onProgress: (d) => decisions.push(d),
   });
   return { clock, target, deps, decisions };
+}
+
+/** Lets the virtual clock and the engine run (one virtual second at a time) until `cond` holds. */
+export async function until(cond: () => boolean, h: { clock: VirtualClock }): Promise<void> {
+  for (let i = 0; i < 10_000 && !cond(); i++) await h.clock.sleep(1000);
+  assert.ok(cond(), 'condition never held');
 }
