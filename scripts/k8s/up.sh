@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Starts (or reuses) the local control plane: etcd, kube-apiserver, kube-controller-manager,
+# kube-scheduler and kwok, run by kwokctl's binary runtime from the binaries build.sh made. Then
+# installs the Gateway API CRDs, three fake Ready nodes and a GatewayClass/Gateway. Prints the
+# kubeconfig path as its last line.
+#
+#   up.sh                  start, or reuse a running cluster; it runs until down.sh
+#   up.sh --user-pid PID   same, and record PID as a user: a cluster this call starts is stopped by
+#                          watchdog.sh once every recorded PID has exited (used by the test helper)
+# shellcheck source-path=SCRIPTDIR
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+source "$here/versions.sh"
+source "$here/kwokctl-env.sh"
+
+user_pid=""
+while (($#)); do
+  case $1 in
+    --user-pid) user_pid="${2:?--user-pid needs a PID}"; shift 2 ;;
+    *) echo "up.sh: unknown argument '$1' (expected: --user-pid PID)" >&2; exit 2 ;;
+  esac
+done
+
+# Progress goes to stderr so that stdout's last line is the kubeconfig path.
+"$here/build.sh" >&2
+mkdir -p "$K8S_CLUSTER_DIR" "$K8S_USERS_DIR"
+
+# The lock is an open file description: every process started while it is held must not inherit
+# fd 9 (9>&- below), or a long-lived control-plane process would hold the lock forever.
+exec 9>"$K8S_LOCK"
+flock 9
+
+if cluster_healthy; then
+  echo "up.sh: reusing the running cluster '$K8S_CLUSTER_NAME'" >&2
+  [[ -n $user_pid ]] && : >"$K8S_USERS_DIR/$user_pid"
+  echo "$K8S_KUBECONFIG"
+  exit 0
+fi
+
+start=$(date +%s)
+# A cluster left half-started (or killed) would make `create` fail: clear it first.
+kwokctl delete cluster >/dev/null 2>&1 || true
+rm -f "$K8S_KUBECONFIG" "$K8S_USERS_DIR"/*
+
+echo "up.sh: starting Kubernetes v$K8S_VERSION (etcd v$ETCD_VERSION, kwok v$KWOK_VERSION)" >&2
+# RBAC and the default admission plugins on, as in a real cluster; the admin user is system:masters.
+kwokctl create cluster --runtime binary --kube-authorization --kube-admission \
+  --kubeconfig "$K8S_KUBECONFIG" --wait 120s --timeout 180s >&2 9>&- || {
+  echo "up.sh: kwokctl could not start the cluster; component logs: $KWOK_WORKDIR/clusters/$K8S_CLUSTER_NAME/logs/" >&2
+  exit 1
+}
+
+crds="$K8S_HOME/gateway-api-v$GATEWAY_API_VERSION-standard.yaml"
+kubectl apply --server-side --field-manager=slipway-k8s-up -f "$crds" >/dev/null
+kubectl wait --for=condition=Established --timeout=60s -f "$crds" >/dev/null
+kubectl apply --server-side --field-manager=slipway-k8s-up -f "$here/nodes.yaml" >/dev/null
+kubectl wait --for=condition=Ready --timeout=60s node --all >/dev/null
+kubectl apply --server-side --field-manager=slipway-k8s-up -f "$here/gateway.yaml" >/dev/null
+# The default ServiceAccount is made by a controller; pods created before it exists are refused.
+for _ in $(seq 1 60); do
+  kubectl get serviceaccount default -n default >/dev/null 2>&1 && break
+  sleep 0.5
+done
+
+if [[ -n $user_pid ]]; then
+  : >"$K8S_USERS_DIR/$user_pid"
+  setsid nohup "$here/watchdog.sh" >>"$K8S_CLUSTER_DIR/watchdog.log" 2>&1 </dev/null 9>&- &
+fi
+echo "up.sh: cluster '$K8S_CLUSTER_NAME' ready in $(($(date +%s) - start))s" >&2
+echo "$K8S_KUBECONFIG"

@@ -1,0 +1,19 @@
+# shellcheck shell=bash disable=SC2034 # the variables are read by the scripts that source this file
+# Pinned versions of the local Kubernetes control plane used by the integration tests.
+# Every binary is built from source through the Go module proxy (see docs/testing-kubernetes.md).
+# Changing a version here makes the next build rebuild that piece only.
+K8S_VERSION="${SLIPWAY_K8S_VERSION:-1.36.3}"
+# etcd 3.6 is the line Kubernetes 1.36 is tested against (its go.mod requires the 3.6 client).
+ETCD_VERSION="3.6.16"
+KWOK_VERSION="0.8.0"
+GATEWAY_API_VERSION="1.6.3"
+
+K8S_CACHE_ROOT="${SLIPWAY_K8S_CACHE:-$HOME/.cache/slipway/k8s}"
+K8S_HOME="$K8S_CACHE_ROOT/v$K8S_VERSION"
+K8S_BIN="$K8S_HOME/bin"
+K8S_CLUSTER_DIR="$K8S_CACHE_ROOT/cluster"
+K8S_CLUSTER_NAME="slipway"
+K8S_KUBECONFIG="$K8S_CLUSTER_DIR/kubeconfig"
+K8S_LOCK="$K8S_CLUSTER_DIR/lock"
+# PIDs of the test runs using a cluster that a test run started; watchdog.sh stops it when none is left.
+K8S_USERS_DIR="$K8S_CLUSTER_DIR/users"

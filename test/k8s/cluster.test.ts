@@ -1,0 +1,190 @@
+// Smoke tests of the local control plane itself (scripts/k8s/): the behaviour the Kubernetes target
+// relies on must come from the real API server and controllers, so each test checks one of them.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import {
+  ApiException,
+  CoordinationV1Api,
+  type KubernetesObject,
+  PatchStrategy,
+  type V1Deployment,
+  VersionApi,
+} from '@kubernetes/client-node';
+import { type Cluster, eventually, useCluster } from '../support/k8s/cluster.ts';
+
+const { cluster, skip } = await useCluster();
+const c = cluster as Cluster;
+
+function deployment(namespace: string, name: string, extra: Record<string, unknown> = {}): V1Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          containers: [{ name: 'app', image: `registry.example/app@sha256:${'0'.repeat(64)}`, ...extra }],
+        },
+      },
+    },
+  };
+}
+
+/** The API server's Status message, whether the client library parsed the body or not. */
+function bodyText(error: ApiException<unknown>): string {
+  return typeof error.body === 'string' ? error.body : JSON.stringify(error.body);
+}
+
+function httpRoute(namespace: string, weight: number): KubernetesObject & { spec: unknown } {
+  return {
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'HTTPRoute',
+    metadata: { name: 'web', namespace },
+    spec: {
+      parentRefs: [{ name: 'slipway', namespace: 'slipway-system' }],
+      rules: [
+        {
+          backendRefs: [
+            { name: 'web-stable', port: 80, weight: 100 - weight },
+            { name: 'web-canary', port: 80, weight },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+describe('local Kubernetes control plane', { skip, timeout: 180_000 }, () => {
+  test('reports the version it was built at', async () => {
+    const info = await c.kubeConfig.makeApiClient(VersionApi).getCode();
+    assert.equal(info.gitVersion, `v${c.paths.kubernetesVersion}`);
+  });
+
+  test('has three Ready kwok nodes', async () => {
+    const nodes = await c.core.listNode();
+    const ready = nodes.items.filter((node) =>
+      node.status?.conditions?.some((cond) => cond.type === 'Ready' && cond.status === 'True'),
+    );
+    assert.ok(
+      ready.length >= 3,
+      `expected at least 3 Ready nodes, got ${ready.map((n) => n.metadata?.name)}`,
+    );
+  });
+
+  test('a 3-replica Deployment becomes Available with its pods spread over the nodes', async (t) => {
+    const namespace = await c.namespace(t);
+    await c.apps.createNamespacedDeployment({ namespace, body: deployment(namespace, 'web') });
+    const status = await eventually('Deployment web to be Available with 3 ready replicas', async () => {
+      const d = await c.apps.readNamespacedDeploymentStatus({ name: 'web', namespace });
+      const available = d.status?.conditions?.find((cond) => cond.type === 'Available')?.status === 'True';
+      return available && d.status?.readyReplicas === 3 ? d.status : undefined;
+    });
+    assert.equal(status.availableReplicas, 3);
+    const pods = await c.core.listNamespacedPod({ namespace, labelSelector: 'app=web' });
+    assert.equal(pods.items.length, 3);
+    for (const pod of pods.items) {
+      assert.equal(pod.status?.phase, 'Running', `pod ${pod.metadata?.name} is ${pod.status?.phase}`);
+      assert.match(pod.spec?.nodeName ?? '', /^kwok-node-/);
+    }
+  });
+
+  test('an HTTPRoute with weighted backends is accepted, an invalid weight is rejected', async (t) => {
+    const namespace = await c.namespace(t);
+    const created = await c.objects.create(httpRoute(namespace, 10));
+    assert.ok(created.metadata?.uid, 'the API server stored the HTTPRoute');
+    const stored = await c.objects.read<KubernetesObject & { spec: { rules: unknown[] } }>({
+      apiVersion: 'gateway.networking.k8s.io/v1',
+      kind: 'HTTPRoute',
+      metadata: { name: 'web', namespace },
+    });
+    assert.deepEqual(stored.spec.rules[0], (httpRoute(namespace, 10).spec as { rules: unknown[] }).rules[0]);
+
+    // The CRD's OpenAPI schema caps weights at 1,000,000: the real API server enforces it.
+    const bad = { ...httpRoute(namespace, 2_000_000), metadata: { name: 'bad', namespace } };
+    await assert.rejects(c.objects.create(bad), (error: unknown) => {
+      assert.ok(error instanceof ApiException, String(error));
+      assert.equal(error.code, 422);
+      assert.match(bodyText(error), /weight/);
+      return true;
+    });
+  });
+
+  test('server-side apply dry-run with strict field validation rejects an unknown field by its path', async (t) => {
+    const namespace = await c.namespace(t);
+    const typo = deployment(namespace, 'typo', { imagePullPolicyy: 'Always' });
+    const strict = {
+      middleware: [
+        {
+          pre: async (ctx: { setQueryParam(name: string, value: string): void }) => {
+            ctx.setQueryParam('fieldValidation', 'Strict');
+            return ctx;
+          },
+          post: async <T>(ctx: T) => ctx,
+        },
+      ],
+      middlewareMergeStrategy: 'append',
+    };
+    await assert.rejects(
+      // biome-ignore lint/suspicious/noExplicitAny: the per-call options type is not exported by client-node
+      c.objects.patch(typo, undefined, 'All', 'slipway', true, PatchStrategy.ServerSideApply, strict as any),
+      (error: unknown) => {
+        assert.ok(error instanceof ApiException, String(error));
+        assert.match(bodyText(error), /spec\.template\.spec\.containers\S*\.imagePullPolicyy/);
+        return true;
+      },
+    );
+    // The same manifest through kubectl, as the issue states it.
+    const manifest = JSON.stringify(typo);
+    const cli = c.kubectl(
+      [
+        'apply',
+        '--server-side',
+        '--dry-run=server',
+        '--validate=strict',
+        '--field-manager=slipway',
+        '-f',
+        '-',
+      ],
+      manifest,
+    );
+    await assert.rejects(cli, (error: { stderr?: string }) => {
+      assert.match(error.stderr ?? '', /spec\.template\.spec\.containers\S*\.imagePullPolicyy/);
+      return true;
+    });
+    // Nothing was stored by either dry run.
+    const list = await c.apps.listNamespacedDeployment({ namespace });
+    assert.equal(list.items.length, 0);
+  });
+
+  test('a Lease can be created and renewed, and a stale update conflicts', async (t) => {
+    const namespace = await c.namespace(t);
+    const leases = c.kubeConfig.makeApiClient(CoordinationV1Api);
+    const lease = await leases.createNamespacedLease({
+      namespace,
+      body: {
+        metadata: { name: 'slipway-lock', namespace },
+        spec: { holderIdentity: 'engine-a', leaseDurationSeconds: 15, acquireTime: new Date() },
+      },
+    });
+    const renewed = await leases.replaceNamespacedLease({
+      name: 'slipway-lock',
+      namespace,
+      body: { ...lease, spec: { ...lease.spec, renewTime: new Date(), leaseTransitions: 0 } },
+    });
+    assert.notEqual(renewed.metadata?.resourceVersion, lease.metadata?.resourceVersion);
+    // A second writer holding the old resourceVersion loses: this is what makes the Lease a lock.
+    await assert.rejects(
+      leases.replaceNamespacedLease({
+        name: 'slipway-lock',
+        namespace,
+        body: { ...lease, spec: { ...lease.spec, holderIdentity: 'engine-b' } },
+      }),
+      (error: unknown) => error instanceof ApiException && error.code === 409,
+    );
+    const current = await leases.readNamespacedLease({ name: 'slipway-lock', namespace });
+    assert.equal(current.spec?.holderIdentity, 'engine-a');
+  });
+});

@@ -1,0 +1,171 @@
+// Connects node:test suites to the local Kubernetes control plane built by scripts/k8s/ (etcd,
+// kube-apiserver, kube-controller-manager, kube-scheduler and kwok, run by kwokctl).
+//
+// The first test file of a run that needs the cluster starts it through scripts/k8s/up.sh; the
+// others (separate processes under `node --test`) reuse it. up.sh records the test runner's PID and
+// a watchdog stops a cluster that a test run started once no runner uses it any more, so a run
+// leaves no process behind. A cluster started by hand (`npm run k8s:up`) keeps running.
+//
+// SLIPWAY_K8S decides what happens when the cluster is missing:
+//   unset  skip, with a message, when the binaries are not built; otherwise start and use it
+//   1      required (CI): build if needed, start, and fail the suite if that does not work
+//   0      skip always
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+
+const run = promisify(execFile);
+const scripts = join(dirname(fileURLToPath(import.meta.url)), '../../../scripts/k8s');
+
+/** What scripts/k8s/paths.sh reports: pinned versions, the binaries' folder and the kubeconfig path. */
+export interface ClusterPaths {
+  kubernetesVersion: string;
+  etcdVersion: string;
+  kwokVersion: string;
+  gatewayApiVersion: string;
+  bin: string;
+  kubeconfig: string;
+  built: boolean;
+}
+
+/** A running cluster, shared by every test of this run. */
+export interface Cluster {
+  readonly paths: ClusterPaths;
+  readonly kubeConfig: KubeConfig;
+  readonly core: CoreV1Api;
+  readonly apps: AppsV1Api;
+  readonly objects: KubernetesObjectApi;
+  /** Creates a namespace for this test only; it is deleted when the test ends. */
+  namespace(t: TestContext): Promise<string>;
+  /** Runs the kubectl built for this cluster against it; rejects with kubectl's stderr on failure. */
+  kubectl(args: string[], input?: string): Promise<{ stdout: string; stderr: string }>;
+}
+
+/** Either a cluster, or why the suite is skipped (pass it to `describe`/`test` as `{ skip }`). */
+export type ClusterOrSkip = { cluster: Cluster; skip: false } | { cluster: undefined; skip: string };
+
+export async function readPaths(): Promise<ClusterPaths> {
+  const { stdout } = await run(join(scripts, 'paths.sh'));
+  return JSON.parse(stdout) as ClusterPaths;
+}
+
+let shared: Promise<ClusterOrSkip> | undefined;
+
+/**
+ * Starts the cluster or reuses the running one, once per process. Resolves to `{ skip }` when the
+ * tests cannot run here and are not required; rejects (so the suite fails) when SLIPWAY_K8S=1 and
+ * the cluster cannot be built or started.
+ */
+export function useCluster(env: NodeJS.ProcessEnv = process.env): Promise<ClusterOrSkip> {
+  shared ??= connect(env);
+  return shared;
+}
+
+async function connect(env: NodeJS.ProcessEnv): Promise<ClusterOrSkip> {
+  const mode = env.SLIPWAY_K8S ?? '';
+  if (mode === '0') return skip('SLIPWAY_K8S=0 turns the Kubernetes tests off.');
+  if (mode !== '' && mode !== '1') {
+    throw new Error(`SLIPWAY_K8S must be 1 (required), 0 (off) or unset (run when built); got '${mode}'.`);
+  }
+  const required = mode === '1';
+  const paths = await readPaths();
+  if (!paths.built && !required) {
+    return skip(
+      `Kubernetes tests skipped: the control plane (Kubernetes v${paths.kubernetesVersion}) is not built ` +
+        `in ${paths.bin}. Build and start it with 'npm run k8s:up' (a cold build takes tens of minutes), ` +
+        `or set SLIPWAY_K8S=1 to require these tests.`,
+    );
+  }
+  // Under `node --test` each file is a child of the runner: the runner's PID outlives all files.
+  const userPid = env.NODE_TEST_CONTEXT ? process.ppid : process.pid;
+  let kubeconfig: string;
+  try {
+    const { stdout } = await run(join(scripts, 'up.sh'), ['--user-pid', String(userPid)], {
+      // A required run may have to build first (CI builds in scripts/ci/40-k8s.sh beforehand).
+      timeout: (required ? 60 : 5) * 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    kubeconfig = stdout.trim().split('\n').at(-1) ?? '';
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr ?? '';
+    throw new Error(
+      `The local Kubernetes cluster did not start (scripts/k8s/up.sh): ${(error as Error).message}\n` +
+        `${stderr.split('\n').slice(-30).join('\n')}`,
+    );
+  }
+  return { cluster: makeCluster({ ...paths, kubeconfig }), skip: false };
+}
+
+function skip(reason: string): ClusterOrSkip {
+  return { cluster: undefined, skip: reason };
+}
+
+function makeCluster(paths: ClusterPaths): Cluster {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(paths.kubeconfig);
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  return {
+    paths,
+    kubeConfig,
+    core,
+    apps: kubeConfig.makeApiClient(AppsV1Api),
+    objects: KubernetesObjectApi.makeApiClient(kubeConfig),
+    async namespace(t) {
+      const name = namespaceName(t.name);
+      await core.createNamespace({
+        body: { metadata: { name, labels: { 'slipway.dev/test': 'true' } } },
+      });
+      t.after(async () => {
+        // Background: the namespace controller finishes the deletion; the test need not wait.
+        await core.deleteNamespace({ name, propagationPolicy: 'Background' }).catch(() => {});
+      });
+      return name;
+    },
+    kubectl(args, input) {
+      const child = run(join(paths.bin, 'kubectl'), ['--kubeconfig', paths.kubeconfig, ...args], {
+        timeout: 60_000,
+      });
+      if (input !== undefined) child.child.stdin?.end(input);
+      return child;
+    },
+  };
+}
+
+/** A DNS-1123 label unique to this test: a slug of the test name plus random hex. */
+export function namespaceName(testName: string): string {
+  const slug = testName
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40)
+    .replace(/-+$/, '');
+  return `t-${slug || 'test'}-${randomBytes(4).toString('hex')}`;
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails with `what` after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 60_000,
+  intervalMs = 250,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) {
+      const cause = last instanceof Error ? ` (last error: ${last.message})` : '';
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
