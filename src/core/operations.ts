@@ -16,7 +16,7 @@ export interface ReleaseSummary {
 }
 
 /** The release serving now: the last one that was promoted. */
-export function currentRelease(history: ReleaseSummary[]): ReleaseSummary | undefined {
+export function currentRelease<T extends ReleaseSummary>(history: T[]): T | undefined {
   return history.filter((r) => r.outcome === 'promoted').at(-1);
 }
 
@@ -25,10 +25,10 @@ export function currentRelease(history: ReleaseSummary[]): ReleaseSummary | unde
  * without, the last promoted release that runs something different from the current one (another
  * digest or configuration), so rolling back twice does not just toggle onto an identical copy.
  */
-export function rollbackTarget(
-  history: ReleaseSummary[],
+export function rollbackTarget<T extends ReleaseSummary>(
+  history: T[],
   to?: number,
-): { ok: ReleaseSummary; error?: undefined } | { ok?: undefined; error: string } {
+): { ok: T; error?: undefined } | { ok?: undefined; error: string } {
   const current = currentRelease(history);
   if (to !== undefined) {
     const wanted = history.find((r) => r.release === to);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Strategy } from '../../src/core/spec.ts';
 import { deploy, resume, rollback, sendCommand } from '../../src/engine/api.ts';
 import { NothingToResumeError, RollbackError } from '../../src/engine/errors.ts';
 import { harness, until } from '../support/engine.ts';
@@ -7,7 +8,7 @@ import { deployInput, STRATEGIES } from '../support/specs.ts';
 
 const quickBg = { ...STRATEGIES['blue-green'], prePromotionAnalysis: false, scaleDownDelayMs: 0 };
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
-const input = (c: string, strategy = STRATEGIES.canary) =>
+const input = (c: string, strategy: Strategy = STRATEGIES.canary) =>
   deployInput(strategy, { artifact: { digest: digest(c) } });
 
 describe('operations: rollback, abort, pause/resume, resume', () => {
