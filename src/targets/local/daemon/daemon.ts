@@ -143,10 +143,9 @@ export class Daemon {
       if (err instanceof MissingSecretError) throw new HttpError(400, err.message, { secret: err.secret });
       throw err;
     }
-    await env.ensureProxy(req.proxy);
-    if (!env.hasRevision(runtime.release)) {
+    const isNew = !env.hasRevision(runtime.release);
+    if (isNew)
       await writeJsonAtomic(this.paths.runtime(envName, runtime.release), { runtime, proxy: req.proxy });
-    }
     const processEnv = {
       ...baseEnv(),
       ...runtime.env,
@@ -154,7 +153,17 @@ export class Daemon {
       SLIPWAY_ENVIRONMENT: envName,
       SLIPWAY_RELEASE: String(runtime.release),
     };
-    await env.ensureRevision(runtime, processEnv, req.replicas);
+    // The proxy and the instances start side by side (restore is timed); if the proxy cannot take
+    // its port, a revision started by this request is stopped again so nothing is left running.
+    const [proxy, revision] = await Promise.allSettled([
+      env.ensureProxy(req.proxy),
+      env.ensureRevision(runtime, processEnv, req.replicas),
+    ]);
+    if (proxy.status === 'rejected') {
+      if (isNew) await env.retire(runtime.release, 0).catch(() => {});
+      throw proxy.reason;
+    }
+    if (revision.status === 'rejected') throw revision.reason;
     this.log('revision ensured', { environment: envName, release: runtime.release, replicas: req.replicas });
   }
 
@@ -190,7 +199,12 @@ export class Daemon {
         await env.waitForChange(env.seq, deadline - Date.now());
       }
       env.setTraffic({ [String(last.release)]: 100 });
-      this.log('routing restored', { environment: name, release: last.release });
+      // performance.now() counts from the process start: this is the whole restart, Node boot included.
+      this.log('routing restored', {
+        environment: name,
+        release: last.release,
+        msSinceStart: Math.round(performance.now()),
+      });
     } catch (err) {
       const msg = `could not restore ${name} to its last promoted release: ${(err as Error).message}`;
       this.restoreErrors.set(name, msg);

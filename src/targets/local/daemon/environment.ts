@@ -76,7 +76,7 @@ export class Environment {
     }
     this.#proxyStarting ??= this.#opts.startProxy(settings).catch((err: NodeJS.ErrnoException) => {
       this.#proxyStarting = undefined;
-      if (err.code === 'EADDRINUSE') {
+      if (err.code === 'EADDRINUSE' || /EADDRINUSE/.test(err.message)) {
         throw new HttpError(
           409,
           `proxy port ${settings.port} for environment ${this.name} is already in use by another process: free port ${settings.port} or set another proxy port in slipway.yaml`,

@@ -69,7 +69,10 @@ process.on('SIGTERM', () => void exit());
 process.on('SIGINT', () => void exit());
 
 const info = await daemon.listen();
-logger.info({ port: info.port, stateDir: paths.root }, 'daemon listening');
+logger.info(
+  { port: info.port, stateDir: paths.root, msSinceStart: Math.round(performance.now()) },
+  'daemon listening',
+);
 const t0 = performance.now();
 await daemon.restore();
 logger.info({ ms: Math.round(performance.now() - t0) }, 'restore finished');

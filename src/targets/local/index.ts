@@ -1,0 +1,34 @@
+/**
+ * The local target's public API (see docs/local-target.md):
+ * - `openLocalTarget` — the `Target` of one environment (starts the daemon on demand);
+ * - `buildArtifact` — run the build, pack the folder into the store, get its digest;
+ * - `ensureDaemon`, `stopDaemon`, `DaemonClient` — the daemon's lifecycle and its control API;
+ * - `StatePaths` — where everything lives in the state folder.
+ */
+export {
+  ArtifactFolderError,
+  BuildFailedError,
+  buildArtifact,
+  digestFolder,
+  makeWritable,
+  type PackedArtifact,
+  packFolder,
+} from './artifacts/index.ts';
+export { DaemonClient, DaemonError, ensureDaemon, isAlive, stopDaemon } from './daemon/client.ts';
+export type { DaemonInfo } from './daemon/daemon.ts';
+export type { EnvironmentStatus } from './daemon/environment.ts';
+export {
+  drainMsFromConfig,
+  LocalConfigError,
+  type LocalConfigView,
+  proxyFromConfig,
+  runtimeFromConfig,
+} from './from-config.ts';
+export type { ProbeSettings, ProxySettings, RevisionRuntime, SecretRef } from './runtime.ts';
+export { FileLedger } from './state/ledger.ts';
+export { StatePaths } from './state/paths.ts';
+export type { InstanceStatus } from './supervisor/instance.ts';
+export { tailFile } from './supervisor/logs.ts';
+export type { RevisionStatus } from './supervisor/revision.ts';
+export { MissingSecretError } from './supervisor/secrets.ts';
+export { LocalTarget, type LocalTargetOptions, openLocalTarget } from './target.ts';

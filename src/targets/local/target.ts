@@ -1,0 +1,216 @@
+/**
+ * `LocalTarget`: the engine's view of one local environment. A thin client of the daemon, which
+ * owns the processes, the proxy, the ledger and the lock; if the daemon was restarted (or killed
+ * and started again), the next call finds the new one.
+ */
+import type { ReleaseSpec } from '../../core/spec.ts';
+import type { Action, RevisionCounts, TargetObservation } from '../../core/types.ts';
+import { type Ledger, type Lock, LockHeldError, type Target } from '../../engine/target.ts';
+import type { MetricProvider } from '../../providers/provider.ts';
+import { type DaemonClient, DaemonError, ensureDaemon } from './daemon/client.ts';
+import { type LocalConfigView, proxyFromConfig, runtimeFromConfig } from './from-config.ts';
+import { type Call, RemoteLedger } from './remote-ledger.ts';
+import { checkEnvironmentName } from './state/paths.ts';
+import { secretsFromEnv } from './supervisor/secrets.ts';
+
+export interface LocalTargetOptions {
+  /** The state folder (default: `.slipway/` beside slipway.yaml). */
+  stateDir: string;
+  environment: string;
+  /** The environment's resolved configuration (what new releases run with). */
+  config: LocalConfigView;
+  /** Folder holding slipway.yaml; relative secret files are resolved from it. */
+  serviceDir: string;
+  /** Where `source: env` secrets are read (default `process.env`). */
+  processEnv?: NodeJS.ProcessEnv;
+}
+
+/** Starts the daemon if needed and returns the environment's target. */
+export async function openLocalTarget(opts: LocalTargetOptions): Promise<LocalTarget> {
+  checkEnvironmentName(opts.environment);
+  return new LocalTarget(opts, await ensureDaemon(opts.stateDir));
+}
+
+const POLL_MS = 25_000;
+
+export class LocalTarget implements Target {
+  readonly environment: string;
+  #opts: LocalTargetOptions;
+  #client: DaemonClient;
+  #ledger: RemoteLedger;
+
+  constructor(opts: LocalTargetOptions, client: DaemonClient) {
+    this.environment = opts.environment;
+    this.#opts = opts;
+    this.#client = client;
+    this.#ledger = new RemoteLedger(this.#call, opts.environment);
+  }
+
+  /** The proxy port users reach this environment on. */
+  get proxyPort(): number | undefined {
+    return this.#opts.config.proxy.port;
+  }
+
+  observe(): Promise<TargetObservation> {
+    return this.#call('GET', this.#path('observe'));
+  }
+
+  async apply(actions: Action[], spec: ReleaseSpec): Promise<void> {
+    for (const action of actions) {
+      switch (action.kind) {
+        case 'ensure-revision':
+          await this.#ensure(action.release, action.replicas, spec);
+          break;
+        case 'set-traffic':
+          await this.#call('POST', this.#path('traffic'), { weights: action.weights });
+          break;
+        case 'retire-revision':
+          await this.#call('POST', this.#path('retire'), {
+            release: action.release,
+            drainMs: action.drainMs,
+          });
+          break;
+        case 'record':
+          break; // the engine writes the ledger
+      }
+    }
+  }
+
+  async *changes(signal: AbortSignal): AsyncIterable<void> {
+    let since = -1;
+    let daemon = 0;
+    while (!signal.aborted) {
+      let answer: { seq: number; startedAt: number };
+      try {
+        const query = `since=${since}&timeoutMs=${POLL_MS}&daemon=${daemon}`;
+        answer = await this.#call('GET', `${this.#path('changes')}?${query}`, undefined, signal);
+      } catch (err) {
+        if (signal.aborted) return;
+        throw err;
+      }
+      // A restarted daemon counts from 0 again: that restart is itself a change.
+      const restarted = daemon !== 0 && answer.startedAt !== daemon;
+      daemon = answer.startedAt;
+      if (since === -1) {
+        since = answer.seq;
+        continue;
+      }
+      if (answer.seq !== since || restarted) {
+        since = answer.seq;
+        yield;
+      }
+    }
+  }
+
+  async lock(holder: string, ttlMs: number): Promise<Lock> {
+    try {
+      const lease = await this.#call<{ id: string; holder: string; expiresAt: number }>(
+        'POST',
+        this.#path('lock'),
+        {
+          holder,
+          ttlMs,
+        },
+      );
+      return new LocalLock(this.#call, this.#path('lock'), lease, ttlMs);
+    } catch (err) {
+      if (err instanceof DaemonError && err.status === 409 && typeof err.details.holder === 'string') {
+        throw new LockHeldError(err.details.holder, Number(err.details.expiresAt));
+      }
+      throw err;
+    }
+  }
+
+  ledger(): Ledger {
+    return this.#ledger;
+  }
+
+  /** The proxy's per-revision counters, as analysis evidence. */
+  metrics(): MetricProvider {
+    return {
+      counts: (releases: number[]) =>
+        this.#call<Record<string, RevisionCounts>>(
+          'GET',
+          `${this.#path('counts')}?releases=${releases.join(',')}`,
+        ),
+      isOnline: () => this.#client.healthy(),
+    };
+  }
+
+  async #ensure(release: number, replicas: number, spec: ReleaseSpec): Promise<void> {
+    const record = (await this.#ledger.releases()).find((r) => r.release === release);
+    const isCandidate = release === spec.release;
+    const digest = record?.digest ?? (isCandidate ? spec.artifact.digest : undefined);
+    if (!digest) {
+      throw new Error(
+        `release ${release} of ${this.environment} is not in its ledger: cannot tell which artifact to run`,
+      );
+    }
+    // An older release runs as it was recorded; the candidate may not be recorded yet.
+    const config = (record?.config as LocalConfigView | undefined) ?? this.#opts.config;
+    const runtime = runtimeFromConfig(config, {
+      release,
+      digest,
+      environment: this.environment,
+      serviceDir: this.#opts.serviceDir,
+    });
+    await this.#call('POST', this.#path('revisions'), {
+      runtime,
+      proxy: proxyFromConfig(this.#opts.config, this.environment),
+      replicas,
+      secretValues: secretsFromEnv(runtime.secrets, this.#opts.processEnv),
+    });
+  }
+
+  #path(what: string): string {
+    return `/v1/envs/${this.environment}/${what}`;
+  }
+
+  /** One request; when the daemon is gone (killed, restarted), find or start it and retry once. */
+  #call: Call = async <T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    signal?: AbortSignal,
+  ): Promise<T> => {
+    try {
+      return await this.#client.request<T>(method, path, body, signal);
+    } catch (err) {
+      if (err instanceof DaemonError || signal?.aborted) throw err;
+      this.#client = await ensureDaemon(this.#opts.stateDir);
+      return this.#client.request<T>(method, path, body, signal);
+    }
+  };
+}
+
+class LocalLock implements Lock {
+  readonly holder: string;
+  expiresAt: number;
+  readonly #call: Call;
+  readonly #path: string;
+  readonly #id: string;
+  readonly #ttlMs: number;
+  constructor(
+    call: Call,
+    path: string,
+    lease: { id: string; holder: string; expiresAt: number },
+    ttlMs: number,
+  ) {
+    this.#call = call;
+    this.#path = path;
+    this.#id = lease.id;
+    this.holder = lease.holder;
+    this.expiresAt = lease.expiresAt;
+    this.#ttlMs = ttlMs;
+  }
+  async renew(): Promise<void> {
+    const lease = await this.#call<{ expiresAt: number }>('POST', `${this.#path}/renew`, {
+      id: this.#id,
+      ttlMs: this.#ttlMs,
+    });
+    this.expiresAt = lease.expiresAt;
+  }
+  async release(): Promise<void> {
+    await this.#call('POST', `${this.#path}/release`, { id: this.#id });
+  }
+}

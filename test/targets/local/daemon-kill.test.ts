@@ -1,0 +1,64 @@
+/**
+ * `kill -9` of the daemon: no app process outlives it, and a new daemon (started on demand by
+ * the target's next call) restores routing to the last promoted release.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
+import { test } from 'node:test';
+import { DaemonClient } from '../../../src/targets/local/daemon/client.ts';
+import type { EnvironmentStatus } from '../../../src/targets/local/daemon/environment.ts';
+import { findSetpriv } from '../../../src/targets/local/supervisor/spawn.ts';
+import { deployAll, get, setup } from './daemon-helpers.ts';
+import { isAlive, until } from './helpers.ts';
+
+test('kill -9 of the daemon leaves no orphan; the next call restores routing to the last good release', {
+  skip: findSetpriv() ? false : 'setpriv (util-linux) is not installed',
+}, async (t) => {
+  const s = await setup(t, { env: { APP_VERSION: 'v1' } });
+  await deployAll(s, 1, 2);
+  await s.target.ledger().finish(1, 'promoted', ['test'], Date.now());
+  assert.equal((await get(s.port)).body.version, 'v1');
+
+  const client = (await DaemonClient.read(s.paths.root))!;
+  const status = await client.request<{ environments: EnvironmentStatus[] }>('GET', '/v1/status');
+  const appPids = status.environments[0]!.revisions.flatMap((r) => r.instances.map((i) => i.pid!));
+  assert.equal(appPids.length, 2);
+
+  process.kill(client.info.pid, 'SIGKILL');
+  await until(
+    'daemon and apps gone',
+    () => ([client.info.pid, ...appPids].every((p) => !isAlive(p)) ? true : undefined),
+    2000,
+  );
+  await assert.rejects(get(s.port), 'the proxy died with the daemon');
+
+  // The target notices the daemon is gone, starts a new one, which restores routing on its own.
+  const t0 = performance.now();
+  const obs = await s.target.observe();
+  const answer = await until('routing restored', async () => {
+    const r = await get(s.port).catch(() => undefined);
+    return r?.status === 200 ? r : undefined;
+  });
+  const totalMs = performance.now() - t0;
+  assert.equal(answer.body.version, 'v1');
+  assert.ok(obs.revisions.length <= 1);
+  const log = await readFile(s.paths.daemonLog, 'utf8');
+  const restored = log
+    .split('\n')
+    .filter((l) => l.includes('routing restored'))
+    .map((l) => JSON.parse(l) as { msSinceStart: number })
+    .at(-1)!;
+  t.diagnostic(
+    `restore: ${restored.msSinceStart} ms from daemon process start; ${Math.round(totalMs)} ms seen by the client`,
+  );
+  // The goal is 2 s. On a machine with far more runnable work than cores (a shared CI box), Node's
+  // own boot is many times slower, so only a hang (waiting out a timeout) is caught there.
+  const overloaded = loadavg()[0]! > availableParallelism() * 4;
+  const budget = overloaded ? 10_000 : 2000;
+  assert.ok(
+    restored.msSinceStart < budget,
+    `routing restored ${restored.msSinceStart} ms after the daemon started`,
+  );
+  assert.deepEqual((await s.target.observe()).weights, { '1': 100 });
+});
