@@ -2,7 +2,7 @@
  * The three proxies under test, behind one small interface: start in front of the upstreams with the given
  * parallelism, change weights the way each one is meant to be operated, stop.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { startProxy } from '../../src/targets/local/proxy/index.ts';
@@ -17,7 +17,23 @@ export interface BenchProxy {
   port: number;
   /** Upstream name → weight (percent). */
   setWeights(weights: Record<string, number>): Promise<void>;
+  /** CPU time (user + system) the proxy has used so far, in ms, all its threads and processes. */
+  cpuMs(): Promise<number>;
   stop(): Promise<void>;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** CPU of a process and its children (nginx workers), from /proc. */
+async function processCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  if (stat === '') return 0;
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const own = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  let total = own;
+  for (const child of children.split(' ').filter(Boolean)) total += await processCpuMs(Number(child));
+  return total;
 }
 
 const even = (upstreams: Upstream[]) =>
@@ -47,6 +63,11 @@ export async function slipway(upstreams: Upstream[], workers: number): Promise<B
   return {
     port: proxy.port,
     setWeights: async (weights) => proxy.setRoutes(table(weights)),
+    // The bench process idles while wrk runs, so its CPU is the proxy's (all its threads).
+    cpuMs: async () => {
+      const usage = process.cpuUsage();
+      return (usage.user + usage.system) / 1000;
+    },
     stop: () => proxy.close(),
   };
 }
@@ -85,6 +106,7 @@ ${upstreams.map((u) => `  server ${u.name} 127.0.0.1:${u.port} weight ${weights[
           .map(([name, weight]) => `set server be/${name} weight ${weight}`)
           .join(';'),
       ),
+    cpuMs: () => processCpuMs(child.pid!),
     stop: () => stop(child),
   };
 }
@@ -145,6 +167,7 @@ ${upstreams.map((u) => (weights[u.name]! > 0 ? `    server 127.0.0.1:${u.port} w
       await writeFile(file, render(weights));
       await run('nginx', ['-c', file, '-s', 'reload'], 10_000);
     },
+    cpuMs: () => processCpuMs(child.pid!),
     stop: () => stop(child),
   };
 }

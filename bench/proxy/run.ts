@@ -107,13 +107,18 @@ async function main(): Promise<void> {
 
 async function throughput(rows: Row[], upstream: Upstream): Promise<Map<string, LoadResult>> {
   const results = new Map<string, LoadResult[]>(rows.map((r) => [r.name, []]));
+  const cpu = new Map<string, number[]>(rows.map((r) => [r.name, []]));
   const open = new Map<string, BenchProxy | undefined>();
   try {
     for (const row of rows) open.set(row.name, await row.open([upstream]));
     for (let run = 0; run < runs; run++) {
       for (const row of rows) {
-        const port = open.get(row.name)?.port ?? upstream.port;
-        results.get(row.name)!.push(await wrk(`http://127.0.0.1:${port}/`, settings));
+        const proxy = open.get(row.name);
+        const before = (await proxy?.cpuMs()) ?? 0;
+        const result = await wrk(`http://127.0.0.1:${proxy?.port ?? upstream.port}/`, settings);
+        results.get(row.name)!.push(result);
+        if (proxy)
+          cpu.get(row.name)!.push((((await proxy.cpuMs()) - before) * 1000) / Math.max(1, result.requests));
       }
     }
   } finally {
@@ -131,14 +136,21 @@ async function throughput(rows: Row[], upstream: Upstream): Promise<Map<string, 
       },
     ]),
   );
-  const haproxyRps = [...medians].find(([name]) => name.startsWith('haproxy'))?.[1].rps;
+  const haproxyName = rows.find((r) => r.name.startsWith('haproxy'))?.name;
+  const haproxyRps = haproxyName ? medians.get(haproxyName)?.rps : undefined;
+  const cpuPerRequest = (name: string) => (cpu.get(name)!.length > 0 ? median(cpu.get(name)!) : undefined);
+  const haproxyCpu = haproxyName ? cpuPerRequest(haproxyName) : undefined;
   console.log('### Maximum throughput\n');
-  console.log('| path | req/s | p50 ms | p99 ms | errors | vs HAProxy |');
-  console.log('|---|---:|---:|---:|---:|---:|');
+  console.log(
+    '| path | req/s | p50 ms | p99 ms | errors | vs HAProxy | proxy CPU µs/req | CPU efficiency vs HAProxy |',
+  );
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const [name, m] of medians) {
     const ratio = haproxyRps ? `${fmt(m.rps / haproxyRps)}x` : 'n/a';
+    const perRequest = cpuPerRequest(name);
+    const efficiency = perRequest && haproxyCpu ? `${fmt(haproxyCpu / perRequest)}x` : '-';
     console.log(
-      `| ${name} | ${fmt(m.rps, 0)} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${m.errors} | ${ratio} |`,
+      `| ${name} | ${fmt(m.rps, 0)} | ${fmt(m.p50Ms)} | ${fmt(m.p99Ms)} | ${m.errors} | ${ratio} | ${perRequest ? fmt(perRequest, 1) : '-'} | ${efficiency} |`,
     );
   }
   console.log('');
