@@ -45,7 +45,9 @@ export function validateConfigText(
 ): ValidationResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) return { ok: false, problems: syntaxProblems(doc, lines) };
+  const syntax = syntaxProblems(doc, lines);
+  // A duplicate key leaves a usable document (the last value wins), so validation can go on.
+  if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return { ok: false, problems: syntax };
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 100 });
@@ -64,7 +66,9 @@ export function validateConfigText(
     };
     return { ok: false, problems: [{ ...problem, line: 1, column: 1 }] };
   }
-  return validateParsed(raw, doc, lines, file, options);
+  const result = validateParsed(raw, doc, lines, file, options);
+  if (syntax.length === 0) return result;
+  return { ok: false, problems: [...syntax, ...(result.ok ? [] : result.problems)] };
 }
 
 function validateParsed(
@@ -177,6 +181,16 @@ function finish(raw: RawProblem[], doc: Document, lines: LineCounter): ConfigPro
   );
 }
 
+/** Hints for the YAML mistakes people make most (codes from the `yaml` package). */
+const SYNTAX_HINTS: Record<string, string> = {
+  TAB_AS_INDENT: 'indent with spaces, not tabs',
+  BLOCK_AS_IMPLICIT_KEY: 'quote values that contain ": "',
+  MISSING_CHAR: 'close the quote or bracket opened before this point',
+  BAD_INDENT: 'align keys of one mapping at the same column',
+  MULTIPLE_DOCS: 'keep one document per slipway.yaml (no --- separators)',
+  UNEXPECTED_TOKEN: 'check the indentation and the quoting on this line',
+};
+
 function syntaxProblems(doc: Document, lines: LineCounter): ConfigProblem[] {
   return doc.errors.map((error) => {
     const pos = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
@@ -190,7 +204,8 @@ function syntaxProblems(doc: Document, lines: LineCounter): ConfigProblem[] {
       line: pos.line,
       column: pos.col,
     };
-    if (duplicate) problem.hint = 'YAML keeps only one of them; merge the two entries';
+    const hint = duplicate ? 'YAML keeps only one of them; merge the two entries' : SYNTAX_HINTS[error.code];
+    if (hint) problem.hint = hint;
     return problem;
   });
 }

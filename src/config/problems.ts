@@ -149,6 +149,8 @@ function translate(schema: z.ZodType, issue: z.core.$ZodIssue): RawProblem[] {
       return [{ path, message: `must be ${expected}, not ${describe(value)}`, value, expected }];
     }
     case 'invalid_value':
+      if (value === undefined)
+        return [{ path, message: 'is required', expected: `one of ${issue.values.join(', ')}` }];
       return [
         {
           path,

@@ -96,6 +96,7 @@ export const analysis = z
     queries: z
       .array(query)
       .superRefine((qs, ctx) => {
+        if (!Array.isArray(qs)) return; // the type error is reported on its own
         const seen = new Map<string, number>();
         qs.forEach((q, i) => {
           const name = (q as { name?: unknown } | null)?.name;

@@ -93,6 +93,7 @@ const canary = z
       .array(canaryStep)
       .min(1)
       .superRefine((steps, ctx) => {
+        if (!Array.isArray(steps)) return; // the type error is reported on its own
         let previous: { weight: number; index: number } | undefined;
         steps.forEach((step, index) => {
           const weight = (step as { setWeight?: unknown } | null)?.setWeight;
