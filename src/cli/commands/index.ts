@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import * as config from './config.ts';
+import * as local from './local.ts';
 import * as validate from './validate.ts';
 
 /**
@@ -9,5 +10,6 @@ import * as validate from './validate.ts';
 export function registerCommands(program: Command): void {
   validate.register(program);
   config.register(program);
+  local.register(program);
   void program;
 }

@@ -1,0 +1,121 @@
+/**
+ * `slipway local up | down | status`: the local target's daemon, by hand. Release commands start
+ * it on demand; these are for looking at it, starting it early, and stopping it (which stops every
+ * app instance gracefully and frees the proxy ports).
+ */
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import {
+  DaemonClient,
+  type DaemonInfo,
+  type EnvironmentStatus,
+  ensureDaemon,
+  stopDaemon,
+} from '../../targets/local/index.ts';
+import { CliError, ExitCode } from '../main.ts';
+
+interface LocalOptions {
+  config: string;
+  stateDir?: string;
+  json?: boolean;
+}
+
+interface StatusAnswer extends DaemonInfo {
+  stateDir: string;
+  environments: (EnvironmentStatus & { restoreError?: string })[];
+}
+
+function stateDirOf(opts: LocalOptions): string {
+  return opts.stateDir ? resolve(opts.stateDir) : join(dirname(resolve(opts.config)), '.slipway');
+}
+
+function withOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '-c, --config <file>',
+      'path to slipway.yaml (the state folder is .slipway beside it)',
+      'slipway.yaml',
+    )
+    .option('--state-dir <dir>', 'state folder (default: .slipway beside slipway.yaml)')
+    .option('--json', 'machine-readable output');
+}
+
+function print(opts: LocalOptions, json: unknown, text: string): void {
+  process.stdout.write(opts.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
+}
+
+export function register(program: Command): void {
+  const local = program.command('local').description('the local target’s daemon (processes, proxies, state)');
+
+  withOptions(
+    local.command('up').description('start the daemon (if not running) and restore routing'),
+  ).action(async (opts: LocalOptions) => {
+    const dir = stateDirOf(opts);
+    try {
+      const client = await ensureDaemon(dir);
+      print(
+        opts,
+        { running: true, ...client.info, stateDir: dir },
+        `daemon running: pid ${client.info.pid}, control port ${client.info.port}, state ${dir}`,
+      );
+    } catch (err) {
+      throw new CliError((err as Error).message, ExitCode.failed);
+    }
+  });
+
+  withOptions(local.command('down').description('stop every instance gracefully, then the daemon')).action(
+    async (opts: LocalOptions) => {
+      const dir = stateDirOf(opts);
+      const stopped = await stopDaemon(dir);
+      print(
+        opts,
+        { stopped, stateDir: dir },
+        stopped ? `daemon stopped (${dir})` : `no daemon running for ${dir}`,
+      );
+    },
+  );
+
+  withOptions(local.command('status').description('the daemon, its proxies, revisions and instances')).action(
+    async (opts: LocalOptions) => {
+      const dir = stateDirOf(opts);
+      const client = await DaemonClient.read(dir);
+      if (!client || !(await client.healthy())) {
+        print(
+          opts,
+          { running: false, stateDir: dir },
+          `no daemon running for ${dir} (start it with: slipway local up)`,
+        );
+        return;
+      }
+      const status = await client.request<StatusAnswer>('GET', '/v1/status');
+      print(opts, { running: true, ...status }, formatStatus(status));
+    },
+  );
+}
+
+export function formatStatus(s: StatusAnswer): string {
+  const lines = [`daemon pid ${s.pid}, control port ${s.port}, state ${s.stateDir}`];
+  if (s.environments.length === 0) lines.push('  no environment is running');
+  for (const env of s.environments) {
+    const weights =
+      Object.entries(env.weights)
+        .map(([r, w]) => `#${r} ${w}%`)
+        .join(', ') || 'no traffic';
+    lines.push(
+      `  ${env.name}: proxy ${env.proxyPort ? `127.0.0.1:${env.proxyPort}` : '(not started)'}, ${weights}`,
+    );
+    if (env.restoreError) lines.push(`    restore failed: ${env.restoreError}`);
+    for (const rev of env.revisions) {
+      const failed = rev.failed ? `, FAILED: ${rev.failed.split('\n')[0]}` : '';
+      lines.push(
+        `    release ${rev.release} (${rev.digest.slice(0, 19)}): ${rev.ready}/${rev.desired} ready${failed}`,
+      );
+      for (const i of rev.instances) {
+        const where = i.port ? ` port ${i.port}` : '';
+        const pid = i.pid ? ` pid ${i.pid}` : '';
+        lines.push(`      [${i.index}] ${i.state}${pid}${where}, ${i.restarts} restarts`);
+      }
+    }
+  }
+  return lines.join('\n');
+}
