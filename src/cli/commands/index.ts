@@ -1,6 +1,17 @@
 import type { Command } from 'commander';
+import * as abort from './abort.ts';
 import * as config from './config.ts';
+import * as demo from './demo.ts';
+import * as deploy from './deploy.ts';
+import * as history from './history.ts';
+import * as init from './init.ts';
 import * as local from './local.ts';
+import * as logs from './logs.ts';
+import * as pause from './pause.ts';
+import * as promote from './promote.ts';
+import * as resume from './resume.ts';
+import * as rollback from './rollback.ts';
+import * as status from './status.ts';
 import * as validate from './validate.ts';
 
 /**
@@ -10,6 +21,17 @@ import * as validate from './validate.ts';
 export function registerCommands(program: Command): void {
   validate.register(program);
   config.register(program);
+  init.register(program);
+  deploy.register(program);
+  promote.register(program);
+  abort.register(program);
+  pause.register(program);
+  resume.register(program);
+  rollback.register(program);
+  status.register(program);
+  history.register(program);
+  logs.register(program);
+  demo.register(program);
   local.register(program);
   void program;
 }

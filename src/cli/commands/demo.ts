@@ -1,0 +1,37 @@
+/**
+ * `slipway demo`: the main job. Deploys examples/hello three times on the local target under
+ * background load (rolling, healthy canary, failing canary) and prints what users saw.
+ * Exit 0 when every release ended as expected with no user-visible error, 4 otherwise.
+ */
+import type { Command } from 'commander';
+import { runDemo } from '../../demo/run.ts';
+import { formatSummary } from '../../demo/summary.ts';
+import { ExitCode } from '../main.ts';
+import { progressMode } from '../progress/renderer.ts';
+
+interface DemoOptions {
+  json?: boolean;
+  keep?: boolean;
+  stateDir?: string;
+}
+
+export function register(program: Command): void {
+  program
+    .command('demo')
+    .description(
+      'deploy examples/hello three times under load: rolling, canary, and a bad canary rolled back',
+    )
+    .option('--json', 'print only the summary, as one JSON object')
+    .option('--keep', 'leave the daemon and the app running afterwards')
+    .option('--state-dir <dir>', 'state folder (default: a fresh one, removed afterwards)')
+    .action(async (options: DemoOptions) => {
+      const summary = await runDemo({
+        mode: progressMode(options.json, process.stdout.isTTY),
+        ...(options.keep ? { keep: true } : {}),
+        ...(options.stateDir ? { stateDir: options.stateDir } : {}),
+      });
+      if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+      else process.stdout.write(`${formatSummary(summary).join('\n')}\n`);
+      process.exitCode = summary.ok ? ExitCode.ok : ExitCode.failed;
+    });
+}

@@ -1,0 +1,99 @@
+/**
+ * `slipway deploy --env E`: builds and packs the artifact through the target, then runs a release
+ * with the environment's strategy to its end. If the previous release was left unfinished (the
+ * deploying process crashed or was killed), it is resumed first — it then completes or rolls back —
+ * and the new artifact is deployed after it unless it is the same artifact and config.
+ */
+import type { Command } from 'commander';
+import { configHash, toReleaseSpec } from '../../config/index.ts';
+import type { Decision, Observed } from '../../core/types.ts';
+import { deploy, OperationInFlightError, type OperationOutcome, resume } from '../../engine/index.ts';
+import type { PreparedArtifact } from '../../targets/index.ts';
+import {
+  type CommonOptions,
+  type EnvironmentContext,
+  engineDeps,
+  exitCodeFor,
+  guard,
+  openEnvironment,
+  withCommonOptions,
+} from '../context.ts';
+import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
+
+interface DeployOptions extends CommonOptions {
+  wait?: boolean;
+}
+
+export interface DeployRun {
+  /** Use this artifact instead of building (promotion between environments). */
+  artifact?: PreparedArtifact;
+  wait?: boolean;
+  renderer: ProgressRenderer;
+  /** Also told of every engine decision (the demo times the rollback with it). */
+  onProgress?: (decision: Decision, observed: Observed) => void;
+}
+
+/** Deploys the environment's artifact; resumes an unfinished release first. Throws CliErrors. */
+export async function deployRelease(ctx: EnvironmentContext, run: DeployRun): Promise<OperationOutcome> {
+  const { renderer } = run;
+  const artifact =
+    run.artifact ??
+    (await guard(async () => {
+      renderer.note(`building and packing the ${ctx.opened.kind} artifact of ${ctx.resolved.service}…`);
+      return ctx.opened.prepareArtifact();
+    }));
+  if (run.artifact) await guard(() => ctx.opened.preflight());
+  renderer.note(`artifact ${artifact.digest.slice(0, 19)}…`);
+  // Release 1 is a placeholder: the engine assigns the number under the lock.
+  const { release: _, ...spec } = toReleaseSpec(ctx.resolved, {
+    environment: ctx.environment,
+    release: 1,
+    digest: artifact.digest,
+    ...(artifact.ref ? { ref: artifact.ref } : {}),
+  });
+  const onProgress = (decision: Decision, observed: Observed) => {
+    renderer.onProgress(decision, observed);
+    run.onProgress?.(decision, observed);
+  };
+  const deps = engineDeps(ctx, renderer, { waitForLock: run.wait === true, onProgress });
+  const next = async (): Promise<number> =>
+    (await ctx.opened.target.ledger().releases()).reduce((m, r) => Math.max(m, r.release), 0) + 1;
+  return guard(async () => {
+    try {
+      renderer.release = await next();
+      return await deploy(deps, { spec, config: ctx.resolved });
+    } catch (err) {
+      if (!(err instanceof OperationInFlightError)) throw err;
+      const open = (await ctx.opened.target.ledger().releases()).find((r) => r.release === err.release);
+      renderer.note(`release ${err.release} was left unfinished; resuming it first`);
+      renderer.release = err.release;
+      const resumed = await resume(deps, ctx.environment);
+      if (open?.digest === artifact.digest && open.configHash === configHash(ctx.resolved)) return resumed;
+      renderer.note(`release ${err.release} ${resumed.kind}; now deploying the new artifact`);
+      renderer.release = await next();
+      return deploy(deps, { spec, config: ctx.resolved });
+    }
+  });
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('deploy')
+    .description('build the artifact and release it with the environment’s strategy')
+    .option('--wait', 'wait for another operation’s lock instead of failing (exit 3)');
+  withCommonOptions(cmd).action(async (options: DeployOptions) => {
+    const ctx = await openEnvironment(options);
+    const renderer = new ProgressRenderer({
+      mode: progressMode(options.json, process.stdout.isTTY),
+      environment: ctx.environment,
+      sample: () => ctx.opened.sample(),
+    });
+    try {
+      const outcome = await deployRelease(ctx, { renderer, ...(options.wait ? { wait: true } : {}) });
+      renderer.finish(outcome);
+      process.exitCode = exitCodeFor(outcome);
+    } finally {
+      renderer.stop();
+    }
+  });
+}

@@ -1,0 +1,39 @@
+/** `slipway history --env E`: the environment's ledger as a table (or JSON lines with --json). */
+import type { Command } from 'commander';
+import type { ReleaseRecord } from '../../engine/index.ts';
+import { type CommonOptions, guard, openEnvironment, withCommonOptions } from '../context.ts';
+import { formatTable } from '../progress/table.ts';
+
+export function historyRow(r: ReleaseRecord): string[] {
+  return [
+    String(r.release),
+    r.digest.replace(/^sha256:/, '').slice(0, 12),
+    r.configHash.slice(0, 8),
+    r.strategy,
+    new Date(r.startedAt).toISOString().replace(/\.\d+Z$/, 'Z'),
+    r.finishedAt === undefined ? 'in progress' : (r.outcome ?? '?'),
+    r.reasons.join('; '),
+  ];
+}
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program.command('history').description('releases of the environment: digest, config, strategy, outcome'),
+  ).action(async (options: CommonOptions) => {
+    const ctx = await openEnvironment(options);
+    const records = await guard(() => ctx.opened.target.ledger().releases());
+    if (options.json) {
+      for (const r of records) {
+        const { config: _, spec: __, ...rest } = r;
+        process.stdout.write(`${JSON.stringify(rest)}\n`);
+      }
+      return;
+    }
+    if (records.length === 0) {
+      process.stdout.write(`no releases in ${ctx.environment} yet\n`);
+      return;
+    }
+    const head = ['release', 'digest', 'config', 'strategy', 'started', 'outcome', 'reasons'];
+    process.stdout.write(`${formatTable(head, records.map(historyRow)).join('\n')}\n`);
+  });
+}

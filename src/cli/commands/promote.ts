@@ -1,0 +1,70 @@
+/**
+ * `slipway promote --env E`: tells the release in progress to go to 100% now (past pauses and
+ * remaining steps). `slipway promote --from A --to B`: deploys to B the artifact A runs now — the
+ * same digest, never rebuilt — with B's configuration and strategy.
+ */
+import type { Command } from 'commander';
+import { currentRelease } from '../../core/operations.ts';
+import { type CommonOptions, exitCodeFor, guard, openEnvironment, withCommonOptions } from '../context.ts';
+import { CliError, ExitCode } from '../main.ts';
+import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
+import { operate } from './abort.ts';
+import { deployRelease } from './deploy.ts';
+
+interface PromoteOptions extends CommonOptions {
+  from?: string;
+  to?: string;
+  wait?: boolean;
+}
+
+export function register(program: Command): void {
+  withCommonOptions(
+    program
+      .command('promote')
+      .description('promote the release in progress, or move the artifact of one environment to another')
+      .option('--from <env>', 'environment whose current artifact to deploy')
+      .option('--to <env>', 'environment to deploy it to')
+      .option('--wait', 'with --to: wait for another operation’s lock instead of failing (exit 3)'),
+  ).action(async (options: PromoteOptions) => {
+    if ((options.from === undefined) !== (options.to === undefined)) {
+      throw new CliError(
+        '--from and --to go together: slipway promote --from staging --to production',
+        ExitCode.invalidInput,
+      );
+    }
+    if (options.from === undefined) {
+      const ctx = await openEnvironment(options);
+      process.exitCode = await operate(ctx, { kind: 'promote', at: Date.now() }, options, { carryOut: true });
+      return;
+    }
+    const source = await openEnvironment({ ...options, env: options.from });
+    const records = await guard(() => source.opened.target.ledger().releases());
+    const current = currentRelease(records);
+    if (!current) {
+      throw new CliError(
+        `${options.from} has no released artifact to promote (no release there was promoted yet); deploy it there first`,
+        ExitCode.invalidInput,
+      );
+    }
+    const ctx = await openEnvironment({ ...options, env: options.to as string });
+    const renderer = new ProgressRenderer({
+      mode: progressMode(options.json, process.stdout.isTTY),
+      environment: ctx.environment,
+      sample: () => ctx.opened.sample(),
+    });
+    renderer.note(
+      `promoting release ${current.release} of ${options.from} (${current.digest.slice(0, 19)}…) to ${ctx.environment}`,
+    );
+    try {
+      const outcome = await deployRelease(ctx, {
+        renderer,
+        artifact: { digest: current.digest, ...(current.artifactRef ? { ref: current.artifactRef } : {}) },
+        ...(options.wait ? { wait: true } : {}),
+      });
+      renderer.finish(outcome);
+      process.exitCode = exitCodeFor(outcome);
+    } finally {
+      renderer.stop();
+    }
+  });
+}

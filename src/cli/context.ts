@@ -1,0 +1,185 @@
+/**
+ * What every release command shares: the common options (`--config`, `--env`, `--json`,
+ * `--state-dir`), loading and resolving the environment, opening its target through the factory,
+ * the engine's dependencies, and the mapping from errors and outcomes to exit codes.
+ */
+import { hostname, userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { ConfigError, formatProblems, type ResolvedConfig, validateConfigFile } from '../config/index.ts';
+import {
+  type EngineDeps,
+  LockHeldError,
+  LockLostError,
+  NothingToResumeError,
+  OperationInFlightError,
+  type OperationOutcome,
+  RollbackError,
+  systemClock,
+} from '../engine/index.ts';
+import { type OpenedTarget, openTarget, TargetUnavailableError } from '../targets/index.ts';
+import {
+  ArtifactFolderError,
+  BuildFailedError,
+  DaemonError,
+  LocalConfigError,
+  MissingSecretError,
+} from '../targets/local/index.ts';
+import { DEFAULT_CONFIG } from './commands/config.ts';
+import { CliError, ExitCode } from './main.ts';
+import type { ProgressRenderer } from './progress/renderer.ts';
+
+export interface CommonOptions {
+  config: string;
+  env?: string;
+  json?: boolean;
+  stateDir?: string;
+}
+
+/** Adds the options every release command takes. */
+export function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'path to slipway.yaml', DEFAULT_CONFIG)
+    .option('-e, --env <name>', 'environment (default: the only one, if the file defines one)')
+    .option('--json', 'machine-readable output (newline-delimited JSON)')
+    .option('--state-dir <dir>', 'local target: state folder (default: .slipway beside slipway.yaml)');
+}
+
+export interface EnvironmentContext {
+  file: string;
+  serviceDir: string;
+  environment: string;
+  resolved: ResolvedConfig;
+  opened: OpenedTarget;
+}
+
+export interface OpenOptions {
+  /** An in-memory change to the resolved config (the demo's version and fault knobs); files are not touched. */
+  overlay?: (resolved: ResolvedConfig) => ResolvedConfig;
+  processEnv?: NodeJS.ProcessEnv;
+}
+
+/** Loads the config (exit 2 with every problem listed when invalid), resolves the environment, opens its target. */
+export async function openEnvironment(
+  opts: CommonOptions,
+  more: OpenOptions = {},
+): Promise<EnvironmentContext> {
+  const file = opts.config;
+  const result = await validateConfigFile(file, opts.env === undefined ? {} : { environment: opts.env });
+  if (!result.ok) {
+    process.stderr.write(`${formatProblems(result.problems, file)}\n`);
+    const n = result.problems.length;
+    throw new CliError(`${file} is invalid: ${n} problem${n === 1 ? '' : 's'}`, ExitCode.invalidInput);
+  }
+  const names = Object.keys(result.config.environments);
+  let environment = opts.env;
+  if (environment === undefined) {
+    if (names.length !== 1) {
+      throw new CliError(
+        `${file} defines ${names.length} environments (${names.join(', ')}): choose one with --env`,
+        ExitCode.invalidInput,
+      );
+    }
+    environment = names[0] as string;
+  }
+  let resolved = result.config.environments[environment] as ResolvedConfig;
+  if (more.overlay) resolved = more.overlay(resolved);
+  const opened = await guard(() =>
+    openTarget(resolved, {
+      environment: environment as string,
+      serviceDir: result.config.dir,
+      ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
+      ...(more.processEnv ? { processEnv: more.processEnv } : {}),
+    }),
+  );
+  return { file, serviceDir: result.config.dir, environment, resolved, opened };
+}
+
+/** Who holds the lock while this process runs an operation, shown to anyone who finds it locked. */
+export function holderName(): string {
+  let user = 'unknown';
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep "unknown"
+  }
+  return `${user}@${hostname()}:${process.pid}`;
+}
+
+export function engineDeps(
+  ctx: EnvironmentContext,
+  renderer: ProgressRenderer | undefined,
+  extra: Partial<EngineDeps> = {},
+): EngineDeps {
+  return {
+    target: ctx.opened.target,
+    metrics: ctx.opened.metrics,
+    clock: systemClock,
+    holder: holderName(),
+    ...(renderer ? { onProgress: renderer.onProgress } : {}),
+    ...extra,
+  };
+}
+
+export function exitCodeFor(outcome: OperationOutcome): number {
+  switch (outcome.kind) {
+    case 'promoted':
+      return ExitCode.ok;
+    case 'rolled-back':
+    case 'aborted':
+      return ExitCode.rolledBack;
+    case 'failed':
+      return ExitCode.failed;
+  }
+}
+
+/** Turns the errors users can act on into one clear line and the documented exit code. */
+export function toCliError(err: unknown): unknown {
+  if (err instanceof CliError) return err;
+  if (err instanceof LockHeldError) {
+    return new CliError(
+      `another operation is running: the environment is locked by ${err.holder} (lock expires ${new Date(err.expiresAt).toISOString()} unless renewed); wait for it, or re-run with --wait`,
+      ExitCode.lockHeld,
+    );
+  }
+  if (err instanceof OperationInFlightError) return new CliError(err.message, ExitCode.lockHeld);
+  if (err instanceof ConfigError) return new CliError(err.message, ExitCode.invalidInput);
+  for (const cls of [
+    NothingToResumeError,
+    RollbackError,
+    LocalConfigError,
+    MissingSecretError,
+    ArtifactFolderError,
+    TargetUnavailableError,
+  ]) {
+    if (err instanceof cls) return new CliError(err.message, ExitCode.invalidInput);
+  }
+  if (err instanceof BuildFailedError || err instanceof LockLostError) {
+    return new CliError(err.message, ExitCode.failed);
+  }
+  if (err instanceof DaemonError)
+    return new CliError(`the local daemon refused: ${err.message}`, ExitCode.failed);
+  return err;
+}
+
+/** Runs `fn`, converting known errors (see `toCliError`). */
+export async function guard<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw toCliError(err);
+  }
+}
+
+/** Parses a whole number option, or exits 2 naming the flag and the bad value. */
+export function wholeNumber(flag: string, min = 0): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isSafeInteger(n) || n < min) {
+      throw new CliError(
+        `${flag} must be a whole number >= ${min}, got ${JSON.stringify(value)}`,
+        ExitCode.invalidInput,
+      );
+    }
+    return n;
+  };
+}

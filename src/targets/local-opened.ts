@@ -1,0 +1,150 @@
+/**
+ * The local target behind the factory's `OpenedTarget`: the daemon-backed `LocalTarget`, the
+ * artifact build, pre-flight checks (secrets, proxy port) and read-only views from the daemon.
+ */
+
+import { readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { ResolvedConfig } from '../config/index.ts';
+import type { EnvironmentView, LogLines, LogQuery, OpenedTarget, TargetContext } from './index.ts';
+import {
+  buildArtifact,
+  DaemonClient,
+  type EnvironmentStatus,
+  LocalConfigError,
+  type LocalConfigView,
+  openLocalTarget,
+  proxyFromConfig,
+  runtimeFromConfig,
+  StatePaths,
+  stopDaemon,
+  tailFile,
+} from './local/index.ts';
+import { resolveSecrets } from './local/supervisor/secrets.ts';
+import { parseProxyMetrics } from './samples.ts';
+
+export type { LocalConfigView } from './local/from-config.ts';
+
+export async function openLocal(resolved: ResolvedConfig, ctx: TargetContext): Promise<OpenedTarget> {
+  const config = resolved as unknown as LocalConfigView;
+  const paths = new StatePaths(ctx.stateDir ?? join(ctx.serviceDir, '.slipway'));
+  const env = ctx.environment;
+  // Checks the config can run locally before the daemon is involved (throws LocalConfigError).
+  const proxy = proxyFromConfig(config, env);
+  const local = config.artifact.local;
+  if (!local)
+    runtimeFromConfig(config, { release: 1, digest: '', environment: env, serviceDir: ctx.serviceDir });
+  const target = await openLocalTarget({
+    stateDir: paths.root,
+    environment: env,
+    config,
+    serviceDir: ctx.serviceDir,
+    ...(ctx.processEnv ? { processEnv: ctx.processEnv } : {}),
+  });
+
+  const status = async (): Promise<EnvironmentStatus | undefined> => {
+    const client = await DaemonClient.read(paths.root);
+    if (!client) return undefined;
+    const all = await client.request<{ environments: EnvironmentStatus[] }>('GET', '/v1/status');
+    return all.environments.find((e) => e.name === env);
+  };
+
+  const preflight = async () => {
+    const runtime = runtimeFromConfig(config, {
+      release: 1,
+      digest: '',
+      environment: env,
+      serviceDir: ctx.serviceDir,
+    });
+    await resolveSecrets(runtime.secrets, {
+      environment: env,
+      defaultFile: paths.secrets(env),
+      ...(ctx.processEnv ? { processEnv: ctx.processEnv } : {}),
+    });
+    const current = await status();
+    if (current?.proxyPort !== proxy.port) await checkPortFree(proxy.port, env);
+  };
+
+  return {
+    kind: 'local',
+    target,
+    metrics: target.metrics(),
+    preflight,
+    async prepareArtifact(opts = {}) {
+      await preflight();
+      const packed = await buildArtifact({
+        serviceDir: ctx.serviceDir,
+        artifact: local as { build?: string; path: string },
+        paths,
+        ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
+      });
+      return { digest: packed.digest, ref: paths.artifact(packed.digest) };
+    },
+    async view(): Promise<EnvironmentView> {
+      const s = await status();
+      return {
+        endpoint: `http://127.0.0.1:${s?.proxyPort ?? proxy.port}`,
+        weights: s?.weights ?? {},
+        revisions: (s?.revisions ?? []).map((r) => ({ ...r, instances: r.instances ?? [] })),
+      };
+    },
+    async sample() {
+      const client = await DaemonClient.read(paths.root);
+      if (!client) return undefined;
+      const token = (await readFile(paths.daemonToken, 'utf8')).trim();
+      const res = await fetch(`${client.baseUrl}/metrics`, {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(2000),
+      });
+      if (!res.ok) return undefined;
+      // One daemon serves every local environment of the state folder; with more than one running,
+      // the revision numbers of different environments would share a label, so read only ours.
+      return parseProxyMetrics(await res.text());
+    },
+    logs: (query) => readLogs(paths, env, query),
+    async shutdown() {
+      await stopDaemon(paths.root);
+    },
+  };
+}
+
+async function readLogs(paths: StatePaths, env: string, query: LogQuery): Promise<LogLines[]> {
+  let files: string[];
+  try {
+    files = await readdir(paths.logsDir(env));
+  } catch {
+    return [];
+  }
+  const found = files
+    .map((f) => /^(\d+)-(\d+)\.log$/.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ release: Number(m[1]), instance: Number(m[2]) }))
+    .sort((a, b) => a.release - b.release || a.instance - b.instance);
+  const latest = found.at(-1)?.release;
+  const release = query.release ?? latest;
+  const out: LogLines[] = [];
+  for (const f of found) {
+    if (f.release !== release) continue;
+    if (query.instance !== undefined && f.instance !== query.instance) continue;
+    const file = paths.instanceLog(env, f.release, f.instance);
+    out.push({ ...f, file, lines: await tailFile(file, query.tail) });
+  }
+  return out;
+}
+
+function checkPortFree(port: number, env: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      reject(
+        new LocalConfigError(
+          err.code === 'EADDRINUSE'
+            ? `port ${port} (environments.${env}.proxy.port) is already in use by another program: stop it or choose another proxy.port`
+            : `cannot listen on 127.0.0.1:${port} for environment ${env}: ${err.message}`,
+        ),
+      );
+    });
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
+  });
+}
