@@ -28,6 +28,8 @@ export interface Progress {
   /** How many operator commands have been handled (the command list only grows). */
   commandsSeen: number;
   judge?: JudgeState;
+  /** The last decision's reason (repeated once the operation is over). */
+  reason?: string;
   /** Last verdict seen, reported with every decision. */
   verdict?: Verdict;
   /** Set once a rollback has been decided; it is never unset. */

@@ -29,7 +29,7 @@ export function step(spec: ReleaseSpec, observed: Observed, now: number): Decisi
     return {
       phase: memo.phase,
       actions: [],
-      reason: 'operation finished',
+      reason: memo.reason ?? `operation finished: ${memo.phase}`,
       progress: memo,
       verdict: memo.verdict,
     };
@@ -64,6 +64,7 @@ export function step(spec: ReleaseSpec, observed: Observed, now: number): Decisi
   if (out.waitingOnTarget) out.wakeAt = minTime(out.wakeAt, memo.progressAt + spec.progressDeadlineMs);
 
   memo.phase = out.phase;
+  memo.reason = out.reason;
   return {
     phase: out.phase,
     actions: [...pre, ...out.actions],

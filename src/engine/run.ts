@@ -47,7 +47,7 @@ export async function runOperation(
     for (;;) {
       deps.signal?.throwIfAborted();
       await held.keepAlive();
-      const observed = await observe(deps, env);
+      const observed = await withRetries(clock, () => observe(deps, env), stop.signal);
       const now = clock.now();
       const decision = step(env.spec, observed, now);
       const changed =
@@ -96,9 +96,37 @@ async function observe(deps: LoopDeps, env: Envelope): Promise<Observed> {
   const commands = await ledger.commands(env.spec.release);
   const revisions = [env.spec.revision ?? env.spec.release];
   if (env.stable !== undefined) revisions.push(env.stable);
-  let metrics: Record<string, RevisionCounts> = {};
-  if (await deps.metrics.isOnline()) metrics = await deps.metrics.counts(revisions);
+  // Missing metrics are "no evidence" to the core (analysis stays inconclusive), not a reason to stop.
+  const metrics = await readMetrics(deps.metrics, revisions);
   return { ...obs, stable: env.stable, metrics, progress: env.memo, commands };
+}
+
+async function readMetrics(
+  provider: MetricProvider,
+  releases: number[],
+): Promise<Record<string, RevisionCounts>> {
+  try {
+    return (await provider.isOnline()) ? await provider.counts(releases) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Reads through transient failures (an API blip), backing off 1 s, 2 s, 4 s before giving up. */
+async function withRetries<T>(
+  clock: Clock,
+  read: () => Promise<T>,
+  signal: AbortSignal,
+  attempts = 4,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (err) {
+      if (attempt >= attempts || signal.aborted) throw err;
+      await clock.sleep(500 * 2 ** attempt, signal);
+    }
+  }
 }
 
 /** Waits for the timer, a change from the target, or the stop signal, whichever comes first. */

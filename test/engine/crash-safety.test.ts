@@ -65,6 +65,7 @@ describe('crash safety: kill after every effect, re-run, same end state', () => 
           const where = `crash after effect ${k}/${ref.effects} (${JSON.stringify(crashed.at(-1))})`;
 
           assert.equal(out.kind, expected, `${where}: ${out.reason}`);
+          assert.doesNotMatch(out.reason, /operation finished/, `${where}: the real reason survives a crash`);
           assert.deepEqual(h.target.world.weights, ref.weights, where);
           assert.deepEqual([...h.target.world.revisions.keys()], [expected === 'promoted' ? 2 : 1], where);
           assert.deepEqual(h.target.world.violations, [], where);

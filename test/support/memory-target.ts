@@ -53,6 +53,9 @@ export class MemoryTarget implements Target {
   /** Every action and ledger line, in the order they took effect. */
   readonly log: Array<Action | { kind: 'ledger'; event: LedgerEvent }> = [];
   metricsOnline = true;
+  /** When set, `metrics.counts` throws this. */
+  metricsError?: Error;
+  private observeFailures = 0;
   private dead = false;
   private crashAt?: number;
   private lockState?: { holder: string; expiresAt: number; token: number };
@@ -88,6 +91,10 @@ export class MemoryTarget implements Target {
 
   async observe(): Promise<TargetObservation> {
     this.alive('observe');
+    if (this.observeFailures > 0) {
+      this.observeFailures--;
+      throw new Error('simulated API blip: connection reset');
+    }
     return json(this.world.observe(this.clock.now()));
   }
 
@@ -137,6 +144,16 @@ export class MemoryTarget implements Target {
       },
     };
     return lock;
+  }
+
+  /** Another holder takes the lock regardless (a partition, an operator forcing it). */
+  stealLock(holder: string, ttlMs: number): void {
+    this.lockState = { holder, expiresAt: this.clock.now() + ttlMs, token: ++this.lockSeq };
+  }
+
+  /** The next `n` observations fail, as an API server blip would. */
+  failObservations(n: number): void {
+    this.observeFailures = n;
   }
 
   /** Who holds the lock now, if it has not expired. */
@@ -223,6 +240,7 @@ class SimulatedTraffic implements MetricProvider {
   }
 
   async counts(releases: number[]): Promise<Record<string, RevisionCounts>> {
+    if (this.target.metricsError) throw this.target.metricsError;
     const now = this.target.clock.now();
     const dt = Math.max(0, now - (this.last ?? now)) / 1000;
     this.last = now;
