@@ -94,6 +94,16 @@ waiver checkov list > /dev/null
 git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c 'test -f "{}" && printf "%s\n" "{}"' > "$WORK/files"
 grep -E '(^|/)([^/]*\.)?Dockerfile(\.[^/]*)?$' "$WORK/files" | grep -v '\.dockerignore$' > "$WORK/dockerfiles" || true
 
+# `slipway init` output for two sample projects (Express/npm without CI, Fastify/pnpm with a
+# build and CI of its own) gets the same checks; only the files init wrote are linted.
+"$NODE" scripts/lint/write-init-samples.ts "$WORK/init" > "$WORK/init-dirs"
+mapfile -t INIT_DIRS < "$WORK/init-dirs"
+init_files() { # <sample dir> -> the workflow and action files init wrote there
+  local dir=$1 name
+  for name in ci image deploy cd rollback; do [[ -f $dir/.github/workflows/$name.yml ]] && echo ".github/workflows/$name.yml"; done
+  (cd "$dir" && ls .github/actions/*/action.yml)
+}
+
 FAILED=()
 run() {
   local tool=$1
@@ -107,7 +117,12 @@ check_actionlint() {
   local -a skip
   mapfile -t skip < <(waiver actionlint args)
   "$ACTIONLINT" -version | head -n 1
-  "$ACTIONLINT" "${skip[@]}" .github/workflows/*.yml
+  local status=0 dir
+  "$ACTIONLINT" "${skip[@]}" .github/workflows/*.yml || status=1
+  for dir in "${INIT_DIRS[@]}"; do
+    (cd "$dir" && init_files "$dir" | grep workflows/ | xargs "$ACTIONLINT" "${skip[@]}") || status=1
+  done
+  return "$status"
 }
 
 check_zizmor() {
@@ -115,14 +130,19 @@ check_zizmor() {
   local -a mode=(--offline)
   [[ -n ${GH_TOKEN:-} ]] && mode=()
   zizmor --version
-  zizmor "${mode[@]}" --no-progress --config "$WORK/zizmor.yml" .github/workflows .github/actions
+  local -a samples=()
+  local dir file
+  for dir in "${INIT_DIRS[@]}"; do
+    while read -r file; do samples+=("$dir/$file"); done < <(init_files "$dir")
+  done
+  zizmor "${mode[@]}" --no-progress --config "$WORK/zizmor.yml" .github/workflows .github/actions "${samples[@]}"
 }
 
 check_hadolint() {
   local -a skip files
   mapfile -t skip < <(waiver hadolint args)
   mapfile -t files < "$WORK/dockerfiles"
-  ((${#files[@]})) || { echo "no Dockerfile in the repository"; return 0; }
+  files+=("${INIT_DIRS[@]/%//Dockerfile}")
   hadolint --version
   hadolint --failure-threshold info "${skip[@]}" "${files[@]}"
 }
@@ -132,6 +152,11 @@ check_checkov() {
   mapfile -t skip < <(waiver checkov args)
   while read -r f; do targets+=(--file "$f"); done < "$WORK/dockerfiles"
   targets+=(--directory .github)
+  local dir file
+  for dir in "${INIT_DIRS[@]}"; do
+    targets+=(--file "$dir/Dockerfile")
+    while read -r file; do targets+=(--file "$dir/$file"); done < <(init_files "$dir")
+  done
   if [[ -d infra/terraform ]]; then
     targets+=(--directory infra/terraform)
   else
@@ -140,7 +165,7 @@ check_checkov() {
   if render_manifests; then targets+=(--directory "$WORK/manifests"); fi
   echo "checkov $(checkov --version)"
   # --download-external-modules false: modules are scanned where they are pinned, not fetched here.
-  checkov --quiet --compact --skip-download --download-external-modules false \
+  checkov --quiet --compact --skip-download --download-external-modules false --skip-path "\.terraform/" \
     --framework dockerfile github_actions terraform kubernetes "${skip[@]}" "${targets[@]}"
 }
 

@@ -1,0 +1,89 @@
+/**
+ * The slipway.yaml `slipway init` writes: a local development environment and Kubernetes staging
+ * and production environments, with the project's port, health path and start command. The image
+ * repository is where the generated image.yml pushes (ghcr.io/<owner>/<repo>/<name>).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PackageManager, ProjectFacts } from './detect.ts';
+
+const LOCAL_BUILD: Record<PackageManager, string> = {
+  npm: 'npm ci --omit=dev --no-audit --no-fund',
+  pnpm: 'pnpm install --frozen-lockfile --prod',
+  yarn: 'yarn workspaces focus --all --production',
+};
+
+/** `owner/repo` of the `origin` remote when it is on GitHub, lower-cased for GHCR. */
+export function githubRepository(dir: string): string | undefined {
+  const config = join(dir, '.git/config');
+  if (!existsSync(config)) return undefined;
+  const origin = /\[remote "origin"\][^[]*?url\s*=\s*(\S+)/.exec(readFileSync(config, 'utf8'))?.[1];
+  return /github\.com[:/]([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(origin ?? '')?.[1]?.toLowerCase();
+}
+
+export function renderSlipwayYaml(facts: ProjectFacts, repository: string | undefined): string {
+  const image = `ghcr.io/${repository ?? `your-org/${facts.name}`}/${facts.name}`;
+  const health = facts.healthPath;
+  const build = facts.scripts.build
+    ? `${LOCAL_BUILD[facts.packageManager].replace('--omit=dev ', '').replace(' --prod', '')} && ${facts.packageManager} run build`
+    : LOCAL_BUILD[facts.packageManager];
+  return `# Written by \`slipway init\` for ${facts.name}. Everything at the top level is the base; each
+# environment overlays it. Check it with \`npx slipway validate\`.
+
+service: ${facts.name}
+
+artifact:
+  image: ${image} # kubernetes: the digest is chosen at deploy time${repository ? '' : ' (set your GitHub owner/repo)'}
+  local:
+    build: ${build}
+    path: .
+    start: node ${facts.entry}
+
+port: ${facts.port}
+portEnv: PORT
+
+health:
+  startup: { path: ${health}, period: 500ms, timeout: 500ms, failureThreshold: 60 }
+  readiness: { path: ${health}, period: 1s, timeout: 500ms, failureThreshold: 2 }
+  liveness: { path: ${health}, period: 5s, timeout: 1s, failureThreshold: 3 }
+
+replicas: 2
+
+resources:
+  requests: { cpu: 100m, memory: 128Mi }
+  limits: { cpu: 500m, memory: 256Mi }
+
+strategy:
+  canary:
+    steps:
+      - setWeight: 10
+      - analysis: { maxDuration: 2m }
+      - setWeight: 50
+      - analysis: { maxDuration: 2m }
+
+analysis:
+  maxErrorRate: 0.02
+  latency: { maxMs: 500 }
+  failureBudget: 20
+  minSample: 100
+  alpha: 0.01
+  noData: inconclusive
+
+progressDeadline: 5m
+
+environments:
+  development:
+    target: local
+    proxy:
+      port: ${facts.port === 8700 ? 8701 : 8700} # the stable local address; revisions get their own ports
+  staging:
+    target: kubernetes
+    kubernetes:
+      namespace: ${facts.name}-staging
+  production:
+    target: kubernetes
+    replicas: 3
+    kubernetes:
+      namespace: ${facts.name}-production
+`;
+}
