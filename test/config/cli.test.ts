@@ -86,6 +86,7 @@ describe('slipway validate', () => {
     const run = await runCli(['validate', '--config', join(dir, 'nope.yaml')]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /nope\.yaml does not exist — pass --config FILE/);
+    assert.match(run.stderr, /slipway: .*nope\.yaml could not be read\n$/);
   });
 
   it('reports YAML syntax errors with line and column', async () => {

@@ -7,6 +7,7 @@
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import {
+  type ConfigProblem,
   configHash,
   formatProblems,
   type LoadedConfig,
@@ -28,13 +29,16 @@ export async function loadForCommand(
   const result = await validateConfigFile(file, environment === undefined ? {} : { environment });
   if (!result.ok) {
     process.stderr.write(`${formatProblems(result.problems, file)}\n`);
-    throw new CliError(`${file} is invalid: ${count(result.problems.length)}`, ExitCode.invalidInput);
+    throw new CliError(summary(file, result.problems), ExitCode.invalidInput);
   }
   return { config: result.config, resolved: result.config.environments[environment]! };
 }
 
-export function count(n: number): string {
-  return `${n} problem${n === 1 ? '' : 's'}`;
+/** `slipway.yaml is invalid: 3 problems`, or `… could not be read` when there is no file to judge. */
+export function summary(file: string, problems: readonly ConfigProblem[]): string {
+  const unreadable = problems.length === 1 && problems[0]?.path === '' && problems[0].line === undefined;
+  if (unreadable) return `${file} could not be read`;
+  return `${file} is invalid: ${problems.length} problem${problems.length === 1 ? '' : 's'}`;
 }
 
 interface ConfigOptions {

@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import { formatProblems, validateConfigFile } from '../../config/index.ts';
 import { CliError, ExitCode } from '../main.ts';
-import { count, DEFAULT_CONFIG } from './config.ts';
+import { DEFAULT_CONFIG, summary } from './config.ts';
 
 interface ValidateOptions {
   config: string;
@@ -48,10 +48,7 @@ export function register(program: Command): void {
         process.stderr.write(`${formatProblems(result.problems, options.config)}\n`);
       }
       if (!result.ok) {
-        throw new CliError(
-          `${options.config} is invalid: ${count(result.problems.length)}`,
-          ExitCode.invalidInput,
-        );
+        throw new CliError(summary(options.config, result.problems), ExitCode.invalidInput);
       }
     });
 }
