@@ -150,6 +150,31 @@ describe('canary phase transitions (pure step, virtual time)', () => {
     assert.match(d.verdict?.reasons.join() ?? '', /no metrics/);
   });
 
+  it('a lower weight moves traffic first, then stops the instances it no longer needs', () => {
+    const dr = driver([
+      { kind: 'weight', weight: 60 },
+      { kind: 'weight', weight: 20 },
+    ]);
+    dr.runUntil((d) => d.actions.some((a) => a.kind === 'set-traffic' && a.weights['2'] === 60));
+    const d = dr.step();
+    assert.deepEqual(
+      d.actions.filter((a) => a.kind !== 'record'),
+      [
+        { kind: 'set-traffic', weights: { '1': 80, '2': 20 } },
+        { kind: 'ensure-revision', release: 2, replicas: 1 },
+      ],
+    );
+  });
+
+  it('does not shift weight while stable has no ready instance', () => {
+    const dr = driver();
+    dr.world.script(1, { neverReady: true });
+    dr.advance(1000).step();
+    const d = dr.advance(1000).step();
+    assert.deepEqual(trafficOf(d), []);
+    assert.match(d.reason, /waiting for a ready stable instance/);
+  });
+
   it('a terminal phase decides nothing more', () => {
     const dr = driver();
     dr.runUntil((d) => d.phase === 'promoted');

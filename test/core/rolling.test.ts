@@ -85,4 +85,16 @@ describe('rolling phase transitions (pure step, virtual time)', () => {
     assert.equal(end.phase, 'rolled-back');
     assert.deepEqual(dr.world.violations, []);
   });
+
+  it('aborting → failed when stable never comes back within the progress deadline', () => {
+    const dr = driver(0, 3);
+    dr.runUntil((x) => (x.progress as { rolling?: { stable: number } }).rolling?.stable === 0);
+    dr.world.script(1, { neverReady: true });
+    dr.command('abort');
+    assert.equal(dr.step().phase, 'aborting');
+    const end = dr.runUntil((x) => x.phase !== 'aborting', 2000, 10_000);
+    assert.equal(end.phase, 'failed');
+    assert.match(end.reason, /stable revision 1 has no ready instance after 600000 ms/);
+    assert.ok((dr.world.weights['2'] ?? 0) > 0, 'traffic stays on the instances that can serve');
+  });
 });

@@ -43,4 +43,15 @@ describe('deploy through the engine (memory target, virtual clock)', () => {
       assert.equal(events.at(-1)?.kind, 'rolled-back');
     });
   }
+
+  it('a first release that never becomes ready fails and leaves nothing running', async () => {
+    const h = harness();
+    h.target.world.script(1, { failAfterMs: 500, failReason: 'exited with code 1 before listening' });
+    const out = await deploy(h.deps(), deployInput(STRATEGIES.canary));
+    assert.equal(out.kind, 'failed');
+    assert.match(out.reason, /exited with code 1/);
+    assert.equal(h.target.world.revisions.size, 0);
+    const [record] = await h.target.ledger().releases();
+    assert.equal(record?.outcome, 'failed');
+  });
 });

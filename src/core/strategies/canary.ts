@@ -12,6 +12,7 @@ import {
   advance,
   analyse,
   analysisWake,
+  desiredOf,
   ensure,
   promoteFully,
   readyOf,
@@ -43,24 +44,8 @@ export function canaryStep(ctx: StepContext, strategy: CanaryStrategy): Strategy
   const label = `step ${memo.stepIndex + 1}/${strategy.steps.length}`;
 
   switch (current.kind) {
-    case 'weight': {
-      const need = canaryReplicas(ctx.spec.replicas, current.weight);
-      const actions = ensure(ctx, candidate, need);
-      const ready = readyOf(ctx, candidate);
-      if (ready < need) {
-        return {
-          phase: 'progressing',
-          actions,
-          reason: `${label}: waiting for ${need} candidate instance(s) before ${current.weight}% (${ready} ready)`,
-          waitingOnTarget: true,
-        };
-      }
-      const why = `${label}: ${current.weight}% of traffic to the candidate`;
-      actions.push(...route(ctx, splitWeights(ctx.stable, candidate, current.weight), why));
-      actions.push(record(ctx, 'step', why));
-      advance(ctx);
-      return { phase: 'progressing', actions, reason: why };
-    }
+    case 'weight':
+      return weightStep(ctx, current.weight, label);
     case 'pause': {
       if (current.durationMs === undefined) {
         return { phase: 'paused', actions: [], reason: `${label}: paused until promoted` };
@@ -101,4 +86,36 @@ export function canaryStep(ctx: StepContext, strategy: CanaryStrategy): Strategy
       };
     }
   }
+}
+
+/**
+ * Sets the canary's weight. Growing: instances first, traffic once they are ready. Shrinking: traffic
+ * first, so no instance is stopped while it still carries its share. Either way the split moves only
+ * when both sides have ready instances for it.
+ */
+function weightStep(ctx: StepContext, weight: number, label: string): StrategyOutcome {
+  const { candidate, stable } = ctx;
+  const need = canaryReplicas(ctx.spec.replicas, weight);
+  const ready = readyOf(ctx, candidate);
+  const stableReady = readyOf(ctx, stable);
+  const grow = ensure(ctx, candidate, need);
+  if (ready < need || (weight < 100 && stableReady === 0)) {
+    const missing =
+      ready < need ? `${need} candidate instance(s) (${ready} ready)` : `a ready stable instance`;
+    return {
+      phase: 'progressing',
+      actions: need >= (desiredOf(ctx, candidate) ?? 0) ? grow : [],
+      reason: `${label}: waiting for ${missing} before ${weight}%`,
+      waitingOnTarget: true,
+    };
+  }
+  const why = `${label}: ${weight}% of traffic to the candidate`;
+  const traffic = [...route(ctx, splitWeights(stable, candidate, weight), why), record(ctx, 'step', why)];
+  const shrinking = need < (desiredOf(ctx, candidate) ?? 0);
+  advance(ctx);
+  return {
+    phase: 'progressing',
+    actions: shrinking ? [...traffic, ...grow] : [...grow, ...traffic],
+    reason: why,
+  };
 }
