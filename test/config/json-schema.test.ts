@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { Ajv } from 'ajv';
+import { parse } from 'yaml';
 import { JSON_SCHEMA_PATH, renderJsonSchema } from '../../src/config/json-schema.ts';
 
 describe('schema/slipway.schema.json', () => {
@@ -38,4 +40,99 @@ describe('schema/slipway.schema.json', () => {
     assert.match(schema.properties.progressDeadline.pattern, /h/);
     assert.equal(typeof schema.properties.strategy.description, 'string');
   });
+});
+
+/**
+ * What an editor does with the schema: a draft-07 validator (Ajv, strict mode) must accept the
+ * example and flag the mistakes the schema can express without Slipway's own code.
+ */
+describe('schema/slipway.schema.json in a JSON Schema validator', () => {
+  const schema = JSON.parse(readFileSync(JSON_SCHEMA_PATH, 'utf8'));
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  ajv.addFormat('uri', (text: string) => URL.canParse(text)); // what editors check for `format: uri`
+  const validate = ajv.compile(schema);
+  const example = parse(readFileSync(new URL('../../examples/hello/slipway.yaml', import.meta.url), 'utf8'));
+
+  it('accepts the example', () => {
+    assert.ok(validate(example), JSON.stringify(validate.errors, null, 2));
+  });
+
+  // biome-ignore lint/suspicious/noExplicitAny: the mutations reach into arbitrary nodes of a parsed config
+  type Loose = Record<string, any>;
+  const broken: [string, (c: Loose) => void, string][] = [
+    [
+      'unknown key',
+      (c) => {
+        c.replcas = 2;
+      },
+      'additionalProperties',
+    ],
+    [
+      'weight above 100',
+      (c) => {
+        c.environments.production.strategy.canary.steps[0].setWeight = 130;
+      },
+      'maximum',
+    ],
+    [
+      'duration without unit',
+      (c) => {
+        c.progressDeadline = '30';
+      },
+      'pattern',
+    ],
+    [
+      'fractional duration',
+      (c) => {
+        c.environments.development.proxy.drainTimeout = '1.5m';
+      },
+      'pattern',
+    ],
+    [
+      'missing target',
+      (c) => {
+        delete c.environments.staging.target;
+      },
+      'required',
+    ],
+    [
+      'bad target',
+      (c) => {
+        c.environments.staging.target = 'lokal';
+      },
+      'enum',
+    ],
+    [
+      'inline secret value',
+      (c) => {
+        c.secrets = { DB: 'postgres://u:p@h/db' };
+      },
+      'type',
+    ],
+    [
+      'waiver without reason',
+      (c) => {
+        c.environments.production.kubernetes.waivers = [{ rule: 'x-y' }];
+      },
+      'required',
+    ],
+    [
+      'two strategies',
+      (c) => {
+        c.strategy.rolling = {};
+      },
+      'maxProperties',
+    ],
+  ];
+  for (const [name, mutate, keyword] of broken) {
+    it(`flags: ${name}`, () => {
+      const config = structuredClone(example);
+      mutate(config);
+      assert.equal(validate(config), false);
+      assert.ok(
+        validate.errors?.some((e) => e.keyword === keyword),
+        `${keyword} in ${JSON.stringify(validate.errors?.map((e) => `${e.instancePath} ${e.keyword}`))}`,
+      );
+    });
+  }
 });
