@@ -5,7 +5,7 @@
  * while switching weights every 100 ms under load. Prints markdown tables; asserts nothing.
  *
  * Options: --seconds N (5) --runs N (3) --connections N (50) --upstream hello|plain (hello)
- *          --workers 0,2 (Slipway worker threads per row; default: in-thread and the default count)
+ *          --workers 0,2 (Slipway worker threads, one row each; default: the default count and 2)
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -29,7 +29,7 @@ const { values } = parseArgs({
 const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 const settings = { threads: 1, connections: Number(values.connections), seconds };
-const workerCounts = (values.workers ?? [...new Set([0, defaultWorkers()])].join(','))
+const workerCounts = (values.workers ?? [...new Set([defaultWorkers(), 2])].join(','))
   .split(',')
   .map((w) => Number(w));
 const parallelism = Math.max(1, ...workerCounts);

@@ -3,7 +3,6 @@
  * revisions, retries that shield users from a failing candidate, per-revision counters for analysis, and
  * atomic switches followed by a drain. See docs/proxy.md.
  */
-import { availableParallelism } from 'node:os';
 import { CounterReader, countersBytes, type RevisionCounters } from './counters.ts';
 import { proxyRegistry } from './metrics.ts';
 import { compileTable, type RouteTable, validateRouteTable } from './routing.ts';
@@ -71,14 +70,25 @@ export interface TrafficProxy {
    * was hidden from them unless the retry also failed, which then counts as an error on stable.
    */
   counts(): CountsByRevision;
+  /**
+   * Requests no revision could take (503: nothing routable, or a pin to an unknown revision). Users saw
+   * these as errors too; they belong to no revision, so they are not in `counts()`.
+   */
+  unrouted(): RevisionCounters;
   /** Prometheus text exposition, one series per revision (label `revision`). */
   metrics(): Promise<string>;
   close(): Promise<void>;
 }
 
-/** Worker threads used when `workers` is not given; chosen by `npm run bench:proxy` (docs/proxy.md). */
+/**
+ * Worker threads used when `workers` is not given: 0, the caller's thread. Measured with
+ * `npm run bench:proxy -- --workers 0,1,2` on a 2-core machine shared with other work, extra threads did
+ * not raise throughput (the cores were already busy with the load tool, the upstream and everything
+ * else) and a worker takes 0.5-1.7 s to start there, which would eat most of the daemon's 2 s budget for
+ * restoring routing after a restart. Pass `workers` explicitly where cores are idle.
+ */
 export function defaultWorkers(): number {
-  return Math.min(2, Math.max(1, availableParallelism() - 1));
+  return 0;
 }
 
 export async function startProxy(opts: ProxyOptions): Promise<TrafficProxy> {
@@ -87,8 +97,14 @@ export async function startProxy(opts: ProxyOptions): Promise<TrafficProxy> {
   const workers = opts.workers ?? defaultWorkers();
   const threads = Math.max(1, workers);
   const routesBuffer = createRoutesBuffer();
-  const countersBuffer = new SharedArrayBuffer(countersBytes(threads, slots));
-  const shared = { options, routes: routesBuffer, counters: countersBuffer, slots };
+  // One more slot than revisions: the last counts requests no revision could take (503s).
+  const countersBuffer = new SharedArrayBuffer(countersBytes(threads, slots + 1));
+  const shared = {
+    options: { ...options, unroutedSlot: slots },
+    routes: routesBuffer,
+    counters: countersBuffer,
+    slots: slots + 1,
+  };
   const handles: ThreadHandle[] =
     workers === 0
       ? [inCallerThread(shared)]
@@ -107,12 +123,12 @@ export async function startProxy(opts: ProxyOptions): Promise<TrafficProxy> {
     handles,
     graceMs,
     new RoutesWriter(routesBuffer),
-    new CounterReader(countersBuffer, threads, slots),
+    new CounterReader(countersBuffer, threads, slots + 1),
     slots,
   );
 }
 
-function resolveOptions(opts: ProxyOptions): ThreadOptions {
+function resolveOptions(opts: ProxyOptions): Omit<ThreadOptions, 'unroutedSlot'> {
   const problems: string[] = [];
   if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)
     problems.push(`port is ${opts.port}: use 0-65535`);
@@ -152,7 +168,10 @@ class LocalProxy implements TrafficProxy {
   /** Revision id → counter slot, in order of first appearance (oldest first, for reuse). */
   readonly #slots = new Map<string, number>();
   #table: RouteTable = { revisions: [], weights: {} };
-  readonly #registry = proxyRegistry(() => this.counts());
+  readonly #registry = proxyRegistry(
+    () => this.counts(),
+    () => this.unrouted().requests,
+  );
   #closed: Promise<void> | undefined;
 
   constructor(
@@ -222,6 +241,10 @@ class LocalProxy implements TrafficProxy {
     const out: CountsByRevision = {};
     for (const [id, slot] of this.#slots) out[id] = this.#reader.read(slot);
     return out;
+  }
+
+  unrouted(): RevisionCounters {
+    return this.#reader.read(this.#maxSlots);
   }
 
   metrics(): Promise<string> {

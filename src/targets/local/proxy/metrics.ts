@@ -27,7 +27,10 @@ function collector(
 const CLASSES: StatusClass[] = ['2xx', '3xx', '4xx', '5xx'];
 
 /** A registry whose metrics read `snapshot()` (revision id → counters) on every scrape. */
-export function proxyRegistry(snapshot: () => Record<string, RevisionCounters>): Registry {
+export function proxyRegistry(
+  snapshot: () => Record<string, RevisionCounters>,
+  unrouted: () => number,
+): Registry {
   const registry = new Registry();
   let cached: { at: number; counts: Record<string, RevisionCounters> } | undefined;
   // One snapshot per scrape, shared by all metrics, so the numbers in one exposition agree.
@@ -78,6 +81,14 @@ export function proxyRegistry(snapshot: () => Record<string, RevisionCounters>):
   registry.registerMetric(
     collector('slipway_proxy_responses_total', 'Responses by status class.', 'counter', () =>
       each((revision, c) => CLASSES.map((code) => ({ value: c.status[code], labels: { revision, code } }))),
+    ),
+  );
+  registry.registerMetric(
+    collector(
+      'slipway_proxy_unrouted_requests_total',
+      'Requests no revision could take (503: nothing routable, or a pin to an unknown revision).',
+      'counter',
+      () => [{ value: unrouted(), labels: {} }],
     ),
   );
   const histogram = 'slipway_proxy_request_duration_seconds';

@@ -30,6 +30,8 @@ export interface ThreadOptions {
   headersTimeoutMs: number;
   maxRetryBodyBytes: number;
   upstreamConnections: number;
+  /** Counter slot for requests that no revision could take. */
+  unroutedSlot: number;
 }
 
 type Pick =
@@ -164,6 +166,7 @@ export class ProxyThread implements ExchangeHost {
       };
       if (pick.retryAfter) headers['retry-after'] = 5;
       res.writeHead(pick.status, headers).end(pick.body);
+      this.#countUnrouted();
       return;
     }
     const exchange = new Exchange(this, req, res, request);
@@ -205,6 +208,7 @@ export class ProxyThread implements ExchangeHost {
       socket.end(
         `HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(pick.body)}\r\nconnection: close\r\n\r\n${pick.body}`,
       );
+      this.#countUnrouted();
       return;
     }
     const revision = pick.revision;
@@ -222,6 +226,12 @@ export class ProxyThread implements ExchangeHost {
           }),
       },
     );
+  }
+
+  #countUnrouted(): void {
+    const slot = this.#options.unroutedSlot;
+    this.counters.started(slot);
+    this.counters.finished(slot, { status: 503, error: true, retried: false, latencyMs: 0 });
   }
 
   /** Closes pools of instances that left the route table; `close` lets their in-flight requests finish. */

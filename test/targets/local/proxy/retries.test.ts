@@ -211,7 +211,7 @@ describe('slow clients', () => {
         socket.on('close', () => resolve(text));
       });
       assert.match(answer, /^HTTP\/1\.1 408 Request Timeout/);
-      assert.ok(performance.now() - started < 3000);
+      assert.ok(performance.now() - started < 8000, 'the timeout is enforced, not left to the default 300 s');
     } finally {
       await p.close();
     }

@@ -58,6 +58,10 @@ describe('routing through the proxy', () => {
     assert.equal(res.status, 503);
     assert.match(res.body, /revision "purple" \(asked for by header x-slipway-revision\) is not served here/);
     assert.match(res.body, /blue, green/);
+    // Both 503s so far (nothing routable, unknown pin) belong to no revision.
+    assert.equal(p.unrouted().requests, 2);
+    assert.equal(p.unrouted().errors, 2);
+    assert.match(await p.metrics(), /slipway_proxy_unrouted_requests_total 2/);
   });
 
   it('sets X-Forwarded-* and strips hop-by-hop headers both ways', async () => {

@@ -63,7 +63,7 @@ describe('WebSocket pass-through', () => {
       assert.deepEqual(messages, ['hello from blue', 'PING']);
       assert.equal(blue.forwardedFor[0], '127.0.0.1');
       // The tunnel counts as one request on its revision once both sides have closed.
-      for (let i = 0; i < 50 && p.counts().blue!.requests === 0; i++)
+      for (let i = 0; i < 500 && p.counts().blue!.requests === 0; i++)
         await new Promise((r) => setTimeout(r, 10));
       assert.equal(p.counts().blue!.requests, 1);
       assert.equal(p.counts().blue!.inFlight, 0);
