@@ -91,7 +91,9 @@ waiver() { "$NODE" scripts/lint/waiver-args.ts "$WAIVERS" "$@"; }
 waiver checkov list > /dev/null
 
 # Repository files: tracked plus new untracked ones, never ignored ones (node_modules, dist, .env).
-git ls-files -z --cached --others --exclude-standard | xargs -0 -I{} sh -c 'test -f "{}" && printf "%s\n" "{}"' > "$WORK/files"
+while IFS= read -r -d '' f; do
+  if [[ -f $f && ! -L $f ]]; then printf '%s\n' "$f"; fi
+done < <(git ls-files -z --cached --others --exclude-standard) > "$WORK/files"
 grep -E '(^|/)([^/]*\.)?Dockerfile(\.[^/]*)?$' "$WORK/files" | grep -v '\.dockerignore$' > "$WORK/dockerfiles" || true
 
 # `slipway init` output for two sample projects (Express/npm without CI, Fastify/pnpm with a
@@ -193,11 +195,17 @@ render_manifests() {
 }
 
 check_secretlint() {
-  waiver secretlint file > "$WORK/secretlintignore"
+  # secretlint resolves ignore patterns against the ignore file's place in the working tree, so the
+  # generated file goes into the git directory (inside the tree, never tracked), not into $WORK.
+  local ignore status=0
+  ignore=$(git rev-parse --git-dir)/slipway-secretlintignore
+  waiver secretlint file > "$ignore"
   "$SECRETLINT_DIR/node_modules/.bin/secretlint" --version
   # The file list goes through xargs: secretlint reads the files it is given, in batches.
   xargs -a "$WORK/files" -d '\n' "$SECRETLINT_DIR/node_modules/.bin/secretlint" \
-    --secretlintrc security/secretlintrc.json --secretlintignore "$WORK/secretlintignore" --maskSecrets
+    --secretlintrc security/secretlintrc.json --secretlintignore "$ignore" --maskSecrets || status=1
+  rm -f "$ignore"
+  return "$status"
 }
 
 for tool in "${TOOLS[@]}"; do run "$tool" "check_$tool"; done

@@ -51,7 +51,9 @@ export function register(program: Command): void {
         out.write(`  ${file.path}: ${action}\n`);
       }
       if (!plan.files.some((f) => f.path === '.github/workflows/ci.yml')) {
-        out.write(`kept your CI (${facts.existing.workflows.join(', ')}); no ci.yml written\n`);
+        const planned = new Set(plan.files.map((f) => f.path));
+        const theirs = facts.existing.workflows.filter((w) => !planned.has(`.github/workflows/${w}`));
+        out.write(`kept your CI (${theirs.join(', ')}); no ci.yml written\n`);
       }
       out.write(
         'next: npx slipway validate, then create the staging and production environments (docs/ci-cd.md)\n',
