@@ -120,8 +120,7 @@ function translate(schema: z.ZodType, issue: z.core.$ZodIssue): RawProblem[] {
       const known = node instanceof z.ZodObject ? Object.keys(node.shape) : [];
       const keyHints = node ? advice.get(node)?.keys : undefined;
       return issue.keys.map((key) => {
-        const guess = didYouMean(key, known);
-        const hint = keyHints?.[key] ?? (guess ? `did you mean "${guess}"?` : undefined);
+        const hint = keyHints?.[key] ?? unknownKeyHint(key, known, node);
         return {
           path: [...path, key],
           atKey: true,
@@ -142,6 +141,8 @@ function translate(schema: z.ZodType, issue: z.core.$ZodIssue): RawProblem[] {
       }
       if (value === undefined) return [{ path, message: 'is required', expected }];
       if (value === null) {
+        const empty = node ? advice.get(node)?.empty : undefined;
+        if (empty) return [{ path, message: empty.message, value, expected, hint: empty.hint }];
         return [
           { path, message: 'is null', value, expected, hint: 'null only removes a key inside environments' },
         ];
@@ -208,6 +209,24 @@ function translate(schema: z.ZodType, issue: z.core.$ZodIssue): RawProblem[] {
     default:
       return [{ path, message: issue.message, value }];
   }
+}
+
+/**
+ * A typo of a key here (`replcas` → `replicas`), or the right key one level too high
+ * (`strategy.steps` → `strategy.canary.steps`), or a YAML merge key.
+ */
+function unknownKeyHint(key: string, known: string[], node: z.ZodType | undefined): string | undefined {
+  if (key === '<<') return 'YAML merge keys are not supported; environments already inherit the base';
+  const guess = didYouMean(key, known);
+  if (guess) return `did you mean "${guess}"?`;
+  if (!(node instanceof z.ZodObject)) return undefined;
+  const parents = known.filter((k) => {
+    const child = schemaAt(node, [k]);
+    return child instanceof z.ZodObject && key in child.shape;
+  });
+  return parents.length > 0
+    ? `it belongs one level down: ${parents.map((p) => `${p}.${key}`).join(' or ')}`
+    : undefined;
 }
 
 function guessHint(value: string, options: readonly unknown[]): string | undefined {

@@ -251,6 +251,37 @@ const mistakes: Mistake[] = [
     path: 'environments.Prod_1',
     message: /\(key\) is not a valid environment name/,
   },
+  {
+    name: 'environment with nothing under it',
+    yaml: build({}).replace('  prod:\n    target: kubernetes\n', '  prod:\n'),
+    path: 'environments.prod',
+    message: /is empty/,
+    hint: /target: local/,
+  },
+  {
+    name: 'target at the top level',
+    yaml: build({ top: 'target: local' }),
+    path: 'target',
+    message: /is not a known key/,
+    hint: /per environment/,
+  },
+  {
+    name: 'key one level too high',
+    yaml: build({ top: 'strategy:\n  steps: [{ setWeight: 10 }]' }),
+    path: 'strategy.steps',
+    message: /is not a known key/,
+    hint: /canary\.steps/,
+  },
+  {
+    name: 'YAML merge key',
+    yaml: build({ top: 'base: &b { replicas: 2 }' }).replace(
+      '    target: kubernetes',
+      '    target: kubernetes\n    <<: *b',
+    ),
+    path: 'environments.prod["<<"]',
+    message: /is not a known key/,
+    hint: /merge keys are not supported/,
+  },
   // artifact and names
   {
     name: 'image with a tag',

@@ -77,7 +77,13 @@ export const fileSchema = z
   })
   .meta({ title: 'slipway.yaml', description: 'A service and its environments, for Slipway.' });
 
-advice.add(overlaySchema, { keys: { service: 'the service name is the same in every environment' } });
+advice.add(overlaySchema, {
+  keys: { service: 'the service name is the same in every environment' },
+  empty: { message: 'is empty', hint: 'an environment needs at least its target, e.g. target: local' },
+});
+advice.add(fileSchema, {
+  keys: { target: 'the target is chosen per environment: environments.<name>.target' },
+});
 
 /** One environment, merged and validated, with defaults applied. */
 export type ResolvedConfig = z.output<typeof resolvedSchema>;
