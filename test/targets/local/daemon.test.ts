@@ -41,6 +41,14 @@ test('ensure, route, observe, a second release behind weights, retire with drain
   const seen = new Set<unknown>();
   for (let i = 0; i < 20; i++) seen.add((await get(s.port)).body.version);
   assert.deepEqual([...seen].sort(), ['v1', 'v2']);
+  const client = (await DaemonClient.read(s.paths.root))!;
+  const metricsUrl = `${client.baseUrl}/metrics`;
+  assert.equal((await fetch(metricsUrl)).status, 401);
+  const token = (await readFile(s.paths.daemonToken, 'utf8')).trim();
+  const exposition = await (
+    await fetch(metricsUrl, { headers: { authorization: `Bearer ${token}` } })
+  ).text();
+  assert.match(exposition, /slipway_proxy_requests_total\{environment="development",revision="2"\} \d+/);
   const counts = await s.target.metrics().counts([1, 2]);
   assert.ok(counts['1']!.requests >= 5 && counts['2']!.requests >= 5, JSON.stringify(counts));
 

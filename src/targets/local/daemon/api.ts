@@ -5,7 +5,7 @@
  *   GET  /v1/health                              → { pid, port, startedAt }
  *   GET  /v1/status                              → every environment: proxy port, weights, revisions, instances
  *   POST /v1/shutdown                            → stops every instance gracefully, then exits
- *   GET  /metrics                                → Prometheus text from every environment's proxy
+ *   GET  /metrics                                → Prometheus text of every proxy, label `environment` added
  *   GET  /v1/envs/:env/observe                   → TargetObservation
  *   POST /v1/envs/:env/revisions                 ← EnsureRequest
  *   POST /v1/envs/:env/traffic                   ← { weights }
@@ -23,6 +23,7 @@ import { LeaseLost } from '../state/lock.ts';
 import type { Daemon, EnsureRequest } from './daemon.ts';
 import { HttpError } from './environment.ts';
 import { authorized, readJson, sendError, sendJson, sendText } from './http.ts';
+import { mergeExpositions } from './metrics.ts';
 
 const LEDGER_METHODS = new Set([
   'releases',
@@ -153,6 +154,10 @@ async function perEnv(
 }
 
 async function metrics(daemon: Daemon): Promise<string> {
-  const texts = await Promise.all(daemon.environments().map(async (e) => (await e.proxy?.metrics()) ?? ''));
-  return texts.join('');
+  const texts = await Promise.all(
+    daemon
+      .environments()
+      .map(async (e): Promise<[string, string]> => [e.name, (await e.proxy?.metrics()) ?? '']),
+  );
+  return mergeExpositions(texts);
 }

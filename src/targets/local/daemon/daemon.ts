@@ -14,6 +14,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../state/atomic.ts';
 import { FileLedger } from '../state/ledger.ts';
 import { LeaseStore } from '../state/lock.ts';
 import { checkEnvironmentName, StatePaths } from '../state/paths.ts';
+import { reapOrphans, STATE_DIR_VAR } from '../supervisor/reaper.ts';
 import { MissingSecretError, resolveSecrets } from '../supervisor/secrets.ts';
 import { baseEnv, findSetpriv, type SpawnApp } from '../supervisor/spawn.ts';
 import { handle } from './api.ts';
@@ -152,6 +153,7 @@ export class Daemon {
       ...secrets,
       SLIPWAY_ENVIRONMENT: envName,
       SLIPWAY_RELEASE: String(runtime.release),
+      [STATE_DIR_VAR]: this.paths.root,
     };
     // The proxy and the instances start side by side (restore is timed); if the proxy cannot take
     // its port, a revision started by this request is stopped again so nothing is left running.
@@ -169,6 +171,8 @@ export class Daemon {
 
   /** Routes each environment back to its last promoted release (after a restart or a crash). */
   async restore(): Promise<void> {
+    const reaped = await reapOrphans(this.paths.root);
+    if (reaped.length) this.log('killed processes left by a previous daemon', { pids: reaped });
     const names = (await readdir(this.paths.root).catch(() => [] as string[]))
       .map((f) => /^ledger\.(.+)\.jsonl$/.exec(f)?.[1])
       .filter((n): n is string => n !== undefined);

@@ -1,0 +1,29 @@
+/**
+ * The second line of defence against orphans. Every instance carries `SLIPWAY_STATE_DIR` in its
+ * environment (inherited by anything it forks); a daemon starting on that state folder kills every
+ * process still carrying it. This catches what the parent-death signal cannot: a machine without
+ * `setpriv`, or grandchildren an app spawned. Linux only (reads /proc); a no-op elsewhere.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+
+export const STATE_DIR_VAR = 'SLIPWAY_STATE_DIR';
+
+/** Kills (SIGKILL) the processes left by a previous daemon of `stateDir`; returns their pids. */
+export async function reapOrphans(stateDir: string): Promise<number[]> {
+  const entries = await readdir('/proc').catch(() => [] as string[]);
+  const marker = `\0${STATE_DIR_VAR}=${stateDir}\0`;
+  const killed: number[] = [];
+  for (const name of entries) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    const environ = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '');
+    if (!`\0${environ}`.includes(marker)) continue;
+    try {
+      process.kill(pid, 'SIGKILL');
+      killed.push(pid);
+    } catch {
+      // gone already, or not ours to signal
+    }
+  }
+  return killed;
+}
