@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { parseAllDocuments } from 'yaml';
 import { checkDockerfile, parseDockerfile } from '../../scripts/lint/dockerfile-policy.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -78,4 +79,29 @@ describe('checkDockerfile', () => {
   for (const [name, mutate, expected] of cases) {
     it(`flags ${name}`, () => assert.deepEqual(rules(mutate(good)), expected));
   }
+});
+
+describe('test/ci/e2e/hello-smoke.yaml (the image on kind, in e2e.yml)', () => {
+  const docs = parseAllDocuments(readFileSync(join(ROOT, 'test/ci/e2e/hello-smoke.yaml'), 'utf8')).map((d) =>
+    d.toJS(),
+  );
+  const pod = docs.find((d) => d.kind === 'Deployment').spec.template.spec;
+  const container = pod.containers[0];
+
+  it('runs the image as Kubernetes will: restricted namespace, read-only root, /tmp as an emptyDir', () => {
+    assert.equal(
+      docs.find((d) => d.kind === 'Namespace').metadata.labels['pod-security.kubernetes.io/enforce'],
+      'restricted',
+    );
+    assert.equal(container.securityContext.readOnlyRootFilesystem, true);
+    assert.deepEqual(container.volumeMounts, [{ name: 'tmp', mountPath: '/tmp' }]);
+    assert.ok(pod.volumes.some((v: { name: string; emptyDir?: object }) => v.name === 'tmp' && v.emptyDir));
+  });
+
+  it('probes the port the Dockerfile exposes', () => {
+    const exposed = /^EXPOSE (\d+)$/m.exec(
+      readFileSync(join(ROOT, 'examples/hello/Dockerfile'), 'utf8'),
+    )?.[1];
+    assert.equal(String(container.ports[0].containerPort), exposed);
+  });
 });
