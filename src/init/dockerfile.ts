@@ -104,8 +104,9 @@ export function renderDockerfile(facts: ProjectFacts): string {
     ...(facts.scripts.build
       ? ['COPY --from=build /app ./']
       : ['COPY --from=deps /app/node_modules ./node_modules', 'COPY . .']),
-    "# The image's own `node` user (UID/GID 1000), numeric so Kubernetes can check runAsNonRoot.",
-    'USER 1000:1000',
+    '# A numeric UID/GID above 10000 with no account in the image: it owns nothing (code and',
+    "# dependencies are root's, read-only), matches no host user, and lets Kubernetes check runAsNonRoot.",
+    'USER 10001:10001',
     `EXPOSE ${facts.port}`,
     'HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \\',
     `  CMD ["node", "-e", "fetch('http://127.0.0.1:' + process.env.PORT + '${facts.healthPath}').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]`,
