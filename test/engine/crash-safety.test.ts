@@ -1,6 +1,7 @@
 /**
  * Crash safety: for each strategy, the engine is killed right after its 1st, 2nd, … k-th effect
- * (a target action or a ledger line took effect, then the process "died"), then re-run by another
+ * (a target action or a ledger line took effect, then the process "died") — and, separately, right
+ * after each of its progress saves — then re-run by another
  * holder once the dead engine's lock has expired. Every re-run must end where an uninterrupted run
  * ends, with no ledger line written twice, no acknowledged action applied again and no traffic left
  * on a half-promoted candidate.
@@ -25,11 +26,14 @@ async function setup(name: StrategyName, errorRate: number) {
   return { h, input, start: h.target.log.length };
 }
 
-/** Effects of an uninterrupted second release, and how it ended. */
+/** Effects and saves of an uninterrupted second release, and how it ended. */
 async function reference(name: StrategyName, errorRate: number) {
   const { h, input, start } = await setup(name, errorRate);
+  const before = h.target.saves;
   const out = await deploy({ ...h.deps(), lockTtlMs: TTL }, input);
-  return { effects: h.target.log.length - start, out, weights: h.target.world.weights };
+  // Saves that only record another analysis look are alike; crash on those around each decision's actions.
+  const saves = h.target.actionSaves.filter((n) => n > before).map((n) => n - before);
+  return { effects: h.target.log.length - start, saves, out, weights: h.target.world.weights };
 }
 
 function key(e: LedgerEvent): string {
@@ -41,28 +45,35 @@ const scenarios: Array<[label: string, errorRate: number, expected: string]> = [
   ['candidate failing 40% of requests', 0.4, 'rolled-back'],
 ];
 
-describe('crash safety: kill after every effect, re-run, same end state', () => {
+describe('crash safety: kill after every effect or intent save, re-run, same end state', () => {
   for (const name of Object.keys(STRATEGIES) as StrategyName[]) {
     for (const [label, errorRate, expected] of scenarios) {
-      it(`${name}, ${label}: every crash point resumes to ${expected}`, async () => {
+      it(`${name}, ${label}: a crash after every effect and every intent save resumes to ${expected}`, async () => {
         const ref = await reference(name, errorRate);
         assert.equal(ref.out.kind, expected, ref.out.reason);
         assert.ok(ref.effects >= 4, `only ${ref.effects} effects`);
 
-        for (let k = 1; k <= ref.effects; k++) {
+        const points = [
+          ...Array.from({ length: ref.effects }, (_, i) => ({ mode: 'effect' as const, k: i + 1 })),
+          ...ref.saves.map((k) => ({ mode: 'save' as const, k })),
+        ];
+        for (const { mode, k } of points) {
           const { h, input, start } = await setup(name, errorRate);
-          h.target.crashAfter(k);
+          if (mode === 'effect') h.target.crashAfter(k);
+          else h.target.crashAfterSave(k);
           await assert.rejects(deploy({ ...h.deps('first@a:1'), lockTtlMs: TTL }, input), SimulatedCrash);
           h.target.revive();
           const crashed = h.target.log.slice(start);
-          assert.equal(crashed.length, k, `crash ${k}: died right after effect ${k}`);
+          const n = crashed.length;
+          if (mode === 'effect') assert.equal(n, k, `crash ${k}: died right after effect ${k}`);
 
           // The dead engine's lock still stands until it expires; then anyone may resume.
           await assert.rejects(resume(h.deps('second@b:2'), 'test'), LockHeldError);
           h.clock.advance(TTL);
           await assert.rejects(deploy(h.deps('second@b:2'), input), OperationInFlightError);
           const out = await resume({ ...h.deps('second@b:2'), lockTtlMs: TTL }, 'test');
-          const where = `crash after effect ${k}/${ref.effects} (${JSON.stringify(crashed.at(-1))})`;
+          const total = mode === 'effect' ? ref.effects : ref.saves.at(-1);
+          const where = `crash after ${mode} ${k}/${total} (last effect: ${JSON.stringify(crashed.at(-1))})`;
 
           assert.equal(out.kind, expected, `${where}: ${out.reason}`);
           assert.doesNotMatch(out.reason, /operation finished/, `${where}: the real reason survives a crash`);

@@ -2,9 +2,9 @@
  * MemoryTarget: an in-memory TEST DOUBLE of `Target` + `Ledger` + `MetricProvider`, for engine
  * tests only (the real targets live in `src/targets/`). It runs on a virtual clock, with revision
  * readiness and failure scripted per release (`World`), per-revision traffic whose errors are drawn
- * from a seeded PRNG (so the judge sees realistic counts), and a crash switch: after the k-th applied
- * action it "dies" — that action took effect, then every later call throws, as if the process had
- * been killed — until `revive()`.
+ * from a seeded PRNG (so the judge sees realistic counts), and crash switches: after the k-th applied
+ * action (or progress save) it "dies" — that action took effect, then every later call throws, as if
+ * the process had been killed — until `revive()`.
  */
 import type { ReleaseSpec } from '../../src/core/spec.ts';
 import type {
@@ -58,6 +58,11 @@ export class MemoryTarget implements Target {
   private observeFailures = 0;
   private dead = false;
   private crashAt?: number;
+  private crashSaveAt?: number;
+  /** How many times progress was saved. */
+  saves = 0;
+  /** Save numbers (1-based) whose envelope carried actions: the saves around applying a decision. */
+  readonly actionSaves: number[] = [];
   private lockState?: { holder: string; expiresAt: number; token: number };
   private lockSeq = 0;
   private waiters = new Set<() => void>();
@@ -80,9 +85,15 @@ export class MemoryTarget implements Target {
     this.crashAt = this.log.length + k;
   }
 
+  /** Dies right after the k-th progress save from now (the save is durable, nothing after it ran). */
+  crashAfterSave(k: number): void {
+    this.crashSaveAt = this.saves + k;
+  }
+
   revive(): void {
     this.dead = false;
     this.crashAt = undefined;
+    this.crashSaveAt = undefined;
   }
 
   get isDead(): boolean {
@@ -190,6 +201,14 @@ export class MemoryTarget implements Target {
       saveProgress: async (release, progress) => {
         this.alive('ledger');
         s.progress.set(release, json(progress));
+        this.saves++;
+        if (((progress as { intent?: { actions: unknown[] } })?.intent?.actions.length ?? 0) > 0) {
+          this.actionSaves.push(this.saves);
+        }
+        if (this.crashSaveAt !== undefined && this.saves >= this.crashSaveAt) {
+          this.dead = true;
+          throw new SimulatedCrash(`after save ${this.saves}`);
+        }
       },
       loadProgress: async (release) => this.read(() => s.progress.get(release)),
       command: async (release, command) => {
