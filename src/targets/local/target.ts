@@ -139,7 +139,7 @@ export class LocalTarget implements Target {
 
   async #ensure(release: number, replicas: number, spec: ReleaseSpec): Promise<void> {
     const record = (await this.#ledger.releases()).find((r) => r.release === release);
-    const isCandidate = release === spec.release;
+    const isCandidate = release === (spec.revision ?? spec.release);
     const digest = record?.digest ?? (isCandidate ? spec.artifact.digest : undefined);
     if (!digest) {
       throw new Error(

@@ -88,6 +88,18 @@ test('kill -9 of one instance: it is restarted on a new process and becomes read
   assert.equal(rev.observe().failed, undefined);
 });
 
+test('liveness failing in a row: the instance is killed and restarted, with the reason', async (t) => {
+  const rev = await run(t, {}, { UNHEALTHY_AFTER_MS: '1500' });
+  await until('ready', () => (rev.observe().ready === 1 ? true : undefined));
+  const first = rev.pids()[0];
+  const inst = await until('restarted by liveness', () => {
+    const i = rev.status().instances[0]!;
+    return i.restarts >= 1 ? i : undefined;
+  });
+  assert.match(inst.lastExit ?? '', /liveness GET \/healthz failed 2 times in a row \(last: 500\); killed/);
+  assert.equal(isAlive(first!), false);
+});
+
 test('graceful stop: SIGTERM first, SIGKILL once the grace period is over', async (t) => {
   const polite = await run(t, {});
   const stubborn = await run(t, { release: 2 }, { IGNORE_SIGTERM: '1' });

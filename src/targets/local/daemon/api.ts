@@ -7,6 +7,7 @@
  *   POST /v1/shutdown                            → stops every instance gracefully, then exits
  *   GET  /metrics                                → Prometheus text of every proxy, label `environment` added
  *   GET  /v1/envs/:env/observe                   → TargetObservation
+ *   GET  /v1/envs/:env/metrics                   → Prometheus text of this environment's proxy
  *   POST /v1/envs/:env/revisions                 ← EnsureRequest
  *   POST /v1/envs/:env/traffic                   ← { weights }
  *   POST /v1/envs/:env/retire                    ← { release, drainMs }
@@ -108,6 +109,14 @@ async function perEnv(
 ) {
   const route = `${method} ${rest.join('/')}`;
   if (route === 'GET observe') return sendJson(res, 200, daemon.environment(name).observe());
+  if (route === 'GET metrics') {
+    return sendText(
+      res,
+      200,
+      (await daemon.environment(name).proxy?.metrics()) ?? '',
+      'text/plain; version=0.0.4',
+    );
+  }
   if (route === 'GET changes') {
     const since = Number(url.searchParams.get('since') ?? -1);
     const timeoutMs = Math.min(Number(url.searchParams.get('timeoutMs') ?? 25_000), MAX_POLL_MS);
