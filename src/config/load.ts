@@ -78,7 +78,7 @@ function validateParsed(
   file: string,
   options: ValidateOptions,
 ): ValidationResult {
-  const collected: RawProblem[] = [];
+  const collected: RawProblem[] = reservedKeys(raw, []);
   const fileResult = fileSchema.safeParse(raw, { reportInput: true });
   if (!fileResult.success) collected.push(...translateIssues(fileSchema, fileResult.error.issues));
 
@@ -87,7 +87,7 @@ function validateParsed(
   const merged: Record<string, unknown> = {};
   if (isMapping(overlays)) {
     for (const [name, overlay] of Object.entries(overlays)) {
-      if (!isMapping(overlay)) continue; // reported by the file schema
+      if (!isMapping(overlay) || name === '__proto__') continue; // reported already
       const config = mergeOverlay(base, overlay);
       merged[name] = config;
       const result = resolvedSchema.safeParse(config, { reportInput: true });
@@ -119,6 +119,25 @@ function validateParsed(
     ok: true,
     config: { file: resolve(file), dir: dirname(resolve(file)), service: String(raw.service), environments },
   };
+}
+
+/** `__proto__` is a legal YAML key that JavaScript objects (and Zod) treat specially: refuse it. */
+function reservedKeys(node: unknown, path: PathSegment[]): RawProblem[] {
+  if (Array.isArray(node)) return node.flatMap((item, i) => reservedKeys(item, [...path, i]));
+  if (!isMapping(node)) return [];
+  return Object.entries(node).flatMap(([key, value]) =>
+    key === '__proto__'
+      ? [
+          {
+            path: [...path, key],
+            atKey: true,
+            message: 'is a reserved name',
+            value: key,
+            expected: 'another key',
+          },
+        ]
+      : reservedKeys(value, [...path, key]),
+  );
 }
 
 /**

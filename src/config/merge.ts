@@ -39,18 +39,19 @@ function mergeAt(base: unknown, overlay: unknown, path: string, exclusive: Set<s
   if (overlay === undefined) return clone(base);
   if (!isMapping(base) || !isMapping(overlay)) return stripNulls(overlay);
   const overlayKeys = Object.keys(overlay).filter((k) => overlay[k] !== undefined && overlay[k] !== null);
-  const dropBase = exclusive.has(path) && overlayKeys.length > 0 && overlayKeys.some((k) => !(k in base));
+  const dropBase =
+    exclusive.has(path) && overlayKeys.length > 0 && overlayKeys.some((k) => !Object.hasOwn(base, k));
   const out: Record<string, unknown> = {};
   if (!dropBase) {
     for (const [key, value] of Object.entries(base)) {
       if (overlay[key] === null) continue;
-      out[key] = mergeAt(value, overlay[key], path === '' ? key : `${path}.${key}`, exclusive);
+      setOwn(out, key, mergeAt(value, overlay[key], path === '' ? key : `${path}.${key}`, exclusive));
     }
   }
   for (const [key, value] of Object.entries(overlay)) {
-    if (key in out || value === null || value === undefined) continue;
-    if (!dropBase && key in base) continue;
-    out[key] = stripNulls(value);
+    if (Object.hasOwn(out, key) || value === null || value === undefined) continue;
+    if (!dropBase && Object.hasOwn(base, key)) continue;
+    setOwn(out, key, stripNulls(value));
   }
   return out;
 }
@@ -60,14 +61,23 @@ function stripNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripNulls);
   if (!isMapping(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) if (v !== null && v !== undefined) out[key] = stripNulls(v);
+  for (const [key, v] of Object.entries(value))
+    if (v !== null && v !== undefined) setOwn(out, key, stripNulls(v));
   return out;
+}
+
+/**
+ * Assigns an own property even for keys like `__proto__`, which YAML allows and a plain
+ * assignment would turn into a prototype change.
+ */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function clone(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(clone);
   if (!isMapping(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key] = clone(v);
+  for (const [key, v] of Object.entries(value)) setOwn(out, key, clone(v));
   return out;
 }

@@ -282,6 +282,12 @@ const mistakes: Mistake[] = [
     message: /is not a known key/,
     hint: /merge keys are not supported/,
   },
+  {
+    name: 'reserved __proto__ key',
+    yaml: build({ prod: 'env: { __proto__: x }' }),
+    path: 'environments.prod.env.__proto__',
+    message: /is a reserved name/,
+  },
   // artifact and names
   {
     name: 'image with a tag',

@@ -36,12 +36,10 @@ const nonEmpty = () => z.string().trim().min(1);
 
 export const localArtifact = z
   .strictObject({
-    build: nonEmpty()
-      .optional()
-      .meta({
-        description:
-          'Shell command run in the folder of slipway.yaml before `path` is packed (e.g. `npm run bundle`).',
-      }),
+    build: nonEmpty().optional().meta({
+      description:
+        'Shell command run in the folder of slipway.yaml before `path` is packed (e.g. `npm run bundle`).',
+    }),
     path: nonEmpty().meta({ description: 'Folder to pack, relative to slipway.yaml.' }),
     start: nonEmpty().meta({
       description: 'Command that runs one instance, from inside the unpacked release folder.',
