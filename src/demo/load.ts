@@ -39,6 +39,7 @@ export class LoadGenerator {
   readonly #pool: Pool;
   #timer?: NodeJS.Timeout;
   #started = 0;
+  #stopped?: Promise<void>;
   #inFlight = new Set<Promise<void>>();
   #counts: LoadCounts = {
     sent: 0,
@@ -87,8 +88,11 @@ export class LoadGenerator {
   async stop(): Promise<LoadCounts> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
-    await Promise.all([...this.#inFlight]);
-    await this.#pool.close();
+    this.#stopped ??= (async () => {
+      await Promise.all([...this.#inFlight]);
+      await this.#pool.close();
+    })();
+    await this.#stopped;
     return this.counts();
   }
 

@@ -1,0 +1,185 @@
+/**
+ * E2E set-up: a temporary service folder with its own slipway.yaml pointing at examples/hello, the
+ * CLI run as a child process, and clean-up that stops the daemon (and so every app) it started.
+ * The folder lives under the repository's ignored `.slipway/` so the packed example resolves its
+ * dependencies from the repository's node_modules, as it does in a fresh clone.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { TestContext } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { DaemonClient, isAlive, stopDaemon } from '../../../src/targets/local/index.ts';
+import { freePort } from '../../../src/targets/local/supervisor/ports.ts';
+
+export const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const NODE = join(REPO, 'node_modules', '.bin', 'node');
+const ENTRY = fileURLToPath(new URL('./slipway.ts', import.meta.url));
+const HELLO = join(REPO, 'examples', 'hello');
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface ConfigOptions {
+  port: number;
+  env?: Record<string, string | number>;
+  strategy?: string;
+  replicas?: number;
+  analysis?: string;
+  /** Extra top-level YAML (secrets…). */
+  extra?: string;
+  build?: string;
+  path?: string;
+  retryMethods?: string[];
+  /** Extra environments (YAML indented under `environments:`). */
+  environments?: string;
+}
+
+export class Workspace {
+  readonly dir: string;
+  readonly port: number;
+  /** CLI processes still running; killed before the daemon is stopped, so none starts it again. */
+  readonly children = new Set<ChildProcess>();
+  constructor(dir: string, port: number) {
+    this.dir = dir;
+    this.port = port;
+  }
+
+  get stateDir(): string {
+    return join(this.dir, '.slipway');
+  }
+
+  get configFile(): string {
+    return join(this.dir, 'slipway.yaml');
+  }
+
+  async write(opts: Omit<ConfigOptions, 'port'> = {}): Promise<void> {
+    await writeFile(this.configFile, configYaml(this.dir, { port: this.port, ...opts }));
+  }
+
+  /** Runs `slipway <args> --config <ours>`; resolves with the exit code and output. */
+  run(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(NODE, [ENTRY, ...args, '--config', this.configFile], {
+        cwd: this.dir,
+        env: { ...process.env, CI: 'true', ...opts.env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      this.track(child);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (b: Buffer) => {
+        stdout += b.toString();
+      });
+      child.stderr.on('data', (b: Buffer) => {
+        stderr += b.toString();
+      });
+      const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 90_000);
+      child.once('error', reject);
+      child.once('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  /** Starts the CLI and returns the child (for killing it mid-operation). */
+  start(args: string[]): ChildProcess {
+    return this.track(
+      spawn(NODE, [ENTRY, ...args, '--config', this.configFile], {
+        cwd: this.dir,
+        env: { ...process.env, CI: 'true' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
+  }
+
+  track(child: ChildProcess): ChildProcess {
+    this.children.add(child);
+    child.once('exit', () => this.children.delete(child));
+    return child;
+  }
+
+  async json<T = Record<string, unknown>>(args: string[]): Promise<T> {
+    const r = await this.run([...args, '--json']);
+    if (r.code !== 0) throw new Error(`slipway ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
+    return JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as T;
+  }
+
+  async history(): Promise<{ release: number; outcome?: string; reasons: string[] }[]> {
+    const r = await this.run(['history', '--json']);
+    return r.stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+  }
+
+  async daemonPid(): Promise<number | undefined> {
+    return (await DaemonClient.read(this.stateDir))?.info.pid;
+  }
+}
+
+/** A workspace removed (daemon stopped, folder deleted) when the test ends. */
+export async function workspace(t: TestContext): Promise<Workspace> {
+  const base = join(REPO, '.slipway', 'e2e');
+  await mkdir(base, { recursive: true });
+  const dir = await mkdtemp(join(base, 'ws-'));
+  const ws = new Workspace(dir, await freePort());
+  t.after(async () => {
+    for (const child of ws.children) child.kill('SIGKILL');
+    const client = await DaemonClient.read(ws.stateDir);
+    if (!(await stopDaemon(ws.stateDir, 20_000).catch(() => false)) && client && isAlive(client.info.pid)) {
+      process.kill(client.info.pid, 'SIGKILL');
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+  return ws;
+}
+
+export const ROLLING = 'rolling: { maxSurge: 1, maxUnavailable: 0 }';
+export const CANARY = `canary:
+    continuousAnalysis: true
+    steps:
+      - setWeight: 20
+      - pause: { duration: 3s }
+      - setWeight: 50
+      - pause: { duration: 3s }`;
+export const BLUE_GREEN = `blue-green: { prePromotionAnalysis: false, autoPromote: true, scaleDownDelay: 2s }`;
+
+export function configYaml(dir: string, o: ConfigOptions): string {
+  const env = { LOG_LEVEL: 'warn', ...o.env };
+  const path = o.path ?? relative(dir, HELLO);
+  return `service: hello
+artifact:
+  image: ghcr.io/slipway-dev/hello
+  local:
+${o.build ? `    build: ${JSON.stringify(o.build)}\n` : ''}    path: ${JSON.stringify(path)}
+    start: node src/server.ts
+health:
+  startup: { path: /healthz, period: 100ms, timeout: 100ms, failureThreshold: 100 }
+  readiness: { path: /readyz, period: 200ms, timeout: 200ms, failureThreshold: 2 }
+  liveness: { path: /healthz, period: 500ms, timeout: 500ms, failureThreshold: 2 }
+replicas: ${o.replicas ?? 1}
+env:
+${Object.entries(env)
+  .map(([k, v]) => `  ${k}: ${JSON.stringify(String(v))}`)
+  .join('\n')}
+strategy:
+  ${o.strategy ?? ROLLING}
+analysis:
+  ${o.analysis ?? '{ maxErrorRate: 0.02, failureBudget: 20, minSample: 30, alpha: 0.01, noData: inconclusive }'}
+progressDeadline: 20s
+${o.extra ?? ''}
+environments:
+  development:
+    target: local
+    proxy:
+      port: ${o.port}
+      retry: { methods: ${JSON.stringify(o.retryMethods ?? ['GET', 'HEAD', 'OPTIONS'])}, budgetPercent: 20 }
+      drainTimeout: 2s
+${o.environments ?? ''}`;
+}
