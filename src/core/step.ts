@@ -77,12 +77,11 @@ export function step(spec: ReleaseSpec, observed: Observed, now: number): Decisi
 
 function decide(ctx: StepContext): StrategyOutcome | undefined {
   const { spec, memo, stable, candidate } = ctx;
-  // A first release has nobody to compare with or protect: bring it up and route to it.
-  if (stable === undefined) return promoteFully(ctx, 'first release');
   const strategy = spec.strategy;
   const serving = weightOf(ctx, candidate) > 0;
   const continuous =
-    strategy.kind === 'rolling' || (strategy.kind === 'canary' && strategy.continuousAnalysis);
+    stable !== undefined &&
+    (strategy.kind === 'rolling' || (strategy.kind === 'canary' && strategy.continuousAnalysis));
 
   if (memo.pausedAt !== undefined) {
     // An operator pause freezes progress, not protection: a failing canary still rolls back.
@@ -97,6 +96,8 @@ function decide(ctx: StepContext): StrategyOutcome | undefined {
       wakeAt: continuous && serving ? analysisWake(ctx) : undefined,
     };
   }
+  // A first release has nobody to compare with or protect: bring it up and route to it.
+  if (stable === undefined) return promoteFully(ctx, 'first release');
   if (strategy.kind === 'rolling' && serving && !memo.promoteRequested && analyse(ctx).kind === 'fail') {
     requestAbort(ctx, 'analysis', `analysis failed: ${memo.verdict?.reasons.join('; ')}`);
     return undefined;
@@ -160,8 +161,6 @@ function abortOutcome(ctx: StepContext): StrategyOutcome {
 function minTime(a: number | undefined, b: number): number {
   return a === undefined ? b : Math.min(a, b);
 }
-
-export type { Progress };
 
 /** How a finished operation ended: `aborted` when an operator's abort caused the rollback. */
 export function outcomeOf(decision: Decision): 'promoted' | 'rolled-back' | 'failed' | 'aborted' {
