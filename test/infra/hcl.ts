@@ -50,11 +50,11 @@ export function stripComments(text: string): string {
   return out;
 }
 
-/** Top-level blocks `type "label" {…}` of one file's text. Throws on unbalanced braces. */
+/** Top-level blocks `type "label" {…}` (label '' for `locals {…}`) of one file's text. Throws on unbalanced braces. */
 export function topLevelBlocks(text: string, file = '<text>'): Block[] {
   const src = stripComments(text);
   const blocks: Block[] = [];
-  const header = /^([a-z_]+)\s+"([^"]+)"(?:\s+"[^"]+")?\s*\{/gm;
+  const header = /^([a-z_]+)(?:\s+"([^"]+)")?(?:\s+"[^"]+")?\s*\{/gm;
   for (let m = header.exec(src); m !== null; m = header.exec(src)) {
     const start = m.index + m[0].length;
     let depth = 1;
@@ -70,7 +70,7 @@ export function topLevelBlocks(text: string, file = '<text>'): Block[] {
       else if (ch === '}') depth--;
     }
     if (depth !== 0) throw new Error(`${file}: unbalanced braces in ${m[1]} "${m[2]}"`);
-    blocks.push({ type: m[1] as string, label: m[2] as string, body: src.slice(start, i - 1), file });
+    blocks.push({ type: m[1] as string, label: m[2] ?? '', body: src.slice(start, i - 1), file });
     header.lastIndex = i;
   }
   return blocks;

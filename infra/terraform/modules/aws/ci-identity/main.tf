@@ -1,5 +1,6 @@
-# GitHub Actions → AWS without stored keys: GitHub's OIDC provider, and one role per environment
-# whose trust policy accepts only tokens for `repo:<owner>/<repo>:environment:<env>`. A job gets
+# GitHub Actions → AWS without stored keys: GitHub's OIDC provider, and the environment's deploy
+# role (each environment root creates its own: one role per environment) whose trust policy
+# accepts only tokens for `repo:<owner>/<repo>:environment:<env>`. A job gets
 # that subject only when it runs in the GitHub environment, so the environment's protection rules
 # (required reviewers for production) guard the role too. The role can find the cluster and read
 # images; what it may do inside Kubernetes is an access entry → group → namespaced Role
@@ -25,8 +26,6 @@ resource "aws_iam_openid_connect_provider" "github" {
 }
 
 data "aws_iam_policy_document" "trust" {
-  for_each = toset(var.environments)
-
   statement {
     actions = ["sts:AssumeRoleWithWebIdentity"]
     principals {
@@ -41,17 +40,15 @@ data "aws_iam_policy_document" "trust" {
     condition {
       test     = "StringEquals"
       variable = "${local.issuer}:sub"
-      values   = ["repo:${var.repository}:environment:${each.key}"]
+      values   = ["repo:${var.repository}:environment:${var.environment}"]
     }
   }
 }
 
 resource "aws_iam_role" "deploy" {
-  for_each = toset(var.environments)
-
-  name                 = "${var.name_prefix}-deploy-${each.key}"
-  description          = "GitHub Actions deploys of ${var.repository} in the ${each.key} environment"
-  assume_role_policy   = data.aws_iam_policy_document.trust[each.key].json
+  name                 = "${var.name_prefix}-deploy"
+  description          = "GitHub Actions deploys of ${var.repository} in the ${var.environment} environment"
+  assume_role_policy   = data.aws_iam_policy_document.trust.json
   max_session_duration = 3600
   tags                 = var.tags
 }
@@ -80,9 +77,7 @@ data "aws_iam_policy_document" "deploy" {
 }
 
 resource "aws_iam_role_policy" "deploy" {
-  for_each = aws_iam_role.deploy
-
   name   = "deploy"
-  role   = each.value.id
+  role   = aws_iam_role.deploy.id
   policy = data.aws_iam_policy_document.deploy.json
 }

@@ -1,6 +1,6 @@
 output "role_arns" {
-  description = "Deploy role ARN per GitHub environment (AWS_DEPLOY_ROLE_ARN of that environment)."
-  value       = { for environment, role in aws_iam_role.deploy : environment => role.arn }
+  description = "Deploy role ARN by GitHub environment (AWS_DEPLOY_ROLE_ARN of that environment)."
+  value       = { (var.environment) = aws_iam_role.deploy.arn }
 }
 
 output "oidc_provider_arn" {

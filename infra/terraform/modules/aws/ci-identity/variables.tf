@@ -8,13 +8,13 @@ variable "repository" {
   type        = string
 }
 
-variable "environments" {
-  description = "GitHub environments that get a deploy role each (usually just this root's environment)."
-  type        = list(string)
+variable "environment" {
+  description = "GitHub environment whose jobs may assume the deploy role."
+  type        = string
 
   validation {
-    condition     = length(var.environments) > 0 && alltrue([for e in var.environments : can(regex("^[A-Za-z0-9_.-]+$", e))])
-    error_message = "environments must list at least one GitHub environment name (letters, digits, '.', '_', '-')."
+    condition     = can(regex("^[A-Za-z0-9_.-]+$", var.environment))
+    error_message = "environment must be a GitHub environment name (letters, digits, '.', '_', '-'); got \"${var.environment}\"."
   }
 }
 

@@ -3,8 +3,16 @@
 # Production gets one NAT gateway per zone, so losing a zone does not cut the others' egress;
 # the other environments share one to save ~$65/month per gateway.
 
+data "aws_region" "current" {}
+
+# Zones by name (an allowlist): the set cannot silently change when AWS adds a zone, which would
+# shift the subnet-to-zone mapping.
 data "aws_availability_zones" "available" {
   state = "available"
+  filter {
+    name   = "zone-name"
+    values = [for letter in var.zone_letters : "${data.aws_region.current.region}${letter}"]
+  }
 }
 
 module "vpc" {

@@ -39,3 +39,9 @@ variable "tags" {
   description = "Tags for every resource (modules/naming tags)."
   type        = map(string)
 }
+
+variable "zone_letters" {
+  description = "Availability zones to use, by letter, in order (at least one per private subnet). Not every account has every letter in every region."
+  type        = list(string)
+  default     = ["a", "b", "c"]
+}

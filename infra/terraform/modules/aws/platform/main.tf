@@ -30,7 +30,7 @@ module "ci_identity" {
 
   name_prefix          = var.naming.name
   repository           = var.naming.repository
-  environments         = [var.naming.environment]
+  environment          = var.naming.environment
   create_oidc_provider = var.create_oidc_provider
   oidc_provider_arn    = var.oidc_provider_arn
   cluster_name         = var.naming.cluster_name

@@ -9,7 +9,7 @@ resource "aws_kms_key" "registry" {
   description             = "ECR images of ${var.name}"
   enable_key_rotation     = true
   deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.key.json
+  policy                  = local.key_policy
   tags                    = var.tags
 }
 
@@ -18,18 +18,20 @@ resource "aws_kms_alias" "registry" {
   target_key_id = aws_kms_key.registry.key_id
 }
 
-# The account administers the key through IAM; ECR uses it through grants on the account's
-# behalf (kms:ViaService), the documented pattern for ECR with a customer-managed key.
-data "aws_iam_policy_document" "key" {
-  statement {
-    sid       = "AccountAdministersTheKey"
-    actions   = ["kms:*"]
-    resources = ["*"]
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"]
-    }
-  }
+# The key policy AWS itself writes by default: the account administers the key through IAM, and
+# ECR uses it through grants on the account's behalf. Written as the policy document it is (in a
+# key policy "*" means this key), not as an IAM identity policy.
+locals {
+  key_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Sid       = "AccountAdministersTheKeyThroughIAM"
+      Effect    = "Allow"
+      Principal = { AWS = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root" }
+      Action    = "kms:*"
+      Resource  = "*"
+    }]
+  })
 }
 
 resource "aws_ecr_repository" "this" {

@@ -1,6 +1,7 @@
 # GitHub Actions → GCP without keys: a Workload Identity Federation pool and GitHub OIDC
 # provider that accept only tokens from this repository (attribute_condition), and one service
-# account per environment that only `repo:<owner>/<repo>:environment:<env>` may impersonate.
+# account for the environment that only `repo:<owner>/<repo>:environment:<env>` may impersonate
+# (each environment root creates its own: one service account per environment).
 # Inside the cluster the service account is a User bound to the namespaced deployer role
 # (modules/addons); in the project it may only find the cluster and read images.
 
@@ -23,45 +24,42 @@ resource "google_iam_workload_identity_pool_provider" "github" {
     "attribute.environment"  = "assertion.environment"
     "attribute.workflow_ref" = "assertion.job_workflow_ref"
   }
-  # Tokens of any other repository are rejected before any binding is looked at.
-  attribute_condition = "assertion.repository == \"${var.repository}\""
+  # Only this repository's jobs running in this GitHub environment get past the provider, before
+  # any service-account binding is looked at (pull requests and other branches have other subjects).
+  attribute_condition = "assertion.sub == \"${local.subject}\""
 
   oidc {
     issuer_uri = "https://token.actions.githubusercontent.com"
   }
 }
 
-resource "google_service_account" "deploy" {
-  for_each = toset(var.environments)
+locals {
+  subject = "repo:${var.repository}:environment:${var.environment}"
+}
 
+resource "google_service_account" "deploy" {
   project      = var.project
-  account_id   = "deploy-${each.key}"
-  display_name = "GitHub deploys of ${var.repository} (${each.key})"
+  account_id   = "deploy-${var.environment}"
+  display_name = "GitHub deploys of ${var.repository} (${var.environment})"
 }
 
 resource "google_service_account_iam_member" "deploy_federation" {
-  for_each = google_service_account.deploy
-
-  service_account_id = each.value.name
+  service_account_id = google_service_account.deploy.name
   role               = "roles/iam.workloadIdentityUser"
-  member             = "principal://iam.googleapis.com/${google_iam_workload_identity_pool.github.name}/subject/repo:${var.repository}:environment:${each.key}"
+  member             = "principal://iam.googleapis.com/${google_iam_workload_identity_pool.github.name}/subject/${local.subject}"
 }
 
 # container.clusterViewer: get-credentials, nothing else; Kubernetes RBAC decides the rest.
 resource "google_project_iam_member" "deploy_cluster_viewer" {
-  for_each = google_service_account.deploy
-
   project = var.project
   role    = "roles/container.clusterViewer"
-  member  = "serviceAccount:${each.value.email}"
+  member  = "serviceAccount:${google_service_account.deploy.email}"
 }
 
 resource "google_artifact_registry_repository_iam_member" "deploy_reader" {
-  for_each = google_service_account.deploy
-
   project    = var.project
   location   = var.region
   repository = var.registry_repository_id
   role       = "roles/artifactregistry.reader"
-  member     = "serviceAccount:${each.value.email}"
+  member     = "serviceAccount:${google_service_account.deploy.email}"
 }

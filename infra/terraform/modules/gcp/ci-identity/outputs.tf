@@ -1,6 +1,6 @@
 output "service_account_emails" {
-  description = "Deploy service account per GitHub environment (GCP_DEPLOY_SERVICE_ACCOUNT of that environment)."
-  value       = { for environment, sa in google_service_account.deploy : environment => sa.email }
+  description = "Deploy service account by GitHub environment (GCP_DEPLOY_SERVICE_ACCOUNT of that environment)."
+  value       = { (var.environment) = google_service_account.deploy.email }
 }
 
 output "workload_identity_provider" {

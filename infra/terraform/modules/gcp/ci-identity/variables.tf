@@ -18,13 +18,13 @@ variable "repository" {
   type        = string
 }
 
-variable "environments" {
-  description = "GitHub environments that get a deploy service account each."
-  type        = list(string)
+variable "environment" {
+  description = "GitHub environment whose jobs may impersonate the deploy service account."
+  type        = string
 
   validation {
-    condition     = length(var.environments) > 0 && alltrue([for e in var.environments : can(regex("^[a-z][a-z0-9-]{0,21}[a-z0-9]$", e))])
-    error_message = "environments must list at least one GitHub environment name (2-23 lowercase letters, digits, '-': the service account id is deploy-<environment>)."
+    condition     = can(regex("^[a-z][a-z0-9-]{0,21}[a-z0-9]$", var.environment))
+    error_message = "environment must be 2-23 lowercase letters, digits or '-' (the service account id is deploy-<environment>); got \"${var.environment}\"."
   }
 }
 

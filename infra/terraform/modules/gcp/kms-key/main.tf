@@ -17,6 +17,12 @@ resource "google_kms_crypto_key" "this" {
   key_ring        = google_kms_key_ring.this.id
   rotation_period = "7776000s" # 90 days
   labels          = var.labels
+
+  # Destroying the key destroys everything encrypted with it (Secrets, images): Terraform must
+  # never do that as a side effect. Retiring an environment removes it from state first.
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "google_kms_crypto_key_iam_member" "agent" {

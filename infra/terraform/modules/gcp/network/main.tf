@@ -9,6 +9,25 @@ resource "google_compute_network" "this" {
   routing_mode            = "REGIONAL"
 }
 
+# Explicit default-deny for ingress, logged. GKE adds the narrow rules it needs (control plane to
+# nodes, health checks) at higher priority.
+resource "google_compute_firewall" "deny_all_ingress" {
+  project   = var.project
+  name      = "${var.name}-deny-all-ingress"
+  network   = google_compute_network.this.id
+  direction = "INGRESS"
+  priority  = 65534
+
+  deny {
+    protocol = "all"
+  }
+  source_ranges = ["0.0.0.0/0"]
+
+  log_config {
+    metadata = "INCLUDE_ALL_METADATA"
+  }
+}
+
 resource "google_compute_subnetwork" "nodes" {
   project                  = var.project
   name                     = "${var.name}-nodes"

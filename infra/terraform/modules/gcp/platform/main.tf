@@ -48,7 +48,7 @@ module "ci_identity" {
   name_prefix            = var.naming.name
   region                 = var.naming.region
   repository             = var.naming.repository
-  environments           = [var.naming.environment]
+  environment            = var.naming.environment
   registry_repository_id = var.naming.registry_name
 
   depends_on = [module.registry]
