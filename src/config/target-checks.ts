@@ -159,22 +159,36 @@ function secretChecks(
   }
 }
 
-/** Rules across environments: two local environments cannot share one proxy port. */
+/**
+ * Rules across environments: on one machine, every local environment's proxy port and blue-green
+ * preview port must be distinct.
+ */
 export function crossEnvironmentChecks(resolved: Record<string, unknown>): TargetProblem[] {
   const out: TargetProblem[] = [];
   const owners = new Map<number, string>();
   for (const [name, config] of Object.entries(resolved)) {
-    const port = get(config, 'proxy', 'port');
-    if (get(config, 'target') !== 'local' || typeof port !== 'number') continue;
-    const owner = owners.get(port);
-    if (owner === undefined) owners.set(port, name);
-    else {
+    if (get(config, 'target') !== 'local') continue;
+    const listeners: [string[], unknown][] = [
+      [['proxy', 'port'], get(config, 'proxy', 'port')],
+      [
+        ['strategy', 'blue-green', 'preview', 'port'],
+        get(config, 'strategy', 'blue-green', 'preview', 'port'),
+      ],
+    ];
+    for (const [path, port] of listeners) {
+      if (typeof port !== 'number') continue;
+      const owner = owners.get(port);
+      const label = `environment "${name}" (${path.join('.')})`;
+      if (owner === undefined) {
+        owners.set(port, label);
+        continue;
+      }
       out.push({
-        path: ['environments', name, 'proxy', 'port'],
+        path: ['environments', name, ...path],
         inEnvironment: true,
-        message: `is already used by environment "${owner}"`,
+        message: `is already used by ${owner}`,
         value: port,
-        expected: 'a port no other local environment uses',
+        expected: 'a port no other local listener uses',
       });
     }
   }

@@ -50,15 +50,24 @@ describe('schema/slipway.schema.json in a JSON Schema validator', () => {
   const schema = JSON.parse(readFileSync(JSON_SCHEMA_PATH, 'utf8'));
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   ajv.addFormat('uri', (text: string) => URL.canParse(text)); // what editors check for `format: uri`
-  const validate = ajv.compile(schema);
+  // biome-ignore lint/suspicious/noExplicitAny: the tests reach into arbitrary nodes of a parsed config
+  type Loose = Record<string, any>;
+  const validate = ajv.compile<Loose>(schema);
   const example = parse(readFileSync(new URL('../../examples/hello/slipway.yaml', import.meta.url), 'utf8'));
 
   it('accepts the example', () => {
     assert.ok(validate(example), JSON.stringify(validate.errors, null, 2));
   });
 
-  // biome-ignore lint/suspicious/noExplicitAny: the mutations reach into arbitrary nodes of a parsed config
-  type Loose = Record<string, any>;
+  it('lets an environment remove a key with null, but not the base', () => {
+    const config = structuredClone(example);
+    config.environments.development.autoscaling = null;
+    config.environments.development.env = { LOG_LEVEL: null };
+    assert.ok(validate(config), JSON.stringify(validate.errors));
+    config.replicas = null;
+    assert.equal(validate(config), false);
+  });
+
   const broken: [string, (c: Loose) => void, string][] = [
     [
       'unknown key',

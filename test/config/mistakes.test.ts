@@ -235,7 +235,13 @@ const mistakes: Mistake[] = [
       'environments:\n  preview:\n    target: local\n    proxy: { port: 8700 }\n',
     ),
     path: 'environments.dev.proxy.port',
-    message: /already used by environment "preview"/,
+    message: /already used by environment "preview" \(proxy\.port\)/,
+  },
+  {
+    name: 'blue-green preview on the proxy port',
+    yaml: build({ dev: 'strategy:\n  blue-green: { preview: { port: 8700 } }' }),
+    path: 'environments.dev.strategy.blue-green.preview.port',
+    message: /already used by environment "dev" \(proxy\.port\)/,
   },
   {
     name: 'unknown environment asked with --env',
