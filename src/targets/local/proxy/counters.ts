@@ -72,6 +72,11 @@ export class CounterWriter {
     this.#latencyBoundMs = latencyBoundMs;
   }
 
+  /** A thread that replaces a dead one forgets the requests that died with it. */
+  forgetInFlight(slots: number): void {
+    for (let slot = 0; slot < slots; slot++) this.#cells[this.#base + slot * FIELDS + F.inFlight] = 0;
+  }
+
   started(slot: number): void {
     this.#cells[this.#base + slot * FIELDS + F.inFlight]! += 1;
   }

@@ -52,6 +52,8 @@ export interface ProxyOptions {
   maxRevisions?: number;
   /** On `close`, how long in-flight requests may take before connections are cut. Default 5 000. */
   closeGraceMs?: number;
+  /** Problems the proxy survives but someone should know about (a worker thread died). Default: stderr. */
+  onError?: (error: Error) => void;
 }
 
 export type { TrafficProxy as Proxy };
@@ -105,10 +107,12 @@ export async function startProxy(opts: ProxyOptions): Promise<TrafficProxy> {
     counters: countersBuffer,
     slots: slots + 1,
   };
+  const onError =
+    opts.onError ?? ((error: Error) => process.stderr.write(`slipway proxy: ${error.message}\n`));
   const handles: ThreadHandle[] =
     workers === 0
       ? [inCallerThread(shared)]
-      : Array.from({ length: workers }, (_, i) => inWorkerThread(shared, i));
+      : Array.from({ length: workers }, (_, i) => inWorkerThread(shared, i, onError));
   const graceMs = opts.closeGraceMs ?? 5000;
   let port: number;
   try {

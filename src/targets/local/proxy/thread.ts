@@ -67,11 +67,23 @@ export class ProxyThread implements ExchangeHost {
         // Node checks the timeout on this period (default 30 s): check often enough to honour it.
         connectionsCheckingInterval: Math.max(250, Math.min(30_000, options.headersTimeoutMs / 4)),
       },
-      (req, res) => this.#onRequest(req, res),
+      (req, res) => {
+        try {
+          this.#onRequest(req, res);
+        } catch (error) {
+          // A bug here must cost one request, not the daemon that embeds the proxy.
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end(`slipway proxy error: ${(error as Error).message}\n`);
+        }
+      },
     );
-    this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) =>
-      this.#onUpgrade(req, socket, head),
-    );
+    this.server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+      try {
+        this.#onUpgrade(req, socket, head);
+      } catch {
+        socket.destroy();
+      }
+    });
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
       if (error.code === 'ECONNRESET' || !socket.writable) {
         socket.destroy();

@@ -36,35 +36,75 @@ export function inCallerThread(shared: SharedBuffers): ThreadHandle {
 // Runs from source (.ts, type stripping) and from the build (.js) alike.
 const WORKER_URL = new URL(`./worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url);
 
-export function inWorkerThread(shared: SharedBuffers, index: number): ThreadHandle {
+/**
+ * A worker thread serving the port. If it dies outside `close` (a bug, out of memory), it is replaced
+ * on the same port; the other threads keep serving meanwhile. At most 5 replacements a minute, so a
+ * crash loop is reported rather than spun.
+ */
+export function inWorkerThread(
+  shared: SharedBuffers,
+  index: number,
+  onError: (error: Error) => void,
+): ThreadHandle {
   const data: WorkerData = { ...shared, thread: index };
-  const worker = new Worker(WORKER_URL, { workerData: data, name: `slipway-proxy-${index}` });
-  const exited = once(worker, 'exit');
-  const reply = async (): Promise<FromWorker> => {
-    const [message] = (await Promise.race([once(worker, 'message'), exited.then(() => [undefined])])) as [
-      FromWorker | undefined,
-    ];
-    if (message === undefined) throw new Error(`proxy worker ${index} exited unexpectedly`);
-    return message;
-  };
-  const send = (message: ToWorker) => worker.postMessage(message);
-  return {
-    async listen(host, port) {
-      send({ type: 'listen', host, port });
-      const message = await reply();
-      if (message.type !== 'listening') {
-        await worker.terminate();
-        throw new Error(
-          `proxy could not listen on ${host}:${port}: ${'message' in message ? message.message : message.type}`,
+  let closing = false;
+  let address: { host: string; port: number } | undefined;
+  const restarts: number[] = [];
+
+  const spawn = () => {
+    const worker = new Worker(WORKER_URL, { workerData: data, name: `slipway-proxy-${index}` });
+    const exited = once(worker, 'exit');
+    worker.on('error', (error) => onError(new Error(`proxy worker ${index} failed: ${error.message}`)));
+    worker.once('exit', (code) => {
+      if (closing || address === undefined) return;
+      const now = Date.now();
+      while (restarts.length > 0 && restarts[0]! < now - 60_000) restarts.shift();
+      if (restarts.length >= 5) {
+        onError(
+          new Error(`proxy worker ${index} exited (code ${code}) 5 times in a minute; not restarting it`),
         );
+        return;
       }
-      return message.port;
-    },
-    async close(graceMs) {
-      send({ type: 'close', graceMs });
-      const done = setTimeout(() => void worker.terminate(), graceMs + 2000);
-      await exited;
-      clearTimeout(done);
+      restarts.push(now);
+      current = spawn();
+      current.listen(address.host, address.port).catch(onError);
+    });
+    const reply = async (): Promise<FromWorker> => {
+      const message = await new Promise<FromWorker | undefined>((resolve) => {
+        worker.once('message', resolve);
+        void exited.then(() => resolve(undefined));
+      });
+      if (message === undefined) throw new Error(`proxy worker ${index} exited before it could listen`);
+      return message;
+    };
+    return {
+      async listen(host: string, port: number): Promise<number> {
+        worker.postMessage({ type: 'listen', host, port } satisfies ToWorker);
+        const message = await reply();
+        if (message.type !== 'listening') {
+          await worker.terminate();
+          throw new Error(
+            `proxy could not listen on ${host}:${port}: ${'message' in message ? message.message : message.type}`,
+          );
+        }
+        address = { host, port: message.port };
+        return message.port;
+      },
+      async close(graceMs: number): Promise<void> {
+        worker.postMessage({ type: 'close', graceMs } satisfies ToWorker);
+        const done = setTimeout(() => void worker.terminate(), graceMs + 2000);
+        await exited;
+        clearTimeout(done);
+      },
+    };
+  };
+
+  let current = spawn();
+  return {
+    listen: (host, port) => current.listen(host, port),
+    close: (graceMs) => {
+      closing = true;
+      return current.close(graceMs);
     },
   };
 }

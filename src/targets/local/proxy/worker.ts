@@ -24,11 +24,9 @@ export type FromWorker =
 
 const data = workerData as WorkerData;
 const port = parentPort!;
-const thread = new ProxyThread(
-  data.options,
-  new RoutesReader(data.routes),
-  new CounterWriter(data.counters, data.thread, data.slots, data.options.latencyBoundMs),
-);
+const counters = new CounterWriter(data.counters, data.thread, data.slots, data.options.latencyBoundMs);
+counters.forgetInFlight(data.slots);
+const thread = new ProxyThread(data.options, new RoutesReader(data.routes), counters);
 const send = (message: FromWorker) => port.postMessage(message);
 
 port.on('message', (message: ToWorker) => {
