@@ -25,5 +25,6 @@ module "platform" {
   admin_role_arns      = var.admin_role_arns
   create_oidc_provider = var.create_oidc_provider
   oidc_provider_arn    = var.oidc_provider_arn
+  deploy_namespaces    = var.deploy_namespaces
   prometheus           = var.prometheus
 }

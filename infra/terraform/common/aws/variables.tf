@@ -78,6 +78,11 @@ variable "oidc_provider_arn" {
   default     = null
 }
 
+variable "deploy_namespaces" {
+  description = "Namespaces Slipway deploys into (slipway.yaml kubernetes.namespace of each service)."
+  type        = list(string)
+}
+
 variable "prometheus" {
   description = "Prometheus sizing (modules/addons)."
   type = object({

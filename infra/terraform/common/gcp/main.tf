@@ -18,9 +18,10 @@ module "naming" {
 module "platform" {
   source = "../../../modules/gcp/platform"
 
-  naming          = module.naming
-  project         = var.gcp_project
-  release_channel = var.release_channel
-  api_access      = var.api_access
-  prometheus      = var.prometheus
+  naming            = module.naming
+  project           = var.gcp_project
+  release_channel   = var.release_channel
+  api_access        = var.api_access
+  deploy_namespaces = var.deploy_namespaces
+  prometheus        = var.prometheus
 }

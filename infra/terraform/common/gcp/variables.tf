@@ -44,6 +44,11 @@ variable "api_access" {
   })
 }
 
+variable "deploy_namespaces" {
+  description = "Namespaces Slipway deploys into (slipway.yaml kubernetes.namespace of each service)."
+  type        = list(string)
+}
+
 variable "prometheus" {
   description = "Prometheus sizing (modules/addons)."
   type = object({

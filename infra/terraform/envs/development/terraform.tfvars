@@ -30,6 +30,9 @@ api_access = {
 
 admin_role_arns = ["arn:aws:iam::111111111111:role/slipway-terraform"] # EDIT: apply role, break-glass
 
+# One per service: examples/hello/slipway.yaml deploys development to hello-development.
+deploy_namespaces = ["hello-development"]
+
 prometheus = {
   retention    = "3d"
   storage_size = "10Gi"

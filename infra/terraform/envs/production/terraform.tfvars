@@ -30,6 +30,9 @@ api_access = {
 
 admin_role_arns = ["arn:aws:iam::333333333333:role/slipway-terraform"] # EDIT: apply role, break-glass
 
+# One per service: examples/hello/slipway.yaml deploys production to hello-production.
+deploy_namespaces = ["hello-production"]
+
 prometheus = {
   retention    = "30d"
   storage_size = "100Gi"

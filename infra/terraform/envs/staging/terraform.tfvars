@@ -30,6 +30,9 @@ api_access = {
 
 admin_role_arns = ["arn:aws:iam::222222222222:role/slipway-terraform"] # EDIT: apply role, break-glass
 
+# One per service: examples/hello/slipway.yaml deploys staging to hello-staging.
+deploy_namespaces = ["hello-staging"]
+
 prometheus = {
   retention    = "7d"
   storage_size = "20Gi"

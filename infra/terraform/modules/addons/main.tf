@@ -19,7 +19,7 @@ locals {
 # -----------------------------------------------------------------------------------------------
 resource "helm_release" "gateway_crds" {
   name             = "gateway-crds"
-  namespace        = "envoy-gateway-system"
+  namespace        = var.gateway.namespace
   create_namespace = true
   repository       = "oci://docker.io/envoyproxy"
   chart            = "gateway-crds-helm"
@@ -210,6 +210,7 @@ resource "helm_release" "platform" {
     gateway = {
       name      = var.gateway.name
       className = var.gateway.class
+      tlsSecret = var.gateway.tls_secret == null ? "" : var.gateway.tls_secret
       routeNamespaceLabel = {
         key   = "slipway.dev/gateway-access"
         value = "true"
@@ -228,6 +229,7 @@ resource "helm_release" "platform" {
     monitoring = {
       namespace = local.monitoring_namespace
     }
+    envoyNamespace = helm_release.envoy_gateway.namespace
   })]
 
   depends_on = [helm_release.envoy_gateway, helm_release.external_secrets, helm_release.kube_prometheus_stack]

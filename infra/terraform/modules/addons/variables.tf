@@ -53,11 +53,12 @@ variable "node_exporter_enabled" {
 }
 
 variable "gateway" {
-  description = "The shared Gateway that Slipway's HTTPRoutes attach to."
+  description = "The shared Gateway that Slipway's HTTPRoutes attach to (listeners \"http\", and \"https\" when tls_secret names a certificate Secret). Envoy Gateway and its proxies run in the same namespace, the one services' NetworkPolicies admit."
   type = object({
-    name      = optional(string, "public")
-    namespace = optional(string, "gateway")
-    class     = optional(string, "envoy")
+    name       = optional(string, "public")
+    namespace  = optional(string, "gateway-system")
+    class      = optional(string, "envoy")
+    tls_secret = optional(string) # Secret in the gateway namespace: adds the "https" listener
   })
   default = {}
 }

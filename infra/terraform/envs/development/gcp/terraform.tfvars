@@ -19,6 +19,9 @@ api_access = {
   cidrs  = ["203.0.113.0/24"] # EDIT: a documentation range as placeholder
 }
 
+# One per service: examples/hello/slipway.yaml deploys development to hello-development.
+deploy_namespaces = ["hello-development"]
+
 prometheus = {
   retention    = "3d"
   storage_size = "10Gi"

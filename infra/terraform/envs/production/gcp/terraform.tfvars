@@ -19,6 +19,9 @@ api_access = {
   cidrs  = ["203.0.113.0/24"] # EDIT: a documentation range as placeholder
 }
 
+# One per service: examples/hello/slipway.yaml deploys production to hello-production.
+deploy_namespaces = ["hello-production"]
+
 prometheus = {
   retention    = "30d"
   storage_size = "100Gi"

@@ -18,6 +18,9 @@ api_access = {
   cidrs  = ["203.0.113.0/24"] # EDIT: a documentation range as placeholder
 }
 
+# One per service: examples/hello/slipway.yaml deploys staging to hello-staging.
+deploy_namespaces = ["hello-staging"]
+
 prometheus = {
   retention    = "7d"
   storage_size = "20Gi"
