@@ -21,12 +21,11 @@ export interface Setup {
 
 /** A state folder, the fixture packed, a daemon (stopped, or SIGKILLed, when the test ends). */
 export async function setup(t: TestContext, configOver: ConfigOverrides = {}): Promise<Setup> {
-  const dir = await tempDir(t);
+  const dir = await tempDir(t, 'slipway-local-', (d) => stopEverything(new StatePaths(join(d, '.slipway'))));
   const paths = new StatePaths(join(dir, '.slipway'));
   const { digest } = await packFolder(FIXTURE_APP, paths);
   const port = await freeProxyPort();
   const config = fixtureConfig(port, configOver);
-  t.after(() => stopEverything(paths));
   const target = await openLocalTarget({
     stateDir: paths.root,
     environment: 'development',

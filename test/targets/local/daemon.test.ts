@@ -1,16 +1,17 @@
 /** The detached daemon and `LocalTarget` with real processes and real HTTP on 127.0.0.1. */
 import assert from 'node:assert/strict';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockHeldError } from '../../../src/engine/target.ts';
 import { DaemonClient, DaemonError } from '../../../src/targets/local/daemon/client.ts';
+import type { EnvironmentStatus } from '../../../src/targets/local/daemon/environment.ts';
 import { openLocalTarget } from '../../../src/targets/local/target.ts';
 import { fixtureConfig } from './config-helpers.ts';
 import { deployAll, get, record, setup, spec } from './daemon-helpers.ts';
-import { freeProxyPort, until } from './helpers.ts';
+import { freeProxyPort, isAlive, until } from './helpers.ts';
 
 test('the control API refuses requests without the bearer token; the token file is 0600', async (t) => {
   const s = await setup(t);
@@ -182,3 +183,17 @@ async function listFiles(dir: string): Promise<string[]> {
   }
   return out;
 }
+
+test('a daemon whose state folder is deleted stops itself and its instances', async (t) => {
+  const s = await setup(t);
+  await deployAll(s, 1, 1);
+  const client = (await DaemonClient.read(s.paths.root))!;
+  const status = await client.request<{ environments: EnvironmentStatus[] }>('GET', '/v1/status');
+  const appPid = status.environments[0]!.revisions[0]!.instances[0]!.pid!;
+  await rm(s.paths.daemonPid);
+  await until(
+    'daemon and app gone',
+    () => (isAlive(client.info.pid) || isAlive(appPid) ? undefined : true),
+    15_000,
+  );
+});

@@ -17,8 +17,8 @@ import { freeProxyPort, tempDir, until } from './helpers.ts';
 const HELLO = fileURLToPath(new URL('../../../examples/hello/slipway.yaml', import.meta.url));
 
 test('examples/hello: built by its bundle script, packed once, served in two local environments', async (t) => {
-  const paths = new StatePaths(join(await tempDir(t), '.slipway'));
-  t.after(() => stopEverything(paths));
+  const dir = await tempDir(t, 'slipway-local-', (d) => stopEverything(new StatePaths(join(d, '.slipway'))));
+  const paths = new StatePaths(join(dir, '.slipway'));
   const resolved = resolveEnvironment(await loadConfig(HELLO), 'development');
   const local = resolved.artifact.local!;
   const first = await buildArtifact({ serviceDir: dirname(HELLO), artifact: local, paths });

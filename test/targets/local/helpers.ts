@@ -12,12 +12,23 @@ import type { RevisionRuntime } from '../../../src/targets/local/runtime.ts';
 
 export const FIXTURE_APP = fileURLToPath(new URL('./fixtures/app', import.meta.url));
 
-/** A fresh temp folder removed (read-only artifacts included) when the test ends. */
-export async function tempDir(t: TestContext, prefix = 'slipway-local-'): Promise<string> {
+/**
+ * A fresh temp folder, removed (read-only artifacts included) when the test ends, after
+ * `beforeRemove` (e.g. stopping the daemon whose state lives there: in one hook, so the order is sure).
+ */
+export async function tempDir(
+  t: TestContext,
+  prefix = 'slipway-local-',
+  beforeRemove?: (dir: string) => Promise<void>,
+): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   t.after(async () => {
-    await makeWritable(dir);
-    await rm(dir, { recursive: true, force: true });
+    try {
+      await beforeRemove?.(dir);
+    } finally {
+      await makeWritable(dir);
+      await rm(dir, { recursive: true, force: true });
+    }
   });
   return dir;
 }

@@ -12,16 +12,16 @@ async function run(
   over: Partial<RevisionRuntime>,
   appEnv: Record<string, string> = {},
 ) {
-  const dir = await tempDir(t);
+  let rev: Revision | undefined;
+  const dir = await tempDir(t, 'slipway-local-', async () => rev?.stop(200));
   const runtime = fixtureRuntime(over);
-  const rev = new Revision({
+  rev = new Revision({
     runtime,
     cwd: FIXTURE_APP,
     env: { ...baseEnv(), ...appEnv },
     logFile: (i) => join(dir, `${i}.log`),
     onChange: () => {},
   });
-  t.after(() => rev.stop(200));
   await rev.scale(runtime.replicas);
   return rev;
 }

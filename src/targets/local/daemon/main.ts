@@ -68,6 +68,17 @@ async function exit(): Promise<void> {
 process.on('SIGTERM', () => void exit());
 process.on('SIGINT', () => void exit());
 
+// A daemon whose state folder was deleted (or taken over) serves nobody: stop rather than linger.
+const watchdog = setInterval(async () => {
+  const pid = Number((await readFile(paths.daemonPid, 'utf8').catch(() => '')).trim());
+  if (pid !== process.pid) {
+    clearInterval(watchdog);
+    logger.info({ pidFile: paths.daemonPid }, 'state folder gone or taken over; stopping');
+    await exit();
+  }
+}, 2000);
+watchdog.unref();
+
 const info = await daemon.listen();
 logger.info(
   { port: info.port, stateDir: paths.root, msSinceStart: Math.round(performance.now()) },
