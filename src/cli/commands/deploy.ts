@@ -2,7 +2,8 @@
  * `slipway deploy --env E`: builds and packs the artifact through the target, then runs a release
  * with the environment's strategy to its end. If the previous release was left unfinished (the
  * deploying process crashed or was killed), it is resumed first — it then completes or rolls back —
- * and the new artifact is deployed after it unless it is the same artifact and config.
+ * and the artifact is deployed after it, unless that release was this artifact and config and it
+ * completed.
  */
 import type { Command } from 'commander';
 import { configHash, toReleaseSpec } from '../../config/index.ts';
@@ -68,8 +69,14 @@ export async function deployRelease(ctx: EnvironmentContext, run: DeployRun): Pr
       renderer.note(`release ${err.release} was left unfinished; resuming it first`);
       renderer.release = err.release;
       const resumed = await resume(deps, ctx.environment);
-      if (open?.digest === artifact.digest && open.configHash === configHash(ctx.resolved)) return resumed;
-      renderer.note(`release ${err.release} ${resumed.kind}; now deploying the new artifact`);
+      const same = open?.digest === artifact.digest && open.configHash === configHash(ctx.resolved);
+      // Done if what was asked for now serves; otherwise (other artifact, or the interrupted release
+      // was rolled back, e.g. because its candidate vanished with the crash) deploy it afresh.
+      if (same && resumed.kind === 'promoted') return resumed;
+      renderer.finish(resumed);
+      renderer.note(
+        `release ${err.release} ${resumed.kind}; now deploying ${same ? 'it again' : 'the new artifact'}`,
+      );
       renderer.release = await next();
       return deploy(deps, { spec, config: ctx.resolved });
     }

@@ -95,8 +95,8 @@ export class ProgressRenderer {
     this.#show(snap);
   };
 
+  /** Prints an operation's outcome (an operation may be followed by another: call `stop` at the end). */
   finish(outcome: OperationOutcome): void {
-    if (this.#timer) clearInterval(this.#timer);
     if (this.#opts.mode === 'quiet') return;
     if (this.#opts.mode === 'json') {
       this.#write(`${JSON.stringify(jsonOutcome(outcome, this.#opts.environment))}\n`);
