@@ -5,6 +5,7 @@
  */
 import { currentRelease, rollbackSpec, rollbackTarget } from '../core/operations.ts';
 import type { ReleaseSpec } from '../core/spec.ts';
+import { assertReleaseSpec } from '../core/spec-check.ts';
 import type { OperatorCommand, TargetObservation } from '../core/types.ts';
 import { NothingToResumeError, OperationInFlightError, RollbackError } from './errors.ts';
 import { type Envelope, loadEnvelope, saveEnvelope } from './journal.ts';
@@ -35,7 +36,8 @@ export interface RollbackInput {
 }
 
 /** Starts a new release and carries it to a terminal phase. */
-export function deploy(deps: EngineDeps, input: DeployInput): Promise<OperationOutcome> {
+export async function deploy(deps: EngineDeps, input: DeployInput): Promise<OperationOutcome> {
+  assertReleaseSpec({ ...input.spec, release: 1 }); // before taking the lock: bad input is not an operation
   return locked(deps, async (held) => {
     const records = await idleLedger(deps.target, input.spec.environment);
     const release = nextRelease(records);

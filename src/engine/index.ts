@@ -1,4 +1,6 @@
 /** The engine's public surface for the CLI and the targets. */
+
+export { assertReleaseSpec, InvalidReleaseSpecError } from '../core/spec-check.ts';
 export {
   type DeployInput,
   deploy,
