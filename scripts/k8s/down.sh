@@ -14,8 +14,8 @@ if [[ -z ${SLIPWAY_K8S_LOCKED:-} ]]; then
   flock 9
 fi
 
-if [[ -x "$K8S_BIN/kwokctl" ]]; then
-  kwokctl delete cluster >&2 || echo "down.sh: kwokctl delete cluster failed; checking for leftovers" >&2
+if [[ -x "$K8S_BIN/kwokctl" ]] && kwokctl get clusters 2>/dev/null | grep -qx "$K8S_CLUSTER_NAME"; then
+  kwokctl delete cluster --kubeconfig "$K8S_KUBECONFIG" >&2 || echo "down.sh: kwokctl delete cluster failed; checking for leftovers" >&2
 fi
 rm -f "$K8S_KUBECONFIG" "$K8S_USERS_DIR"/*
 

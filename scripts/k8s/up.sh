@@ -39,7 +39,7 @@ fi
 
 start=$(date +%s)
 # A cluster left half-started (or killed) would make `create` fail: clear it first.
-kwokctl delete cluster >/dev/null 2>&1 || true
+kwokctl delete cluster --kubeconfig "$K8S_KUBECONFIG" >/dev/null 2>&1 || true
 rm -f "$K8S_KUBECONFIG" "$K8S_USERS_DIR"/*
 
 echo "up.sh: starting Kubernetes v$K8S_VERSION (etcd v$ETCD_VERSION, kwok v$KWOK_VERSION)" >&2

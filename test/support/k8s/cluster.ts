@@ -60,12 +60,13 @@ let shared: Promise<ClusterOrSkip> | undefined;
  * tests cannot run here and are not required; rejects (so the suite fails) when SLIPWAY_K8S=1 and
  * the cluster cannot be built or started.
  */
-export function useCluster(env: NodeJS.ProcessEnv = process.env): Promise<ClusterOrSkip> {
-  shared ??= connect(env);
+export function useCluster(): Promise<ClusterOrSkip> {
+  shared ??= connectCluster(process.env);
   return shared;
 }
 
-async function connect(env: NodeJS.ProcessEnv): Promise<ClusterOrSkip> {
+/** What useCluster does, without the per-process cache and with the environment passed in. */
+export async function connectCluster(env: NodeJS.ProcessEnv): Promise<ClusterOrSkip> {
   const mode = env.SLIPWAY_K8S ?? '';
   if (mode === '0') return skip('SLIPWAY_K8S=0 turns the Kubernetes tests off.');
   if (mode !== '' && mode !== '1') {
