@@ -32,6 +32,10 @@ export interface DemoOptions {
   stateDir?: string;
   /** Background load in requests per second (default 150). */
   rate?: number;
+  /** Share of POST /echo in the load (default 0.3). */
+  postShare?: number;
+  /** The load's own time bound (default 150 s). */
+  loadMaxMs?: number;
   releases?: DemoRelease[];
   canary?: OverlayOptions['canary'];
   write?: (text: string) => void;
@@ -85,9 +89,18 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
       renderer.finish(outcome);
       if (i === 0 && !load) {
         // Users arrive once v1 serves; the load runs to the end of the demo (or its own time bound).
-        load = new LoadGenerator({ origin: `http://127.0.0.1:${port}`, rate, maxDurationMs: 150_000 });
+        const postShare = opts.postShare ?? 0.3;
+        load = new LoadGenerator({
+          origin: `http://127.0.0.1:${port}`,
+          rate,
+          postShare,
+          maxDurationMs: opts.loadMaxMs ?? 150_000,
+        });
         load.start();
-        say(`  background load: ${rate} req/s (70% GET /, 30% POST /echo) on 127.0.0.1:${port}`);
+        const post = Math.round(postShare * 100);
+        say(
+          `  background load: ${rate} req/s (${100 - post}% GET /, ${post}% POST /echo) on 127.0.0.1:${port}`,
+        );
       }
       const seen = load && before ? countsBetween(before, load.counts()) : undefined;
       const cand = await watch.settle(outcome.release);
