@@ -9,18 +9,29 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { CounterWriter } from './counters.ts';
 import { type ParsedRequest, responseHeaders } from './headers.ts';
-import type { CompiledRevision, Instance } from './routing.ts';
+import type { CompiledInstance, CompiledRevision, Instance } from './routing.ts';
 
 /** What an exchange needs from its proxy thread. */
 export interface ExchangeHost {
   readonly counters: CounterWriter;
   readonly upstreamTimeoutMs: number;
   pool(instance: Instance): Dispatcher;
-  nextInstance(revision: CompiledRevision): Instance;
+  nextInstance(revision: CompiledRevision, avoid?: Instance): CompiledInstance;
+  /** The instance failed to answer at all (refused, reset, connect timeout). */
+  markDown(instance: CompiledInstance): void;
   /** Takes one retry from the budget; false when exhausted. */
   tryRetry(): boolean;
 }
 
+/**
+ * When a failed attempt is tried again on stable: `failure` = after a 5xx, a timeout or no answer (the
+ * attempt was on a candidate); `no-answer` = only when no response came at all (the attempt was on a
+ * stable instance, the retry goes to another one); `none` = never.
+ */
+export type RetryPolicy = 'failure' | 'no-answer' | 'none';
+
+/** Errors that mean the instance itself is gone, not that one request went wrong. */
+const DEAD_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export class Exchange {
@@ -28,7 +39,7 @@ export class Exchange {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
   readonly request: ParsedRequest;
-  /** Where a failed attempt is retried, or undefined when this request must not be retried. */
+  /** Where a failed attempt is retried (stable). */
   fallback: CompiledRevision | undefined;
   body: Buffer | Readable | null = null;
   setCookie: string | undefined;
@@ -47,9 +58,9 @@ export class Exchange {
     });
   }
 
-  attempt(revision: CompiledRevision, retryable: boolean): void {
-    const instance = this.host.nextInstance(revision);
-    const attempt = new Attempt(this, revision, instance, retryable);
+  attempt(revision: CompiledRevision, policy: RetryPolicy, avoid?: Instance): void {
+    const instance = this.host.nextInstance(revision, avoid);
+    const attempt = new Attempt(this, revision, instance, policy);
     this.current = attempt;
     this.host.counters.started(revision.slot);
     this.host.pool(instance).dispatch(
@@ -67,19 +78,19 @@ export class Exchange {
 class Attempt implements Dispatcher.DispatchHandler {
   readonly #x: Exchange;
   readonly #revision: CompiledRevision;
-  readonly #instance: Instance;
-  readonly #retryable: boolean;
+  readonly #instance: CompiledInstance;
+  readonly #policy: RetryPolicy;
   readonly #started = performance.now();
   controller: Dispatcher.DispatchController | undefined;
   #status = 0;
   #retrying = false;
   #done = false;
 
-  constructor(x: Exchange, revision: CompiledRevision, instance: Instance, retryable: boolean) {
+  constructor(x: Exchange, revision: CompiledRevision, instance: CompiledInstance, policy: RetryPolicy) {
     this.#x = x;
     this.#revision = revision;
     this.#instance = instance;
-    this.#retryable = retryable;
+    this.#policy = policy;
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -93,7 +104,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     statusMessage?: string,
   ): void {
     this.#status = status;
-    if (status >= 500 && this.#retryable && this.#x.host.tryRetry()) {
+    if (status >= 500 && this.#policy === 'failure' && this.#x.host.tryRetry()) {
       this.#retrying = true; // the body is read and dropped so the connection stays reusable
       return;
     }
@@ -134,7 +145,10 @@ class Attempt implements Dispatcher.DispatchHandler {
     }
     const code = (error as { code?: string }).code ?? '';
     const timedOut = TIMEOUT_CODES.has(code);
-    if (!x.res.headersSent && !this.#retrying && this.#retryable && x.host.tryRetry()) {
+    if (this.#status === 0 && DEAD_CODES.has(code)) x.host.markDown(this.#instance);
+    // A timeout on stable is not retried: the other instances run the same code and would hang too.
+    const worthRetrying = this.#policy === 'failure' || (this.#policy === 'no-answer' && !timedOut);
+    if (!x.res.headersSent && !this.#retrying && worthRetrying && x.host.tryRetry()) {
       this.#status = 0;
       this.#finish(true, true);
       this.#retry();
@@ -165,8 +179,7 @@ class Attempt implements Dispatcher.DispatchHandler {
   }
 
   #retry(): void {
-    const fallback = this.#x.fallback!;
-    this.#x.attempt(fallback, false);
+    this.#x.attempt(this.#x.fallback!, 'none', this.#instance);
   }
 
   #finish(error: boolean, retried: boolean): void {

@@ -33,9 +33,14 @@ export interface CompiledRevision {
   /** Index of this revision's counters in the shared counter block. */
   slot: number;
   weight: number;
-  instances: Instance[];
+  instances: CompiledInstance[];
   /** Round-robin position among the instances (each thread has its own compiled copy). */
   cursor: number;
+}
+
+export interface CompiledInstance extends Instance {
+  /** Skipped by round-robin until then (performance.now() ms): it refused or dropped a connection. */
+  downUntil: number;
 }
 
 /** A route table the proxy refuses, with the reason and how to fix it. */
@@ -113,7 +118,7 @@ export function compileTable(table: RouteTable, version: number, slots: Map<stri
     id: r.id,
     slot: slots.get(r.id) ?? -1,
     weight: table.weights[r.id] ?? 0,
-    instances: r.instances.map((i) => ({ host: i.host, port: i.port })),
+    instances: r.instances.map((i) => ({ host: i.host, port: i.port, downUntil: 0 })),
     cursor: 0,
   }));
   // A weighted revision without instances cannot serve: its share goes to the others rather than to 503s.

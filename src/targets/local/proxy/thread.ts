@@ -9,10 +9,16 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { CounterWriter } from './counters.ts';
-import { Exchange, type ExchangeHost } from './exchange.ts';
+import { Exchange, type ExchangeHost, type RetryPolicy } from './exchange.ts';
 import { cookieValue, type ParsedRequest, parseRequest } from './headers.ts';
 import { RetryBudget } from './retry-budget.ts';
-import { type CompiledRevision, type CompiledTable, type Instance, stickyPick } from './routing.ts';
+import {
+  type CompiledInstance,
+  type CompiledRevision,
+  type CompiledTable,
+  type Instance,
+  stickyPick,
+} from './routing.ts';
 import type { RoutesReader } from './shared-routes.ts';
 import { openTunnel } from './tunnel.ts';
 
@@ -33,6 +39,9 @@ export interface ThreadOptions {
   /** Counter slot for requests that no revision could take. */
   unroutedSlot: number;
 }
+
+/** How long an instance that failed to answer is skipped by round-robin. */
+const DOWN_MS = 2000;
 
 type Pick =
   | { revision: CompiledRevision; pinned: boolean; setCookie?: string }
@@ -123,8 +132,22 @@ export class ProxyThread implements ExchangeHost {
     return pool;
   }
 
-  nextInstance(revision: CompiledRevision): Instance {
-    return revision.instances[revision.cursor++ % revision.instances.length]!;
+  /**
+   * Round-robin over the revision's instances, skipping one that just failed to answer (passive health:
+   * until the supervisor replaces a dead instance, requests stop paying for a refused connection).
+   */
+  nextInstance(revision: CompiledRevision, avoid?: Instance): CompiledInstance {
+    const { instances } = revision;
+    const now = performance.now();
+    for (let tries = 0; tries < instances.length; tries++) {
+      const instance = instances[revision.cursor++ % instances.length]!;
+      if (instance !== avoid && instance.downUntil <= now) return instance;
+    }
+    return instances[revision.cursor++ % instances.length]!;
+  }
+
+  markDown(instance: CompiledInstance): void {
+    instance.downUntil = performance.now() + DOWN_MS;
   }
 
   tryRetry(): boolean {
@@ -184,29 +207,34 @@ export class ProxyThread implements ExchangeHost {
     const exchange = new Exchange(this, req, res, request);
     exchange.setCookie = pick.setCookie;
     const stable = table.stable;
-    const retryable =
-      !pick.pinned &&
-      stable !== undefined &&
-      stable !== pick.revision &&
-      stable.instances.length > 0 &&
-      this.#retryMethods.has(req.method ?? '');
+    // Candidate failures (5xx or no answer) are retried on stable; on stable itself only a failure to get
+    // any answer is (an instance that died), on another instance.
+    const policy: RetryPolicy =
+      pick.pinned ||
+      stable === undefined ||
+      stable.instances.length === 0 ||
+      !this.#retryMethods.has(req.method ?? '')
+        ? 'none'
+        : stable !== pick.revision
+          ? 'failure'
+          : stable.instances.length > 1
+            ? 'no-answer'
+            : 'none';
+    exchange.fallback = stable;
     const hasBody = request.chunked || request.contentLength > 0;
     if (!hasBody) {
-      exchange.fallback = retryable ? stable : undefined;
-      exchange.attempt(pick.revision, retryable);
+      exchange.attempt(pick.revision, policy);
       return;
     }
-    if (!retryable || request.contentLength > this.#options.maxRetryBodyBytes) {
+    if (policy === 'none' || request.contentLength > this.#options.maxRetryBodyBytes) {
       exchange.body = req;
-      exchange.attempt(pick.revision, false);
+      exchange.attempt(pick.revision, 'none');
       return;
     }
     bufferBody(req, this.#options.maxRetryBodyBytes).then(
       (body) => {
         exchange.body = body;
-        const canRetry = Buffer.isBuffer(body);
-        exchange.fallback = canRetry ? stable : undefined;
-        exchange.attempt(pick.revision, canRetry);
+        exchange.attempt(pick.revision, Buffer.isBuffer(body) ? policy : 'none');
       },
       () => res.destroy(),
     );

@@ -65,6 +65,32 @@ describe('retries that shield users from a failing candidate', () => {
     }
   });
 
+  it('retries a GET that found a dead stable instance on another one, then skips the dead one', async () => {
+    const alive = await upstream('alive');
+    const p = await proxy();
+    try {
+      const dead = { host: '127.0.0.1', port: await closedPort() };
+      const table = {
+        revisions: [{ id: '1', instances: [dead, { host: '127.0.0.1', port: alive.port }] }],
+        weights: { '1': 100 },
+        stable: '1',
+      };
+      p.setRoutes(table);
+      const gets: number[] = [];
+      for (let i = 0; i < 4; i++) gets.push((await get(p)).status);
+      assert.deepEqual(gets, [200, 200, 200, 200]);
+      assert.equal(p.counts()['1']!.retried, 1, 'only the first GET met the dead instance');
+      p.setRoutes(table); // a new table forgets which instance was down; round-robin starts at the dead one
+      const post = await get(p, '/', { method: 'POST', body: 'x' });
+      assert.equal(post.status, 502, 'a POST is never retried');
+      assert.equal((await get(p, '/', { method: 'POST', body: 'x' })).status, 200);
+      assert.equal(p.counts()['1']!.errors, 2, 'the retried GET and the POST');
+    } finally {
+      await p.close();
+      await alive.close();
+    }
+  });
+
   it('never retries a POST: the user sees the candidate failure', async () => {
     const stable = await upstream('stable');
     const canary = await upstream('canary', (_req, res) => {
