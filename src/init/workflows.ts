@@ -111,10 +111,13 @@ export function renderCi(facts: ProjectFacts): string {
     if (!ref) throw new Error(`slipway init template .github/workflows/ci.yml has no pinned ${action}`);
     return ref;
   };
-  const setup = [
+  const checkout = [
     `      - uses: ${use('actions/checkout')}`,
     '        with:',
     '          persist-credentials: false',
+  ];
+  const setup = [
+    ...checkout,
     `      - uses: ${use('actions/setup-node')}`,
     '        with:',
     '          node-version: "24"',
@@ -166,9 +169,7 @@ export function renderCi(facts: ProjectFacts): string {
     '      contents: read',
     '      security-events: write',
     '    steps:',
-    `      - uses: ${use('actions/checkout')}`,
-    '        with:',
-    '          persist-credentials: false',
+    ...checkout,
     `      - uses: ${use('github/codeql-action/init')}`,
     '        with:',
     '          languages: javascript-typescript, actions',
