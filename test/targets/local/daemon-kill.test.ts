@@ -9,21 +9,31 @@ import { test } from 'node:test';
 import { DaemonClient } from '../../../src/targets/local/daemon/client.ts';
 import type { EnvironmentStatus } from '../../../src/targets/local/daemon/environment.ts';
 import { findSetpriv } from '../../../src/targets/local/supervisor/spawn.ts';
-import { deployAll, get, setup } from './daemon-helpers.ts';
+import { fixtureConfig } from './config-helpers.ts';
+import { deployAll, get, record, setup, spec } from './daemon-helpers.ts';
 import { isAlive, until } from './helpers.ts';
 
-test('kill -9 of the daemon leaves no orphan; the next call restores routing to the last good release', {
+test('kill -9 of the daemon mid-rollout leaves no orphan; the next call restores routing to the last good release', {
   skip: findSetpriv() ? false : 'setpriv (util-linux) is not installed',
 }, async (t) => {
   const s = await setup(t, { env: { APP_VERSION: 'v1' } });
   await deployAll(s, 1, 2);
   await s.target.ledger().finish(1, 'promoted', ['test'], Date.now());
   assert.equal((await get(s.port)).body.version, 'v1');
+  // Mid-rollout: release 2 takes half the traffic when the daemon dies.
+  await s.target
+    .ledger()
+    .begin(record(s, 2, { config: fixtureConfig(s.port, { env: { APP_VERSION: 'v2' } }) }));
+  await s.target.apply([{ kind: 'ensure-revision', release: 2, replicas: 1 }], spec(s, 2));
+  await until('release 2 ready', async () =>
+    (await s.target.observe()).revisions.find((r) => r.release === 2)?.ready === 1 ? true : undefined,
+  );
+  await s.target.apply([{ kind: 'set-traffic', weights: { '1': 50, '2': 50 } }], spec(s, 2));
 
   const client = (await DaemonClient.read(s.paths.root))!;
   const status = await client.request<{ environments: EnvironmentStatus[] }>('GET', '/v1/status');
   const appPids = status.environments[0]!.revisions.flatMap((r) => r.instances.map((i) => i.pid!));
-  assert.equal(appPids.length, 2);
+  assert.equal(appPids.length, 3);
 
   process.kill(client.info.pid, 'SIGKILL');
   await until(
@@ -60,5 +70,12 @@ test('kill -9 of the daemon leaves no orphan; the next call restores routing to 
     restored.msSinceStart < budget,
     `routing restored ${restored.msSinceStart} ms after the daemon started`,
   );
-  assert.deepEqual((await s.target.observe()).weights, { '1': 100 });
+  // Only the last promoted release comes back; the engine resumes or rolls back release 2.
+  const after = await s.target.observe();
+  assert.deepEqual(after.weights, { '1': 100 });
+  assert.deepEqual(
+    after.revisions.map((r) => r.release),
+    [1],
+  );
+  for (let i = 0; i < 10; i++) assert.equal((await get(s.port)).body.version, 'v1');
 });

@@ -5,7 +5,6 @@
  */
 import { open, readFile, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import pino from 'pino';
 import { startProxy } from '../proxy/index.ts';
 import { StatePaths } from '../state/paths.ts';
 import { isAlive } from './client.ts';
@@ -18,7 +17,13 @@ if (!stateDir) {
   process.exit(2);
 }
 const paths = new StatePaths(stateDir);
-const logger = pino({ base: { pid: process.pid } });
+/** JSON lines on stdout (daemon.log). A tiny logger: the daemon's boot time is restore time. */
+const logger = {
+  info(fields: Record<string, unknown> | string, msg?: string): void {
+    const [f, m] = typeof fields === 'string' ? [{}, fields] : [fields, msg];
+    process.stdout.write(`${JSON.stringify({ time: Date.now(), pid: process.pid, msg: m, ...f })}\n`);
+  },
+};
 
 /** Takes `daemon.pid` exclusively; false when a live daemon already holds it. */
 async function claimPidFile(): Promise<boolean> {
