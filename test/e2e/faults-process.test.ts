@@ -16,7 +16,9 @@ test('crashing and never-ready candidates are rolled back; stable keeps serving'
     ['crash after 2 s', { CRASH_AFTER_S: '2' }, /failed|exit|crash|signal/i],
   ];
   for (const [name, env, reason] of cases) {
+    const started = Date.now();
     const bad = await deployBad(bench, env);
+    t.diagnostic(`${name}: exit ${bad.run.code} after ${Date.now() - started} ms`);
     const all = `${bad.run.stdout}${bad.run.stderr}`;
     assert.ok(bad.run.code === 1 || bad.run.code === 4, `${name}: exit ${bad.run.code}\n${all}`);
     assert.match(bad.last.reasons.join('\n'), reason, `${name}: ${bad.last.reasons.join(' / ')}`);

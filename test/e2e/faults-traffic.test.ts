@@ -29,7 +29,9 @@ test('5xx, latency and hang faults are rolled back with their reasons', { timeou
   ];
   for (const [name, env, reason, strategy] of cases) {
     const before = bench.load.counts();
+    const started = Date.now();
     const bad = await deployBad(bench, env, strategy ? { strategy } : {});
+    t.diagnostic(`${name}: exit ${bad.run.code} after ${Date.now() - started} ms`);
     assert.equal(bad.run.code, 1, `${name}: exit 1 (rolled back)\n${bad.run.stdout}${bad.run.stderr}`);
     assert.match(bad.run.stdout, /rolled back/, name);
     assert.equal(bad.last.outcome, 'rolled-back', name);
