@@ -1,0 +1,101 @@
+/**
+ * Strict, hand-written subsets of two CRD schemas that are not in the Go module cache:
+ * - `ExternalSecret` (external-secrets.io/v1), from https://external-secrets.io/latest/api/externalsecret/;
+ * - `Rollout` (argoproj.io/v1alpha1), from https://argo-rollouts.readthedocs.io/en/stable/features/specification/.
+ * Only the fields Slipway renders are listed, so an unexpected field is still an error; the pod
+ * template reuses the real Kubernetes `PodTemplateSpec` definition.
+ */
+const ref = (name: string) => ({ $ref: `#/d/${name}` });
+const str = { type: 'string' };
+const int = { type: 'integer' };
+const bool = { type: 'boolean' };
+const meta = ref('io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
+const obj = (properties: Record<string, unknown>, required?: string[]) => ({
+  type: 'object',
+  properties,
+  ...(required ? { required } : {}),
+});
+
+const externalSecret = obj(
+  {
+    apiVersion: str,
+    kind: str,
+    metadata: meta,
+    spec: obj({
+      refreshInterval: str,
+      secretStoreRef: obj(
+        { kind: { type: 'string', enum: ['SecretStore', 'ClusterSecretStore'] }, name: str },
+        ['name'],
+      ),
+      target: obj({
+        name: str,
+        creationPolicy: { type: 'string', enum: ['Owner', 'Orphan', 'Merge', 'None'] },
+      }),
+      data: {
+        type: 'array',
+        items: obj({ secretKey: str, remoteRef: obj({ key: str, property: str }, ['key']) }, [
+          'secretKey',
+          'remoteRef',
+        ]),
+      },
+    }),
+  },
+  ['apiVersion', 'kind', 'metadata', 'spec'],
+);
+
+const step = obj({
+  setWeight: int,
+  pause: obj({ duration: str }),
+});
+const rollout = obj(
+  {
+    apiVersion: str,
+    kind: str,
+    metadata: meta,
+    spec: obj(
+      {
+        replicas: int,
+        selector: ref('io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector'),
+        template: ref('io.k8s.api.core.v1.PodTemplateSpec'),
+        revisionHistoryLimit: int,
+        progressDeadlineSeconds: int,
+        progressDeadlineAbort: bool,
+        strategy: obj({
+          canary: obj({
+            stableService: str,
+            canaryService: str,
+            maxSurge: { format: 'int-or-string' },
+            maxUnavailable: { format: 'int-or-string' },
+            steps: { type: 'array', items: step },
+            trafficRouting: obj({
+              plugins: {
+                type: 'object',
+                additionalProperties: obj({ httpRoute: str, namespace: str }, ['httpRoute']),
+              },
+            }),
+          }),
+          blueGreen: obj(
+            {
+              activeService: str,
+              previewService: str,
+              autoPromotionEnabled: bool,
+              scaleDownDelaySeconds: int,
+            },
+            ['activeService'],
+          ),
+        }),
+      },
+      ['selector', 'template', 'strategy'],
+    ),
+  },
+  ['apiVersion', 'kind', 'metadata', 'spec'],
+);
+
+export const EXTRA_DEFINITIONS: Record<string, unknown> = {
+  'io.argoproj.v1alpha1.Rollout': rollout,
+  'io.external-secrets.v1.ExternalSecret': externalSecret,
+};
+export const EXTRA_KINDS: Record<string, string> = {
+  'argoproj.io/v1alpha1/Rollout': 'io.argoproj.v1alpha1.Rollout',
+  'external-secrets.io/v1/ExternalSecret': 'io.external-secrets.v1.ExternalSecret',
+};
