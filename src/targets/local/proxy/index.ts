@@ -171,6 +171,8 @@ class LocalProxy implements TrafficProxy {
   readonly #maxSlots: number;
   /** Revision id → counter slot, in order of first appearance (oldest first, for reuse). */
   readonly #slots = new Map<string, number>();
+  /** Revisions drained since they left the table: threads close their upgraded connections. */
+  readonly #draining = new Set<string>();
   #table: RouteTable = { revisions: [], weights: {} };
   readonly #registry = proxyRegistry(
     () => this.counts(),
@@ -199,8 +201,17 @@ class LocalProxy implements TrafficProxy {
     for (const revision of table.revisions) this.#slotFor(revision.id, table);
     // Compile once here too, so a table that cannot be compiled fails in the caller, not in the threads.
     compileTable(table, 0, this.#slots);
-    this.#writer.publish({ table, slots: Object.fromEntries(this.#slots) });
+    for (const revision of table.revisions) this.#draining.delete(revision.id);
     this.#table = table;
+    this.#publish();
+  }
+
+  #publish(): void {
+    this.#writer.publish({
+      table: this.#table,
+      slots: Object.fromEntries(this.#slots),
+      draining: [...this.#draining],
+    });
   }
 
   #slotFor(id: string, next: RouteTable): number {
@@ -226,6 +237,11 @@ class LocalProxy implements TrafficProxy {
   async drain(revisionId: string, deadlineMs: number): Promise<{ drained: boolean; inFlight: number }> {
     const slot = this.#slots.get(revisionId);
     if (slot === undefined) return { drained: true, inFlight: 0 };
+    if (!this.#table.revisions.some((r) => r.id === revisionId) && !this.#draining.has(revisionId)) {
+      // Long-lived connections never finish on their own: close them now (threads act within ~1 s).
+      this.#draining.add(revisionId);
+      this.#publish();
+    }
     const deadline = performance.now() + deadlineMs;
     // Two zero readings in a row: a thread that picked the revision an instant before the swap has
     // certainly registered its request by the second one.

@@ -26,6 +26,8 @@ export interface CompiledTable {
   /** Revisions with weight > 0 and at least one instance, for sticky hashing. */
   weighted: CompiledRevision[];
   stable: CompiledRevision | undefined;
+  /** Revisions being drained: their long-lived connections (upgrades) are closed. */
+  draining: Set<string>;
 }
 
 export interface CompiledRevision {
@@ -113,7 +115,12 @@ export function swrrSchedule<T extends { weight: number }>(items: T[]): T[] {
 }
 
 /** Builds the request-path form. `slots` maps revision id → counter slot (assigned by the owner). */
-export function compileTable(table: RouteTable, version: number, slots: Map<string, number>): CompiledTable {
+export function compileTable(
+  table: RouteTable,
+  version: number,
+  slots: Map<string, number>,
+  draining: string[] = [],
+): CompiledTable {
   const revisions = table.revisions.map((r) => ({
     id: r.id,
     slot: slots.get(r.id) ?? -1,
@@ -130,6 +137,7 @@ export function compileTable(table: RouteTable, version: number, slots: Map<stri
     schedule: swrrSchedule(weighted),
     weighted,
     stable: revisions.find((r) => r.id === table.stable),
+    draining: new Set(draining),
   };
 }
 

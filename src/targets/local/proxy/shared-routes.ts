@@ -14,6 +14,7 @@ const CURSOR = 3;
 export interface PublishedTable {
   table: RouteTable;
   slots: Record<string, number>;
+  draining: string[];
 }
 
 export function createRoutesBuffer(): SharedArrayBuffer {
@@ -67,7 +68,8 @@ export class RoutesReader {
       const after = Atomics.load(this.#header, 0);
       if (after === version) {
         const published = JSON.parse(this.#decoder.decode(copy)) as PublishedTable;
-        this.#current = compileTable(published.table, version, new Map(Object.entries(published.slots)));
+        const slots = new Map(Object.entries(published.slots));
+        this.#current = compileTable(published.table, version, slots, published.draining);
       }
       version = after;
     }

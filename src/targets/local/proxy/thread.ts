@@ -56,7 +56,8 @@ export class ProxyThread implements ExchangeHost {
   readonly #retryMethods: Set<string>;
   readonly #budget: RetryBudget;
   readonly #pools = new Map<string, Pool>();
-  readonly #tunnels = new Set<Socket>();
+  /** Open upgrade tunnels (client socket → revision id). */
+  readonly #tunnels = new Map<Socket, string>();
   readonly #sweeper: NodeJS.Timeout;
   #sweptVersion = 0;
 
@@ -101,7 +102,7 @@ export class ProxyThread implements ExchangeHost {
       const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
       socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     });
-    this.#sweeper = setInterval(() => this.#sweepPools(), 1000).unref();
+    this.#sweeper = setInterval(() => this.#sweep(), 1000).unref();
   }
 
   listen(host: string, port: number, reusePort: boolean): Promise<number> {
@@ -254,7 +255,10 @@ export class ProxyThread implements ExchangeHost {
     const revision = pick.revision;
     openTunnel(
       { req, socket, head, headers: request.headers, instance: this.nextInstance(revision) },
-      this.#tunnels,
+      {
+        add: (s: Socket) => this.#tunnels.set(s, revision.id),
+        delete: (s: Socket) => this.#tunnels.delete(s),
+      },
       {
         started: () => this.counters.started(revision.slot),
         finished: (status, latencyMs) =>
@@ -274,11 +278,15 @@ export class ProxyThread implements ExchangeHost {
     this.counters.finished(slot, { status: 503, error: true, retried: false, latencyMs: 0 });
   }
 
-  /** Closes pools of instances that left the route table; `close` lets their in-flight requests finish. */
-  #sweepPools(): void {
+  /**
+   * After a table change: closes pools of instances that left the table (`close` lets their in-flight
+   * requests finish) and ends the tunnels of revisions being drained.
+   */
+  #sweep(): void {
     const table = this.#routes.current();
     if (table.version === this.#sweptVersion) return;
     this.#sweptVersion = table.version;
+    for (const [socket, revision] of this.#tunnels) if (table.draining.has(revision)) socket.end();
     const live = new Set(table.revisions.flatMap((r) => r.instances.map((i) => `${i.host}:${i.port}`)));
     for (const [key, pool] of this.#pools) {
       if (live.has(key)) continue;
@@ -294,9 +302,9 @@ export class ProxyThread implements ExchangeHost {
     this.server.closeIdleConnections();
     const timer = setTimeout(() => {
       this.server.closeAllConnections();
-      for (const tunnel of this.#tunnels) tunnel.destroy();
+      for (const tunnel of this.#tunnels.keys()) tunnel.destroy();
     }, graceMs);
-    for (const tunnel of this.#tunnels) tunnel.end();
+    for (const tunnel of this.#tunnels.keys()) tunnel.end();
     await closed;
     clearTimeout(timer);
     await Promise.all([...this.#pools.values()].map((pool) => pool.destroy().catch(() => {})));

@@ -22,7 +22,11 @@ export interface TunnelEvents {
   finished(status: number, latencyMs: number): void;
 }
 
-export function openTunnel(t: TunnelRequest, open: Set<Socket>, events: TunnelEvents): void {
+export function openTunnel(
+  t: TunnelRequest,
+  open: { add(socket: Socket): unknown; delete(socket: Socket): unknown },
+  events: TunnelEvents,
+): void {
   const started = performance.now();
   const client = t.socket;
   const upstream = connect({ host: t.instance.host, port: t.instance.port });

@@ -74,6 +74,35 @@ describe('WebSocket pass-through', () => {
     }
   });
 
+  it('keeps a tunnel open across a switch, and closes it when its revision is drained', async () => {
+    const blue = await wsUpstream('blue');
+    const green = await wsUpstream('green');
+    const p = await proxy();
+    const at = (u: { port: number }) => [{ host: '127.0.0.1', port: u.port }];
+    try {
+      p.setRoutes({ revisions: [{ id: 'blue', instances: at(blue) }], weights: { blue: 100 } });
+      const ws = new WebSocket(`ws://127.0.0.1:${p.port}/chat`);
+      const closed = new Promise<void>((resolve) => ws.addEventListener('close', () => resolve()));
+      await new Promise<void>((resolve) => ws.addEventListener('message', () => resolve(), { once: true }));
+      p.setRoutes({ revisions: [{ id: 'green', instances: at(green) }], weights: { green: 100 } });
+      const echoed = new Promise<string>((resolve) =>
+        ws.addEventListener('message', (e) => resolve(String(e.data)), { once: true }),
+      );
+      ws.send('still here');
+      assert.equal(await echoed, 'STILL HERE', 'the switch does not cut an open tunnel');
+      assert.equal(p.counts().blue!.inFlight, 1);
+      const drained = await p.drain('blue', 10_000);
+      assert.deepEqual(drained, { drained: true, inFlight: 0 });
+      await closed;
+    } finally {
+      await p.close();
+      for (const u of [blue, green]) {
+        u.server.closeAllConnections();
+        u.server.close();
+      }
+    }
+  });
+
   it('refuses an upgrade with 503 when no release is serving', async () => {
     const p = await proxy();
     try {
