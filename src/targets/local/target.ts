@@ -3,6 +3,7 @@
  * owns the processes, the proxy, the ledger and the lock; if the daemon was restarted (or killed
  * and started again), the next call finds the new one.
  */
+import { dirname, resolve } from 'node:path';
 import type { ReleaseSpec } from '../../core/spec.ts';
 import type { Action, RevisionCounts, TargetObservation } from '../../core/types.ts';
 import { type Ledger, type Lock, LockHeldError, type Target } from '../../engine/target.ts';
@@ -19,8 +20,8 @@ export interface LocalTargetOptions {
   environment: string;
   /** The environment's resolved configuration (what new releases run with). */
   config: LocalConfigView;
-  /** Folder holding slipway.yaml; relative secret files are resolved from it. */
-  serviceDir: string;
+  /** Folder holding slipway.yaml; relative secret files are resolved from it. Default: the state folder's parent. */
+  serviceDir?: string;
   /** Where `source: env` secrets are read (default `process.env`). */
   processEnv?: NodeJS.ProcessEnv;
 }
@@ -152,7 +153,7 @@ export class LocalTarget implements Target {
       release,
       digest,
       environment: this.environment,
-      serviceDir: this.#opts.serviceDir,
+      serviceDir: this.#opts.serviceDir ?? dirname(resolve(this.#opts.stateDir)),
     });
     await this.#call('POST', this.#path('revisions'), {
       runtime,
