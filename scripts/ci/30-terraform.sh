@@ -10,7 +10,8 @@
 # Tools, pinned, installed once into $SLIPWAY_CACHE (default ~/.cache/slipway), never into the
 # repository:
 #   terraform  the machine's when it is $TERRAFORM_VERSION (as in terraform.yml); otherwise built
-#              from the Go module proxy: go install github.com/hashicorp/terraform@v$TERRAFORM_VERSION
+#              from the Go module proxy's source of that release (build_terraform explains why
+#              not plain `go install`)
 #   tflint     go install github.com/terraform-linters/tflint@v$TFLINT_VERSION (its Terraform
 #              ruleset is built in: no plugin download)
 #   checkov    the supply-chain venv (scripts/ci/20-supply-chain.sh, same pinned version); when it
@@ -20,6 +21,8 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 
 TERRAFORM_VERSION=1.11.4
+# The commit of the v1.11.4 tag, as the pseudo-version of Terraform's nested modules.
+TERRAFORM_COMMIT=v0.0.0-20250409131005-35645b8fca68
 TFLINT_VERSION=0.64.0
 
 CACHE=${SLIPWAY_CACHE:-$HOME/.cache/slipway}
@@ -51,13 +54,40 @@ go_install() { # <dir> <module@version>
   GOBIN=$1 GOFLAGS=-mod=mod nice -n 10 go install "$2"
 }
 
+# `go install github.com/hashicorp/terraform@vX` is refused: Terraform's go.mod replaces its
+# nested modules (state backends, legacy) with ./internal/... folders, which the module zip leaves
+# out. So the build assembles the source from the proxy: the root module at the release tag, each
+# nested module at the pseudo-version of the same commit (TERRAFORM_COMMIT), then `go build`.
+build_terraform() { # <output binary>
+  command -v go > /dev/null || { echo "building terraform needs Go (module proxy); no 'go' on PATH" >&2; return 1; }
+  local src=$WORK/terraform-src root nested dir
+  echo "building terraform $TERRAFORM_VERSION from the Go module proxy into $(dirname "$1") (once; several minutes)"
+  root=$(GOFLAGS=-mod=mod go mod download -json "github.com/hashicorp/terraform@v$TERRAFORM_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  [[ -d $root ]] || { echo "go mod download of terraform v$TERRAFORM_VERSION failed" >&2; return 1; }
+  cp -r "$root" "$src"
+  chmod -R u+w "$src"
+  while read -r nested; do
+    dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/hashicorp/terraform/$nested@$TERRAFORM_COMMIT" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    [[ -d $dir ]] || { echo "go mod download of github.com/hashicorp/terraform/$nested@$TERRAFORM_COMMIT failed" >&2; return 1; }
+    mkdir -p "$src/$nested"
+    cp -r "$dir"/. "$src/$nested"
+    chmod -R u+w "$src/$nested"
+  done < <(sed -n 's|^replace github.com/hashicorp/terraform/\([^ ]*\) => \./.*|\1|p' "$src/go.mod")
+  mkdir -p "$(dirname "$1")"
+  (cd "$src" && nice -n 10 go build -trimpath -ldflags '-s -w' -o "$1" .)
+}
+
 find_terraform() {
-  if command -v terraform > /dev/null && terraform version 2> /dev/null | head -n 1 | grep -qx "Terraform v$TERRAFORM_VERSION"; then
-    TERRAFORM=$(command -v terraform)
-    return
+  local version
+  if command -v terraform > /dev/null; then
+    version=$(terraform version 2> /dev/null || true)
+    if [[ ${version%%$'\n'*} == "Terraform v$TERRAFORM_VERSION" ]]; then
+      TERRAFORM=$(command -v terraform)
+      return
+    fi
   fi
   TERRAFORM=$TF_CACHE/terraform-$TERRAFORM_VERSION/terraform
-  [[ -x $TERRAFORM ]] || go_install "$(dirname "$TERRAFORM")" "github.com/hashicorp/terraform@v$TERRAFORM_VERSION"
+  [[ -x $TERRAFORM ]] || build_terraform "$TERRAFORM"
 }
 
 # The supply-chain venv holding checkov <version>, if one is installed.

@@ -1,10 +1,4 @@
+# No provider of its own: the community module inside declares and inherits what it needs.
 terraform {
   required_version = ">= 1.9"
-
-  required_providers {
-    aws = {
-      source  = "hashicorp/aws"
-      version = ">= 6.0, < 7.0"
-    }
-  }
 }

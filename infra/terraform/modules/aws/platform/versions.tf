@@ -1,3 +1,5 @@
+# helm and kubernetes reach modules/addons from the root (implicit inheritance); only the
+# providers of this module's own resources are declared here.
 terraform {
   required_version = ">= 1.9"
 
@@ -5,14 +7,6 @@ terraform {
     aws = {
       source  = "hashicorp/aws"
       version = ">= 6.0, < 7.0"
-    }
-    helm = {
-      source  = "hashicorp/helm"
-      version = ">= 3.0, < 4.0"
-    }
-    kubernetes = {
-      source  = "hashicorp/kubernetes"
-      version = ">= 2.38, < 4.0"
     }
   }
 }

@@ -1,3 +1,5 @@
+# helm and kubernetes reach modules/addons from the root (implicit inheritance); only the
+# providers of this module's own resources are declared here.
 terraform {
   required_version = ">= 1.9"
 
@@ -5,18 +7,6 @@ terraform {
     google = {
       source  = "hashicorp/google"
       version = ">= 7.0, < 8.0"
-    }
-    google-beta = {
-      source  = "hashicorp/google-beta"
-      version = ">= 7.0, < 8.0"
-    }
-    helm = {
-      source  = "hashicorp/helm"
-      version = ">= 3.0, < 4.0"
-    }
-    kubernetes = {
-      source  = "hashicorp/kubernetes"
-      version = ">= 2.38, < 4.0"
     }
   }
 }
