@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LockHeldError } from '../../../src/engine/target.ts';
-import { DaemonClient, DaemonError } from '../../../src/targets/local/daemon/client.ts';
+import { DaemonClient, DaemonError, ensureDaemon } from '../../../src/targets/local/daemon/client.ts';
 import type { EnvironmentStatus } from '../../../src/targets/local/daemon/environment.ts';
 import { openLocalTarget } from '../../../src/targets/local/target.ts';
 import { fixtureConfig } from './config-helpers.ts';
-import { deployAll, get, record, setup, spec } from './daemon-helpers.ts';
+import { deployAll, get, record, setup, spec, stopEverything } from './daemon-helpers.ts';
 import { freeProxyPort, isAlive, until } from './helpers.ts';
 
 test('the control API refuses requests without the bearer token; the token file is 0600', async (t) => {
@@ -196,4 +196,14 @@ test('a daemon whose state folder is deleted stops itself and its instances', as
     () => (isAlive(client.info.pid) || isAlive(appPid) ? undefined : true),
     15_000,
   );
+});
+
+test('a pid file left by a killed daemon whose pid now belongs to another process does not block a new daemon', async (t) => {
+  const s = await setup(t);
+  await stopEverything(s.paths);
+  await writeFile(s.paths.daemonPid, `${process.pid}\n`); // alive, but not a daemon of this folder
+  await ensureDaemon(s.paths.root);
+  const client = (await DaemonClient.read(s.paths.root))!;
+  assert.notEqual(client.info.pid, process.pid);
+  assert.equal((await readFile(s.paths.daemonPid, 'utf8')).trim(), String(client.info.pid));
 });

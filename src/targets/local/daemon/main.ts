@@ -37,11 +37,17 @@ async function claimPidFile(): Promise<boolean> {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number((await readFile(paths.daemonPid, 'utf8').catch(() => '')).trim());
-      if (pid && isAlive(pid)) return false;
+      if (pid && isAlive(pid) && (await isDaemonOf(pid))) return false;
       await rm(paths.daemonPid, { force: true }); // left by a daemon that was killed
     }
   }
   return false;
+}
+
+/** Whether `pid` is a daemon of this folder, not an unrelated process that reused a dead daemon's pid. */
+async function isDaemonOf(pid: number): Promise<boolean> {
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
+  return cmdline === undefined ? true : cmdline.split('\0').includes(paths.root);
 }
 
 if (!(await claimPidFile())) {
