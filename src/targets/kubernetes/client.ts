@@ -1,0 +1,171 @@
+/**
+ * The one place Slipway talks to the API server: a thin wrapper over `@kubernetes/client-node`'s
+ * generic object API (any kind, CRDs included) with server-side apply as field manager `slipway`,
+ * 404 as `undefined`, and API errors turned into messages that quote the server's reason.
+ */
+import {
+  type KubeConfig,
+  type KubernetesObject,
+  KubernetesObjectApi,
+  PatchStrategy,
+} from '@kubernetes/client-node';
+import type { KubeObject } from './objects.ts';
+
+export const FIELD_MANAGER = 'slipway';
+
+/** An API call that failed: the HTTP status and the server's own message. */
+export class KubeApiError extends Error {
+  readonly status: number | undefined;
+  readonly reason: string | undefined;
+  constructor(what: string, status: number | undefined, message: string, reason?: string) {
+    super(`${what}: ${message}${status ? ` (HTTP ${status})` : ''}`);
+    this.name = 'KubeApiError';
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+/** The HTTP status of a client-node error, if it has one. */
+export function statusOf(err: unknown): number | undefined {
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'number' ? code : undefined;
+}
+
+function serverMessage(err: unknown): { message: string; reason?: string } {
+  const body = (err as { body?: unknown })?.body;
+  let parsed: unknown = body;
+  if (typeof body === 'string') {
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return { message: body.trim() || String((err as Error)?.message ?? err) };
+    }
+  }
+  const status = parsed as { message?: string; reason?: string } | undefined;
+  if (status && typeof status.message === 'string') return { message: status.message, reason: status.reason };
+  return { message: String((err as Error)?.message ?? err) };
+}
+
+export function apiError(what: string, err: unknown): KubeApiError {
+  if (err instanceof KubeApiError) return err;
+  const { message, reason } = serverMessage(err);
+  return new KubeApiError(what, statusOf(err), message, reason);
+}
+
+const ref = (o: { kind?: string; metadata?: { name?: string; namespace?: string } }) =>
+  `${o.kind}/${o.metadata?.name}${o.metadata?.namespace ? ` in namespace ${o.metadata.namespace}` : ''}`;
+
+export interface ApplyOptions {
+  /** Server-side dry run: the API server validates and defaults, nothing is stored. */
+  dryRun?: boolean;
+}
+
+export class KubeClient {
+  readonly kubeConfig: KubeConfig;
+  readonly api: KubernetesObjectApi;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.kubeConfig = kubeConfig;
+    this.api = KubernetesObjectApi.makeApiClient(kubeConfig);
+  }
+
+  /**
+   * Server-side apply, `force: true` (Slipway owns the fields it renders). Unknown fields are an
+   * error for apply patches, so this is also the strict server-side validation.
+   */
+  async apply<T extends KubernetesObject = KubeObject>(obj: KubeObject, opts: ApplyOptions = {}): Promise<T> {
+    try {
+      return (await this.api.patch(
+        obj as KubernetesObject,
+        undefined,
+        opts.dryRun ? 'All' : undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      )) as T;
+    } catch (err) {
+      throw apiError(`apply ${ref(obj)}${opts.dryRun ? ' (dry run)' : ''}`, err);
+    }
+  }
+
+  async read<T extends KubernetesObject>(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    name: string,
+  ): Promise<T | undefined> {
+    try {
+      return (await this.api.read({ apiVersion, kind, metadata: { name, namespace } })) as T;
+    } catch (err) {
+      if (statusOf(err) === 404) return undefined;
+      throw apiError(`read ${kind}/${name} in namespace ${namespace}`, err);
+    }
+  }
+
+  async list<T extends KubernetesObject>(
+    apiVersion: string,
+    kind: string,
+    namespace: string,
+    opts: { labelSelector?: string; fieldSelector?: string } = {},
+  ): Promise<T[]> {
+    try {
+      const list = await this.api.list<T>(
+        apiVersion,
+        kind,
+        namespace,
+        undefined,
+        undefined,
+        undefined,
+        opts.fieldSelector,
+        opts.labelSelector,
+      );
+      return list.items.map((item) => ({ apiVersion, kind, ...item }));
+    } catch (err) {
+      if (statusOf(err) === 404 && kind !== 'Namespace') return []; // e.g. a CRD that is not installed
+      throw apiError(`list ${kind} in namespace ${namespace}`, err);
+    }
+  }
+
+  async create<T extends KubernetesObject>(obj: T): Promise<T> {
+    try {
+      return (await this.api.create(obj, undefined, undefined, FIELD_MANAGER)) as T;
+    } catch (err) {
+      throw apiError(`create ${ref(obj)}`, err);
+    }
+  }
+
+  /** Replace with the object's `resourceVersion`: fails with status 409 if someone wrote in between. */
+  async replace<T extends KubernetesObject>(obj: T): Promise<T> {
+    try {
+      return (await this.api.replace(obj, undefined, undefined, FIELD_MANAGER)) as T;
+    } catch (err) {
+      throw apiError(`replace ${ref(obj)}`, err);
+    }
+  }
+
+  /** Merge patch (e.g. `spec.replicas`), as field manager `slipway`. */
+  async mergePatch<T extends KubernetesObject>(obj: KubernetesObject): Promise<T> {
+    try {
+      return (await this.api.patch(
+        obj,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        undefined,
+        PatchStrategy.MergePatch,
+      )) as T;
+    } catch (err) {
+      throw apiError(`patch ${ref(obj)}`, err);
+    }
+  }
+
+  /** Deletes; an object that is already gone is not an error. */
+  async delete(obj: KubernetesObject): Promise<void> {
+    try {
+      await this.api.delete(obj, undefined, undefined, undefined, undefined, 'Background');
+    } catch (err) {
+      if (statusOf(err) === 404) return;
+      throw apiError(`delete ${ref(obj)}`, err);
+    }
+  }
+}

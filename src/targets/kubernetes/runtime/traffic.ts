@@ -1,0 +1,83 @@
+/**
+ * Where the traffic split lives, per strategy, and how it is read back (the cluster is the source
+ * of truth: weights are read on every observe, never remembered):
+ * - `gateway` (canary with `kubernetes.gateway`): the HTTPRoute `<service>` `backendRefs` weights;
+ * - `selector` (blue-green): the stable Service `<service>` selects one release, which gets 100;
+ * - `replicas` (canary without a Gateway, rolling): the shared Service selects every pod, so traffic
+ *   follows ready pods; the split last asked for is kept in an annotation on the stable Service.
+ */
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { ResolvedConfig } from '../../../config/index.ts';
+import { LABEL, revisionName } from '../objects.ts';
+
+export type TrafficMode = 'gateway' | 'selector' | 'replicas';
+
+export const WEIGHTS_ANNOTATION = 'slipway.dev/weights';
+
+export function trafficMode(config: ResolvedConfig): TrafficMode {
+  if (config.strategy['blue-green']) return 'selector';
+  if (config.strategy.canary && config.kubernetes.gateway) return 'gateway';
+  return 'replicas';
+}
+
+interface RouteLike extends KubernetesObject {
+  spec?: { rules?: { backendRefs?: { name?: string; weight?: number }[] }[] };
+}
+interface ServiceLike extends KubernetesObject {
+  spec?: { selector?: Record<string, string> };
+}
+
+/** HTTPRoute backends `<service>-r<N>` → `{ N: weight }` (a missing weight is Gateway API's default 1). */
+export function weightsFromRoute(route: RouteLike | undefined, service: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const ref of route?.spec?.rules?.[0]?.backendRefs ?? []) {
+    const match = /^(.*)-r(\d+)$/.exec(ref.name ?? '');
+    if (!match || match[1] !== service) continue;
+    if (revisionName(service, Number(match[2])) !== ref.name) continue;
+    out[match[2] as string] = ref.weight ?? 1;
+  }
+  return out;
+}
+
+/** The release a blue-green stable Service selects → `{ N: 100 }`. */
+export function weightsFromSelector(svc: ServiceLike | undefined): Record<string, number> {
+  const release = svc?.spec?.selector?.[LABEL.release];
+  return release ? { [release]: 100 } : {};
+}
+
+/** The split last asked for (annotation), else the ready-pod ratio. */
+export function weightsFromReplicas(
+  svc: KubernetesObject | undefined,
+  ready: { release: number; ready: number }[],
+): Record<string, number> {
+  const noted = svc?.metadata?.annotations?.[WEIGHTS_ANNOTATION];
+  if (noted) {
+    try {
+      return JSON.parse(noted) as Record<string, number>;
+    } catch {
+      // fall through: an edited annotation is ignored, the pods tell the truth
+    }
+  }
+  const total = ready.reduce((s, r) => s + r.ready, 0);
+  if (total === 0) return {};
+  const out: Record<string, number> = {};
+  let given = 0;
+  ready.forEach((r, i) => {
+    const w = i === ready.length - 1 ? 100 - given : Math.round((100 * r.ready) / total);
+    given += w;
+    if (r.ready > 0 || w > 0) out[String(r.release)] = w;
+  });
+  return out;
+}
+
+/** The release serving most traffic (lowest on a tie), or undefined when nothing serves. */
+export function heaviest(weights: Record<string, number>): number | undefined {
+  let best: number | undefined;
+  for (const [k, w] of Object.entries(weights)) {
+    const n = Number(k);
+    if (w <= 0) continue;
+    if (best === undefined || w > (weights[String(best)] ?? 0) || (w === weights[String(best)] && n < best))
+      best = n;
+  }
+  return best;
+}
