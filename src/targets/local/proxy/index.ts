@@ -219,7 +219,8 @@ class LocalProxy implements TrafficProxy {
     if (known !== undefined) return known;
     let slot = this.#slots.size;
     if (slot >= this.#maxSlots) {
-      const routed = new Set([...this.#table.revisions, ...next.revisions].map((r) => r.id));
+      // Revisions leaving with this table may go too, once nothing of theirs is in flight.
+      const routed = new Set(next.revisions.map((r) => r.id));
       const victim = [...this.#slots].find(([old, s]) => !routed.has(old) && this.#reader.inFlight(s) === 0);
       if (victim === undefined) {
         throw new Error(

@@ -146,3 +146,29 @@ describe('sticky sessions through the proxy', () => {
     }
   });
 });
+
+describe('counter slots', () => {
+  it('recycles the counters of the oldest revision that left the table, and says when none can go', async () => {
+    const u = await upstream('u');
+    const p = await proxy({ maxRevisions: 2 });
+    const only = (id: string) => ({ revisions: [revision(id, u)], weights: { [id]: 100 } });
+    try {
+      p.setRoutes(only('a'));
+      await get(p);
+      p.setRoutes({ revisions: [revision('b', u), revision('c', u)], weights: { b: 50, c: 50 } });
+      assert.deepEqual(Object.keys(p.counts()).sort(), ['b', 'c'], 'a was forgotten to make room for c');
+      assert.equal(p.counts().c!.requests, 0, 'c starts from zero, not from what a left behind');
+      assert.throws(
+        () =>
+          p.setRoutes({
+            revisions: [revision('b', u), revision('c', u), revision('d', u)],
+            weights: { b: 50, c: 25, d: 25 },
+          }),
+        /keeps counters for 2 revisions and all are in use; raise maxRevisions/,
+      );
+    } finally {
+      await p.close();
+      await u.close();
+    }
+  });
+});
