@@ -14,7 +14,7 @@ import { HTTP, type Scope, SERVICE_PORT } from './context.ts';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 
-function service(
+export function service(
   scope: Scope,
   name: string,
   selector: Record<string, string>,
@@ -112,7 +112,8 @@ function backends(scope: Scope) {
   }));
 }
 
-export function httpRoutes(scope: Scope): KubeObject[] {
+/** `backendRefs` overrides the weighted backends (Argo Rollouts routes to stable/canary Services). */
+export function httpRoutes(scope: Scope, backendRefs?: unknown[]): KubeObject[] {
   const gw = scope.config.kubernetes.gateway;
   if (!gw) return [];
   const parentRefs = [{ group: GATEWAY_GROUP, kind: 'Gateway', ...gw.parentRef }];
@@ -131,7 +132,7 @@ export function httpRoutes(scope: Scope): KubeObject[] {
       rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs }],
     },
   });
-  const out = [route(scope.owner.service, gw.hostnames, backends(scope), 'route')];
+  const out = [route(scope.owner.service, gw.hostnames, backendRefs ?? backends(scope), 'route')];
   const previewHost = scope.config.strategy['blue-green']?.preview?.host;
   if (previewHost) {
     out.push(

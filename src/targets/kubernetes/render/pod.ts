@@ -4,7 +4,6 @@
  * content-hashed ConfigMap and secret references, topology spread across zones and nodes.
  */
 import { parseDuration } from '../../../config/index.ts';
-import { revisionSelector } from '../objects.ts';
 import { HTTP, type RevisionInput, type Scope } from './context.ts';
 import { secretEnv } from './secrets.ts';
 
@@ -42,8 +41,8 @@ export function image(scope: Scope, digest: string): string {
   return `${scope.config.artifact.image}@${digest}`;
 }
 
-function topologySpread(scope: Scope, release: number) {
-  const labelSelector = { matchLabels: revisionSelector(scope.owner, release) };
+function topologySpread(scope: Scope, selector: Record<string, string>) {
+  const labelSelector = { matchLabels: selector };
   // A hard zone spread keeps one zone's loss from taking a revision down. The
   // topology-spread-zones waiver softens it (e.g. for a test cluster with one zone).
   const zone = scope.waived.has('topology-spread-zones') ? 'ScheduleAnyway' : 'DoNotSchedule';
@@ -53,11 +52,13 @@ function topologySpread(scope: Scope, release: number) {
   ];
 }
 
+/** `selector`: the labels that pick this workload's pods (for the spread constraints). */
 export function podTemplate(
   scope: Scope,
   revision: RevisionInput,
   configMap: string,
   labels: Record<string, string>,
+  selector: Record<string, string>,
 ) {
   const { config } = scope;
   const grace = Math.ceil((parseDuration(config.kubernetes.terminationGracePeriod) ?? 30_000) / 1000);
@@ -76,7 +77,7 @@ export function podTemplate(
         seccompProfile: { type: 'RuntimeDefault' },
       },
       terminationGracePeriodSeconds: grace,
-      topologySpreadConstraints: topologySpread(scope, revision.release),
+      topologySpreadConstraints: topologySpread(scope, selector),
       containers: [
         {
           name: scope.owner.service,

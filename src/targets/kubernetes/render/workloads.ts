@@ -64,6 +64,8 @@ export function deployment(scope: Scope, revision: RevisionInput, configMapName:
     ...ownerLabels(scope.owner, 'server', revision.release),
     [LABEL.version]: revision.digest.replace(':', '-').slice(0, 19),
   };
+  // Rolling is the native Deployment strategy: one Deployment whose selector spans releases.
+  const selector = rolling ? podSelector(scope.owner) : revisionSelector(scope.owner, revision.release);
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -72,17 +74,14 @@ export function deployment(scope: Scope, revision: RevisionInput, configMapName:
       replicas: revision.replicas,
       revisionHistoryLimit: 2,
       progressDeadlineSeconds: seconds(scope.config.progressDeadline),
-      // Rolling is the native Deployment strategy: one Deployment whose selector spans releases.
-      selector: {
-        matchLabels: rolling ? podSelector(scope.owner) : revisionSelector(scope.owner, revision.release),
-      },
+      selector: { matchLabels: selector },
       // A revision's pods never change image (a new release is a new Deployment); surge keeps
       // capacity while a config-only change or a node drain replaces them.
       strategy: {
         type: 'RollingUpdate',
         rollingUpdate: { maxSurge: rolling?.maxSurge ?? 1, maxUnavailable: rolling?.maxUnavailable ?? 0 },
       },
-      template: podTemplate(scope, revision, configMapName, labels),
+      template: podTemplate(scope, revision, configMapName, labels, selector),
     },
   };
 }
