@@ -136,6 +136,38 @@ describe('retries that shield users from a failing candidate', () => {
     }
   });
 
+  it('streams a body larger than the buffer limit and does not retry it', async () => {
+    const stable = await upstream('stable');
+    const canary = await upstream('canary', (_req, res, body) => {
+      res.writeHead(500).end(`canary read ${body.length} bytes`);
+    });
+    const p = await proxy({ retry: { methods: ['PUT'], budgetPercent: 100 }, maxRetryBodyBytes: 1024 });
+    try {
+      p.setRoutes({
+        revisions: [revision('1', stable), revision('2', canary)],
+        weights: { '1': 0, '2': 100 },
+        stable: '1',
+      });
+      const small = await get(p, '/', { method: 'PUT', body: 'x'.repeat(1000) });
+      assert.equal(small.body, 'stable', 'a body within the limit is buffered and replayed');
+      const big = await get(p, '/', { method: 'PUT', body: 'x'.repeat(5000) });
+      assert.deepEqual([big.status, big.body], [500, 'canary read 5000 bytes']);
+      const chunked = await get(p, '/', {
+        method: 'PUT',
+        body: new Blob(['y'.repeat(3000)]).stream(),
+        duplex: 'half',
+      } as RequestInit);
+      assert.deepEqual(
+        [chunked.status, chunked.body],
+        [500, 'canary read 3000 bytes'],
+        'an unbounded body past the limit streams on',
+      );
+    } finally {
+      await p.close();
+      await Promise.all([stable.close(), canary.close()]);
+    }
+  });
+
   it('stops retrying once the budget is spent', async () => {
     const stable = await upstream('stable');
     const canary = await upstream('canary', (_req, res) => {
