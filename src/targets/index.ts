@@ -6,6 +6,7 @@
 import type { ResolvedConfig } from '../config/index.ts';
 import type { Target } from '../engine/index.ts';
 import type { MetricProvider } from '../providers/provider.ts';
+import { openKubernetes } from './kubernetes/opened.ts';
 import { openLocal } from './local-opened.ts';
 import type { RevisionSample } from './samples.ts';
 
@@ -90,6 +91,7 @@ export class TargetUnavailableError extends Error {
 
 export async function openTarget(resolved: ResolvedConfig, ctx: TargetContext): Promise<OpenedTarget> {
   if (resolved.target === 'local') return openLocal(resolved, ctx);
+  if (resolved.target === 'kubernetes') return openKubernetes(resolved, ctx);
   throw new TargetUnavailableError(
     `environment ${ctx.environment} uses the ${resolved.target} target, and the kubernetes target is not available yet in this version of slipway; use an environment with target: local`,
   );

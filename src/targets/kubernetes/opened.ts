@@ -42,7 +42,7 @@ export async function openKubernetes(resolved: ResolvedConfig, ctx: TargetContex
   const kubeConfig = kubeConfigFrom(processEnv);
   if (!kubeConfig) {
     throw new TargetUnavailableError(
-      `environment ${ctx.environment} uses the kubernetes target, which is not available yet on this machine: no cluster is configured; set KUBECONFIG to a kubeconfig file (or create ~/.kube/config)`,
+      `environment ${ctx.environment}: the kubernetes target is not available yet on this machine, no cluster is configured; set KUBECONFIG to a kubeconfig file (or create ~/.kube/config)`,
     );
   }
   const client = new KubeClient(kubeConfig);
