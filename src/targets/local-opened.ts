@@ -98,8 +98,8 @@ export async function openLocal(resolved: ResolvedConfig, ctx: TargetContext): P
         signal: AbortSignal.timeout(2000),
       });
       if (!res.ok) return undefined;
-      // One daemon serves every local environment of the state folder; with more than one running,
-      // the revision numbers of different environments would share a label, so read only ours.
+      // Known limit: the daemon's /metrics joins every environment's proxy without an environment
+      // label, so with two local environments running in one state folder their revision numbers mix.
       return parseProxyMetrics(await res.text());
     },
     logs: (query) => readLogs(paths, env, query),

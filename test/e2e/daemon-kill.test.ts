@@ -10,7 +10,7 @@ import { isAlive } from '../../src/targets/local/index.ts';
 import { workspace } from './support/workspace.ts';
 
 test('kill -9 of the daemon mid-rollout: re-running deploy resumes the release', {
-  timeout: 150_000,
+  timeout: 240_000,
 }, async (t) => {
   const ws = await workspace(t);
   await ws.write({ env: { APP_VERSION: '1.0.0' } });

@@ -12,7 +12,7 @@ import { REPO } from './support/workspace.ts';
 const ENTRY = fileURLToPath(new URL('./support/slipway.ts', import.meta.url));
 
 test('slipway demo --json: v1 and v2 released, v3 rolled back, no user saw an error', {
-  timeout: 180_000,
+  timeout: 240_000,
 }, async () => {
   const child = spawn(join(REPO, 'node_modules', '.bin', 'node'), [ENTRY, 'demo', '--json'], {
     cwd: REPO,

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { deployBad, healthyBaseline } from './support/faults.ts';
 
 test('crashing and never-ready candidates are rolled back; stable keeps serving', {
-  timeout: 240_000,
+  timeout: 420_000,
 }, async (t) => {
   const bench = await healthyBaseline(t, { replicas: 2 });
   const cases: [string, Record<string, string>, RegExp][] = [
@@ -29,7 +29,7 @@ test('crashing and never-ready candidates are rolled back; stable keeps serving'
 });
 
 test('kill -9 of one instance: it is restarted and the other one keeps serving', {
-  timeout: 120_000,
+  timeout: 240_000,
 }, async (t) => {
   const bench = await healthyBaseline(t, { replicas: 2 });
   type Status = {

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deployBad, healthyBaseline } from './support/faults.ts';
 
-test('5xx, latency and hang faults are rolled back with their reasons', { timeout: 240_000 }, async (t) => {
+test('5xx, latency and hang faults are rolled back with their reasons', { timeout: 420_000 }, async (t) => {
   const bench = await healthyBaseline(t, {
     analysis:
       '{ maxErrorRate: 0.02, latency: { maxMs: 150 }, failureBudget: 20, minSample: 30, alpha: 0.01, noData: inconclusive }',

@@ -12,7 +12,7 @@ const ANALYSIS =
   '{ maxErrorRate: 0.05, failureBudget: 20, minSample: 30, alpha: 0.01, noData: inconclusive }';
 
 test('zero failed requests through rolling, blue-green, canary, promotion and rollback', {
-  timeout: 240_000,
+  timeout: 420_000,
 }, async (t) => {
   const ws = await workspace(t);
   await ws.write({ replicas: 2, env: { APP_VERSION: '1.0.0' }, strategy: ROLLING, analysis: ANALYSIS });

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { OperatorCommand } from '../../core/types.ts';
-import { LockHeldError, resume, sendCommand } from '../../engine/index.ts';
+import { LockHeldError, NothingToResumeError, resume, sendCommand } from '../../engine/index.ts';
 import {
   type CommonOptions,
   type EnvironmentContext,
@@ -15,7 +15,7 @@ import {
   openEnvironment,
   withCommonOptions,
 } from '../context.ts';
-import { ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../main.ts';
 import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 
 export interface OperatorRun {
@@ -30,7 +30,17 @@ export async function operate(
   options: CommonOptions,
   run: OperatorRun,
 ): Promise<number> {
-  const release = await guard(() => sendCommand(ctx.opened.target, ctx.environment, command));
+  const release = await guard(async () => {
+    try {
+      return await sendCommand(ctx.opened.target, ctx.environment, command);
+    } catch (err) {
+      if (!(err instanceof NothingToResumeError)) throw err;
+      throw new CliError(
+        `no release is in progress in ${ctx.environment}: nothing to ${command.kind} (see \`slipway status\`)`,
+        ExitCode.invalidInput,
+      );
+    }
+  });
   const say = (message: string, extra: Record<string, unknown> = {}) => {
     if (options.json) {
       process.stdout.write(

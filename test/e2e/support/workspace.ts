@@ -160,9 +160,9 @@ artifact:
 ${o.build ? `    build: ${JSON.stringify(o.build)}\n` : ''}    path: ${JSON.stringify(path)}
     start: node src/server.ts
 health:
-  startup: { path: /healthz, period: 100ms, timeout: 100ms, failureThreshold: 100 }
-  readiness: { path: /readyz, period: 200ms, timeout: 200ms, failureThreshold: 2 }
-  liveness: { path: /healthz, period: 500ms, timeout: 500ms, failureThreshold: 2 }
+  startup: { path: /healthz, period: 250ms, timeout: 250ms, failureThreshold: 80 }
+  readiness: { path: /readyz, period: 300ms, timeout: 300ms, failureThreshold: 3 }
+  liveness: { path: /healthz, period: 1s, timeout: 1s, failureThreshold: 3 }
 replicas: ${o.replicas ?? 1}
 env:
 ${Object.entries(env)
@@ -172,7 +172,7 @@ strategy:
   ${o.strategy ?? ROLLING}
 analysis:
   ${o.analysis ?? '{ maxErrorRate: 0.02, failureBudget: 20, minSample: 30, alpha: 0.01, noData: inconclusive }'}
-progressDeadline: 20s
+progressDeadline: 60s
 ${o.extra ?? ''}
 environments:
   development:
