@@ -9,6 +9,7 @@ import * as local from './local.ts';
 import * as logs from './logs.ts';
 import * as pause from './pause.ts';
 import * as promote from './promote.ts';
+import * as render from './render.ts';
 import * as resume from './resume.ts';
 import * as rollback from './rollback.ts';
 import * as status from './status.ts';
@@ -21,6 +22,7 @@ import * as validate from './validate.ts';
 export function registerCommands(program: Command): void {
   validate.register(program);
   config.register(program);
+  render.register(program);
   init.register(program);
   deploy.register(program);
   promote.register(program);
