@@ -1,0 +1,129 @@
+/**
+ * Shared pieces of the kubernetes runtime integration tests: configs built from YAML (the same path
+ * users take), a target per test namespace, engine dependencies on the real clock, and a clearly
+ * named metric double — pods do not serve traffic under kwok, so analysis evidence is scripted.
+ */
+import { createHash } from 'node:crypto';
+import { type ResolvedConfig, toReleaseSpec, validateConfigText } from '../../../../src/config/index.ts';
+import type { RevisionCounts } from '../../../../src/core/types.ts';
+import { type EngineDeps, systemClock } from '../../../../src/engine/index.ts';
+import type { MetricProvider } from '../../../../src/providers/provider.ts';
+import { KubeClient } from '../../../../src/targets/kubernetes/client.ts';
+import { KubernetesTarget } from '../../../../src/targets/kubernetes/target.ts';
+import type { Cluster } from '../../../support/k8s/cluster.ts';
+
+export const digest = (seed: string) => `sha256:${createHash('sha256').update(seed).digest('hex')}`;
+
+export interface ConfigOptions {
+  namespace: string;
+  strategy: string;
+  /** Extra top-level YAML (resources, ingress…), indented for the environment block. */
+  extra?: string;
+  kubernetes?: string;
+}
+
+/** A resolved `production` environment of service `hello` in `namespace`. */
+export function makeConfig(o: ConfigOptions): ResolvedConfig {
+  const text = `service: hello
+artifact: { image: ghcr.io/slipway-dev/hello }
+port: 8080
+replicas: 2
+resources:
+  requests: { cpu: 10m, memory: 32Mi }
+  limits: { cpu: 100m, memory: 64Mi }
+analysis: { maxErrorRate: 0.05, failureBudget: 20, minSample: 50, alpha: 0.05, noData: inconclusive }
+progressDeadline: 60s
+kubernetes:
+  namespace: ${o.namespace}
+  waivers:
+    - rule: topology-spread-zones
+      reason: the kwok test nodes sit in one zone each; spreading is not the point here
+${o.kubernetes ?? ''}
+environments:
+  production:
+    target: kubernetes
+    strategy:
+${o.strategy
+  .split('\n')
+  .map((l) => `      ${l}`)
+  .join('\n')}
+${o.extra ?? ''}
+`;
+  const result = validateConfigText(text, 'slipway.yaml', { environment: 'production' });
+  if (!result.ok) throw new Error(`test config is invalid: ${JSON.stringify(result.problems, null, 2)}`);
+  return result.config.environments.production as ResolvedConfig;
+}
+
+export const CANARY = `canary:
+  steps:
+    - setWeight: 20
+    - analysis: { maxDuration: 30s }
+    - setWeight: 50
+    - analysis: { maxDuration: 30s }`;
+
+export const GATEWAY =
+  '  gateway: { parentRef: { name: slipway, namespace: slipway-system }, hostnames: [hello.test] }';
+
+export const BLUE_GREEN = `blue-green:
+  prePromotionAnalysis: false
+  autoPromote: true
+  scaleDownDelay: 0s`;
+
+export function openTarget(cluster: Cluster, config: ResolvedConfig): KubernetesTarget {
+  return new KubernetesTarget({
+    client: new KubeClient(cluster.kubeConfig),
+    environment: 'production',
+    config,
+  });
+}
+
+/**
+ * TEST DOUBLE for metrics: every read adds `perRead` requests to each asked-for revision, with
+ * `errorRate` of them errors for the revisions listed in `failing`. Deterministic.
+ */
+export class ScriptedMetricsDouble implements MetricProvider {
+  readonly #totals = new Map<string, RevisionCounts>();
+  readonly perRead: number;
+  readonly failing: ReadonlySet<number>;
+  readonly errorRate: number;
+  constructor(perRead = 100, failing: ReadonlySet<number> = new Set(), errorRate = 0.5) {
+    this.perRead = perRead;
+    this.failing = failing;
+    this.errorRate = errorRate;
+  }
+  async counts(releases: number[]): Promise<Record<string, RevisionCounts>> {
+    const out: Record<string, RevisionCounts> = {};
+    for (const r of releases) {
+      const t = this.#totals.get(String(r)) ?? { requests: 0, errors: 0, slow: 0 };
+      const errors = this.failing.has(r) ? Math.round(this.perRead * this.errorRate) : 0;
+      const next = { requests: t.requests + this.perRead, errors: t.errors + errors, slow: 0 };
+      this.#totals.set(String(r), next);
+      out[String(r)] = next;
+    }
+    return out;
+  }
+  async isOnline() {
+    return true;
+  }
+}
+
+export function engineDeps(target: KubernetesTarget, extra: Partial<EngineDeps> = {}): EngineDeps {
+  return {
+    target,
+    metrics: new ScriptedMetricsDouble(),
+    clock: systemClock,
+    holder: `test@${process.pid}`,
+    lockTtlMs: 15_000,
+    pollMs: 2000,
+    ...extra,
+  };
+}
+
+export function deployInput(config: ResolvedConfig, seed: string) {
+  const { release: _, ...spec } = toReleaseSpec(config, {
+    environment: 'production',
+    release: 1,
+    digest: digest(seed),
+  });
+  return { spec, config };
+}
