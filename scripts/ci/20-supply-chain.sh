@@ -174,7 +174,7 @@ check_checkov() {
 # Renders every Kubernetes environment of every slipway.yaml with the project's own CLI, when it
 # has a `render` command; prints a note and returns 1 when there is nothing to scan.
 render_manifests() {
-  if ! "$NODE" bin/slipway.js render --help > /dev/null 2>&1; then
+  if ! "$NODE" bin/slipway.js --help 2> /dev/null | grep -qE '^ +render\b'; then
     echo "note: 'slipway render' is not available yet; rendered Kubernetes manifests not scanned"
     return 1
   fi
