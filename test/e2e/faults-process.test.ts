@@ -24,6 +24,20 @@ test('crashing and never-ready candidates are rolled back; stable keeps serving'
     assert.match(bad.last.reasons.join('\n'), reason, `${name}: ${bad.last.reasons.join(' / ')}`);
     assert.ok(bad.last.outcome === 'rolled-back' || bad.last.outcome === 'failed', name);
     assert.equal(bad.serving, 1, `${name}: release 1 still serves`);
+    if (name === 'crash on start') {
+      const logs = await bench.ws.run([
+        'logs',
+        '--env',
+        'development',
+        '--release',
+        String(bad.last.release),
+        '--tail',
+        '5',
+      ]);
+      assert.equal(logs.code, 0, logs.stderr);
+      assert.match(logs.stdout, new RegExp(`release ${bad.last.release} instance 0`));
+      assert.match(logs.stdout, /CRASH_ON_START is set/);
+    }
   }
   assert.equal(bench.load.counts().errors, 0, `users saw: ${bench.load.counts().samples.join('; ')}`);
 });
