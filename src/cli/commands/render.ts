@@ -85,6 +85,8 @@ export function register(program: Command): void {
         mkdirSync(dirname(join(options.out, path)), { recursive: true });
         writeFileSync(join(options.out, path), content);
       }
-      process.stderr.write(`wrote ${output.files.size} files to ${options.out}\n`);
+      process.stderr.write(
+        `wrote ${output.files.size} file${output.files.size === 1 ? '' : 's'} to ${options.out}\n`,
+      );
     });
 }

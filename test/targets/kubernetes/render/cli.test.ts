@@ -56,6 +56,15 @@ test('kustomize needs --out and writes base + one overlay per kubernetes environ
   assert.ok(!existsSync(join(out, 'overlays/development')), 'development is local: no overlay');
 });
 
+test('yaml with --out writes <env>.yaml instead of printing', async () => {
+  const out = join(dir, 'yaml');
+  const run = await runCli(['render', '-c', EXAMPLE, '-e', 'staging', '-o', out, '--digest', DIGEST_A]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(run.stdout, '');
+  assert.match(readFileSync(join(out, 'staging.yaml'), 'utf8'), /^---\napiVersion: v1\nkind: Namespace/);
+  assert.match(run.stderr, /wrote 1 file to /);
+});
+
 test('argo-rollouts prints a Rollout and says which steps did not map exactly', async () => {
   const run = await runCli([
     'render',
