@@ -131,9 +131,13 @@ export async function workspace(t: TestContext): Promise<Workspace> {
   const ws = new Workspace(dir, await freePort());
   t.after(async () => {
     for (const child of ws.children) child.kill('SIGKILL');
-    const client = await DaemonClient.read(ws.stateDir);
-    if (!(await stopDaemon(ws.stateDir, 20_000).catch(() => false)) && client && isAlive(client.info.pid)) {
+    await stopDaemon(ws.stateDir, 20_000).catch(() => false);
+    // Whatever still runs (a daemon that did not answer, or one a dying CLI started again) is killed.
+    for (let i = 0; i < 3; i++) {
+      const client = await DaemonClient.read(ws.stateDir);
+      if (!client || !isAlive(client.info.pid)) break;
       process.kill(client.info.pid, 'SIGKILL');
+      await new Promise((r) => setTimeout(r, 500));
     }
     await rm(dir, { recursive: true, force: true });
   });
