@@ -8,10 +8,12 @@ import * as init from './init.ts';
 import * as local from './local.ts';
 import * as logs from './logs.ts';
 import * as pause from './pause.ts';
+import * as plan from './plan.ts';
 import * as promote from './promote.ts';
 import * as render from './render.ts';
 import * as resume from './resume.ts';
 import * as rollback from './rollback.ts';
+import * as secrets from './secrets.ts';
 import * as status from './status.ts';
 import * as validate from './validate.ts';
 
@@ -35,5 +37,7 @@ export function registerCommands(program: Command): void {
   logs.register(program);
   demo.register(program);
   local.register(program);
+  plan.register(program);
+  secrets.register(program);
   void program;
 }

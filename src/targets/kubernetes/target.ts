@@ -26,7 +26,7 @@ import {
 } from './objects.ts';
 import { renderEnvironment } from './render/index.ts';
 import { type LiveRevision, liveRevisions, observeRevisions, selectorString } from './runtime/live.ts';
-import { pruneObjects } from './runtime/prune.ts';
+import { findStrays, pruneObjects } from './runtime/prune.ts';
 import {
   heaviest,
   type TrafficMode,
@@ -186,6 +186,16 @@ export class KubernetesTarget implements Target {
   /** Deletes objects Slipway owns here that `desired()` no longer produces; returns what was deleted. */
   async prune(spec?: ReleaseSpec): Promise<string[]> {
     return pruneObjects(this.client, this.namespace, this.owner, await this.desired(spec), this.#o.dryRun);
+  }
+
+  /** The objects a new revision of the current config would add (for `plan --digest`). */
+  candidateObjects(release: number, digest: string, replicas: number): KubeObject[] {
+    return this.#revisionObjects(this.#o.config, { release, digest, replicas });
+  }
+
+  /** What `prune` would delete given these desired objects. */
+  pruneCandidates(desired: readonly KubeObject[]) {
+    return findStrays(this.client, this.namespace, this.owner, desired);
   }
 
   async #ensure(release: number, replicas: number, spec: ReleaseSpec): Promise<void> {

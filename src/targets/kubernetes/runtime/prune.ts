@@ -25,6 +25,22 @@ export function strays(owned: KubernetesObject[], desired: readonly KubeObject[]
   return owned.filter((o) => !keep.has(`${o.kind}/${o.metadata?.name}`));
 }
 
+/** What prune would delete: owned, prunable objects missing from `desired`. */
+export async function findStrays(
+  client: KubeClient,
+  namespace: string,
+  owner: Owner,
+  desired: readonly KubeObject[],
+): Promise<KubernetesObject[]> {
+  // Nothing rendered (no revision runs): pruning would delete everything; that is not prune's call.
+  if (desired.length === 0) return [];
+  const labelSelector = ownershipSelector(owner);
+  const owned = (
+    await Promise.all(PRUNABLE.map((k) => client.list(k.apiVersion, k.kind, namespace, { labelSelector })))
+  ).flat();
+  return strays(owned, desired);
+}
+
 export async function pruneObjects(
   client: KubeClient,
   namespace: string,
@@ -32,13 +48,7 @@ export async function pruneObjects(
   desired: readonly KubeObject[],
   dryRun = false,
 ): Promise<string[]> {
-  // Nothing rendered (no revision runs): pruning would delete everything; that is not prune's call.
-  if (desired.length === 0) return [];
-  const labelSelector = ownershipSelector(owner);
-  const owned = (
-    await Promise.all(PRUNABLE.map((k) => client.list(k.apiVersion, k.kind, namespace, { labelSelector })))
-  ).flat();
-  const gone = strays(owned, desired);
+  const gone = await findStrays(client, namespace, owner, desired);
   if (!dryRun) for (const o of gone) await client.delete(o);
   return gone.map((o) => `${o.kind}/${o.metadata?.name}`);
 }

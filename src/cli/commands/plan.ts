@@ -1,0 +1,80 @@
+/**
+ * `slipway plan --env E [--digest sha256:…]`: the diff between the live cluster and what Slipway
+ * would apply (server-side dry run), plus what prune would delete. Changes nothing. With `--digest`,
+ * also the objects of the next release of that image. Exit 0 either way; the diff is the answer.
+ */
+import type { Command } from 'commander';
+import { validateConfigFile } from '../../config/index.ts';
+import { planEnvironment } from '../../targets/kubernetes/plan.ts';
+import { KubernetesTarget } from '../../targets/kubernetes/target.ts';
+import {
+  type CommonOptions,
+  type EnvironmentContext,
+  guard,
+  openEnvironment,
+  withCommonOptions,
+} from '../context.ts';
+import { CliError, ExitCode } from '../main.ts';
+
+/**
+ * Opens a kubernetes environment for `what`; a local one is refused before its target is opened
+ * (opening it would start the local daemon for nothing).
+ */
+export async function openKubernetesEnvironment(
+  options: CommonOptions,
+  what: string,
+): Promise<EnvironmentContext & { target: KubernetesTarget }> {
+  const checked = await validateConfigFile(options.config, options.env ? { environment: options.env } : {});
+  const env = checked.ok && options.env ? checked.config.environments[options.env] : undefined;
+  if (env && env.target !== 'kubernetes') {
+    throw new CliError(
+      `${what}; environment ${options.env} uses target ${env.target}`,
+      ExitCode.invalidInput,
+    );
+  }
+  const ctx = await openEnvironment(options);
+  const target = ctx.opened.target;
+  if (!(target instanceof KubernetesTarget)) {
+    throw new CliError(
+      `${what}; environment ${ctx.environment} uses target ${ctx.resolved.target}`,
+      ExitCode.invalidInput,
+    );
+  }
+  return { ...ctx, target };
+}
+
+interface PlanOptions extends CommonOptions {
+  digest?: string;
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('plan')
+    .description('show what applying the environment would change in the cluster (server-side dry run)')
+    .option('--digest <sha256>', 'also plan a new release of this image digest');
+  withCommonOptions(cmd).action(async (options: PlanOptions) => {
+    const ctx = await openKubernetesEnvironment(options, 'slipway plan compares with a cluster');
+    const { target } = ctx;
+    if (options.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(options.digest)) {
+      throw new CliError(`--digest "${options.digest}" is not sha256:<64 hex digits>`, ExitCode.invalidInput);
+    }
+    const changes = await guard(async () => {
+      const releases = await target.ledger().releases();
+      const next = releases.reduce((m, r) => Math.max(m, r.release), 0) + 1;
+      const extra = options.digest
+        ? target.candidateObjects(next, options.digest, ctx.resolved.replicas)
+        : [];
+      return planEnvironment(target, extra);
+    });
+    if (options.json) {
+      for (const c of changes) process.stdout.write(`${JSON.stringify(c)}\n`);
+      return;
+    }
+    const changed = changes.filter((c) => c.action !== 'unchanged');
+    for (const c of changed) process.stdout.write(`${c.diff}\n`);
+    const count = (a: string) => changes.filter((c) => c.action === a).length;
+    process.stdout.write(
+      `plan for ${ctx.environment} (namespace ${target.namespace}): ${count('create')} to create, ${count('update')} to update, ${count('delete')} to prune, ${count('unchanged')} unchanged\n`,
+    );
+  });
+}
