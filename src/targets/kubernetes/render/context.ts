@@ -9,6 +9,12 @@ export interface RevisionInput {
   digest: string;
   /** Desired replicas of this revision's Deployment. */
   replicas: number;
+  /**
+   * The resolved config this release was made with (from history). Its pod template and ConfigMap
+   * come from it, so a running stable revision keeps its own env and probes while a candidate with
+   * a changed config runs beside it. Defaults to the environment's config.
+   */
+  config?: ResolvedConfig;
 }
 
 export interface TrafficInput {

@@ -101,16 +101,34 @@ export function scopeOf(env: ResolvedConfig, ctx: RenderContext): Scope {
   };
 }
 
+/** First object of each kind/name. */
+function unique(objects: KubeObject[]): KubeObject[] {
+  const seen = new Set<string>();
+  return objects.filter((o) => {
+    const key = `${o.kind}/${o.metadata.name}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
 /** Every object of one environment, in a deterministic order. Throws `RenderError` on bad input. */
 export function renderEnvironment(env: ResolvedConfig, ctx: RenderContext): KubeObject[] {
   const scope = scopeOf(env, ctx);
-  const cm = configMap(scope);
+  // Each revision runs with its own release's config; names, namespace and strategy stay the
+  // environment's. Content-hashed ConfigMaps make shared configs one object.
+  const revisions = scope.revisions.map((r) => {
+    const own: Scope = r.config ? { ...scope, config: r.config } : scope;
+    const cm = configMap(own);
+    return { cm, secrets: externalSecrets(own), deployment: deployment(own, r, cm.metadata.name) };
+  });
   const objects: KubeObject[] = [
     ...namespace(scope),
     serviceAccount(scope),
-    cm,
-    ...externalSecrets(scope),
-    ...scope.revisions.map((r) => deployment(scope, r, cm.metadata.name)),
+    ...unique(revisions.map((r) => r.cm)),
+    // The environment's ExternalSecrets win over an older release's of the same name.
+    ...unique([...externalSecrets(scope), ...revisions.flatMap((r) => r.secrets)]),
+    ...revisions.map((r) => r.deployment),
     ...services(scope),
     ...ingress(scope),
     ...httpRoutes(scope),

@@ -152,6 +152,30 @@ test('the ConfigMap name follows its content', () => {
   );
 });
 
+test('a revision made with an older config keeps its own ConfigMap and probes beside the candidate', () => {
+  const old = withConfig('production', (c) => ({
+    ...c,
+    env: { ...c.env, LOG_LEVEL: 'debug' },
+    health: { ...c.health, readiness: { ...c.health.readiness, path: '/ready-old' } },
+  }));
+  const ctx = CONTEXTS.production!;
+  const objects = renderEnvironment(envs.production!, {
+    ...ctx,
+    revisions: [{ ...ctx.revisions[0]!, config: old }, ctx.revisions[1]!],
+  });
+  const maps = objects.filter((o) => o.kind === 'ConfigMap') as Any[];
+  assert.equal(maps.length, 2);
+  const stable = find(objects, 'Deployment', 'hello-r3').spec.template.spec.containers[0];
+  const candidate = find(objects, 'Deployment', 'hello-r4').spec.template.spec.containers[0];
+  const data = (name: string) => maps.find((m) => m.metadata.name === name).data;
+  assert.equal(data(stable.envFrom[0].configMapRef.name).LOG_LEVEL, 'debug');
+  assert.equal(data(candidate.envFrom[0].configMapRef.name).LOG_LEVEL, 'info');
+  assert.equal(stable.readinessProbe.httpGet.path, '/ready-old');
+  assert.equal(candidate.readinessProbe.httpGet.path, '/readyz');
+  // Without per-revision configs, both share one ConfigMap.
+  assert.equal(renderEnvironment(envs.production!, ctx).filter((o) => o.kind === 'ConfigMap').length, 1);
+});
+
 test('PDB arithmetic: pods a budget lets go at the minimum size', () => {
   const cases: [string, Record<string, number | string>, number, number][] = [
     ['minAvailable 3 of 4', { minAvailable: 3 }, 4, 1],
