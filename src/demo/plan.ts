@@ -27,9 +27,9 @@ export interface OverlayOptions {
 }
 
 /**
- * The overlay for one demo release. Besides version and faults it: builds nothing (the example's
- * dependencies come from the package's own node_modules, so the demo needs no network), uses a free
- * proxy port, and declares POST retryable because the demo's POST /echo has no side effect — the
+ * The overlay for one demo release. Besides version and faults it keeps the example's own build (an
+ * esbuild bundle: offline, and the packed artifact is self-contained, so a fresh clone works), uses a
+ * free proxy port, and declares POST retryable because the demo's POST /echo has no side effect — the
  * proxy may only retry requests the config says are safe to repeat.
  */
 export function demoOverlay(
@@ -38,8 +38,6 @@ export function demoOverlay(
   opts: OverlayOptions,
 ): ResolvedConfig {
   const config = structuredClone(base) as ResolvedConfig & Record<string, unknown>;
-  const local = config.artifact.local;
-  if (local) delete (local as { build?: string }).build;
   config.env = { ...(config.env ?? {}), APP_VERSION: release.version, LOG_LEVEL: 'warn', ...release.faults };
   const proxy = config.proxy as ResolvedConfig['proxy'] & Record<string, unknown>;
   proxy.port = opts.port;
