@@ -103,7 +103,7 @@ test('online when the API answers; offline when nothing listens', async () => {
   const gone = new PrometheusProvider({
     url: 'http://127.0.0.1:9',
     labels: { service: 's', environment: 'e' },
-    queries: { requests: 'x' },
+    queries: { requests: 'x', errors: 'y' },
   });
   assert.equal(await gone.isOnline(), false);
   await assert.rejects(gone.instant('x'), PrometheusError);
