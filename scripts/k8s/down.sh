@@ -17,7 +17,7 @@ fi
 if [[ -x "$K8S_BIN/kwokctl" ]] && kwokctl get clusters 2>/dev/null | grep -qx "$K8S_CLUSTER_NAME"; then
   kwokctl delete cluster --kubeconfig "$K8S_KUBECONFIG" >&2 || echo "down.sh: kwokctl delete cluster failed; checking for leftovers" >&2
 fi
-rm -f "$K8S_KUBECONFIG" "$K8S_USERS_DIR"/*
+rm -f "$K8S_KUBECONFIG" "$K8S_CLUSTER_DIR/ready" "$K8S_USERS_DIR"/*
 
 # Anything still running from our binaries belongs to this cluster: report it and stop it by PID.
 mapfile -t leftover < <(control_plane_pids | cut -d' ' -f1)

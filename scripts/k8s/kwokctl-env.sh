@@ -18,7 +18,8 @@ export PATH="$K8S_BIN:$PATH"
 
 kwokctl() { "$K8S_BIN/kwokctl" --name "$K8S_CLUSTER_NAME" "$@"; }
 kubectl() { "$K8S_BIN/kubectl" --kubeconfig "$K8S_KUBECONFIG" "$@"; }
-cluster_healthy() { [[ -s $K8S_KUBECONFIG ]] && kubectl --request-timeout=5s get --raw /readyz >/dev/null 2>&1; }
+# Healthy: up.sh finished setting it up (ready marker) and the API server answers.
+cluster_healthy() { [[ -s $K8S_KUBECONFIG && -e $K8S_CLUSTER_DIR/ready ]] && kubectl --request-timeout=5s get --raw /readyz >/dev/null 2>&1; }
 
 # PIDs (with names) of running processes started from our binaries, as "pid name" lines.
 control_plane_pids() {

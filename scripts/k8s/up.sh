@@ -40,27 +40,46 @@ fi
 start=$(date +%s)
 # A cluster left half-started (or killed) would make `create` fail: clear it first.
 kwokctl delete cluster --kubeconfig "$K8S_KUBECONFIG" >/dev/null 2>&1 || true
-rm -f "$K8S_KUBECONFIG" "$K8S_USERS_DIR"/*
+rm -f "$K8S_KUBECONFIG" "$K8S_CLUSTER_DIR/ready" "$K8S_USERS_DIR"/*
+
+# If anything below fails, or up.sh is interrupted, tear the half-made cluster down: a cluster that is
+# running but not set up would otherwise be left behind with no watchdog.
+step="kwokctl create cluster"
+ready=0
+teardown() {
+  ((ready)) && return
+  echo "up.sh: failed at: $step; stopping the half-started cluster" >&2
+  echo "up.sh: component logs are in $KWOK_WORKDIR/clusters/$K8S_CLUSTER_NAME/logs/" >&2
+  kwokctl delete cluster --kubeconfig "$K8S_KUBECONFIG" >/dev/null 2>&1 9>&- || true
+  rm -f "$K8S_KUBECONFIG"
+}
+trap teardown EXIT
+trap 'exit 130' INT TERM HUP
 
 echo "up.sh: starting Kubernetes v$K8S_VERSION (etcd v$ETCD_VERSION, kwok v$KWOK_VERSION)" >&2
 # RBAC and the default admission plugins on, as in a real cluster; the admin user is system:masters.
 kwokctl create cluster --runtime binary --kube-authorization --kube-admission \
-  --kubeconfig "$K8S_KUBECONFIG" --wait 120s --timeout 180s >&2 9>&- || {
-  echo "up.sh: kwokctl could not start the cluster; component logs: $KWOK_WORKDIR/clusters/$K8S_CLUSTER_NAME/logs/" >&2
-  exit 1
-}
+  --kubeconfig "$K8S_KUBECONFIG" --wait 120s --timeout 180s >&2 9>&-
 
 crds="$K8S_HOME/gateway-api-v$GATEWAY_API_VERSION-standard.yaml"
+step="installing the Gateway API CRDs"
 kubectl apply --server-side --field-manager=slipway-k8s-up -f "$crds" >/dev/null
-kubectl wait --for=condition=Established --timeout=60s -f "$crds" >/dev/null
+# The file also holds a ValidatingAdmissionPolicy (safe-upgrades), which has no Established condition.
+kubectl wait --for=condition=Established --timeout=120s crd --all >/dev/null
+step="creating three kwok nodes"
 kubectl apply --server-side --field-manager=slipway-k8s-up -f "$here/nodes.yaml" >/dev/null
-kubectl wait --for=condition=Ready --timeout=60s node --all >/dev/null
+kubectl wait --for=condition=Ready --timeout=120s node --all >/dev/null
+step="creating the GatewayClass and Gateway"
 kubectl apply --server-side --field-manager=slipway-k8s-up -f "$here/gateway.yaml" >/dev/null
 # The default ServiceAccount is made by a controller; pods created before it exists are refused.
-for _ in $(seq 1 60); do
+step="waiting for the default ServiceAccount"
+for _ in $(seq 1 120); do
   kubectl get serviceaccount default -n default >/dev/null 2>&1 && break
   sleep 0.5
 done
+kubectl get serviceaccount default -n default >/dev/null
+: >"$K8S_CLUSTER_DIR/ready"
+ready=1
 
 if [[ -n $user_pid ]]; then
   : >"$K8S_USERS_DIR/$user_pid"

@@ -16,7 +16,15 @@ import { dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { AppsV1Api, CoreV1Api, KubeConfig, KubernetesObjectApi } from '@kubernetes/client-node';
+import {
+  AppsV1Api,
+  CoreV1Api,
+  createConfiguration,
+  KubeConfig,
+  KubernetesObjectApi,
+  type Middleware,
+  ServerConfiguration,
+} from '@kubernetes/client-node';
 
 const run = promisify(execFile);
 const scripts = join(dirname(fileURLToPath(import.meta.url)), '../../../scripts/k8s');
@@ -39,6 +47,8 @@ export interface Cluster {
   readonly core: CoreV1Api;
   readonly apps: AppsV1Api;
   readonly objects: KubernetesObjectApi;
+  /** Like `objects`, but every request carries fieldValidation=Strict: unknown fields are errors. */
+  readonly strictObjects: KubernetesObjectApi;
   /** Creates a namespace for this test only; it is deleted when the test ends. */
   namespace(t: TestContext): Promise<string>;
   /** Runs the kubectl built for this cluster against it; rejects with kubectl's stderr on failure. */
@@ -115,6 +125,7 @@ function makeCluster(paths: ClusterPaths): Cluster {
     core,
     apps: kubeConfig.makeApiClient(AppsV1Api),
     objects: KubernetesObjectApi.makeApiClient(kubeConfig),
+    strictObjects: objectsWithQuery(kubeConfig, { fieldValidation: 'Strict' }),
     async namespace(t) {
       const name = namespaceName(t.name);
       await core.createNamespace({
@@ -134,6 +145,27 @@ function makeCluster(paths: ClusterPaths): Cluster {
       return child;
     },
   };
+}
+
+// KubernetesObjectApi ignores per-call middleware (client-node 2.0), so the query parameter goes into
+// the client's own configuration.
+function objectsWithQuery(kubeConfig: KubeConfig, query: Record<string, string>): KubernetesObjectApi {
+  const server = kubeConfig.getCurrentCluster()?.server;
+  if (!server) throw new Error('The kubeconfig has no current cluster');
+  const addQuery: Middleware = {
+    pre: async (ctx) => {
+      for (const [name, value] of Object.entries(query)) ctx.setQueryParam(name, value);
+      return ctx;
+    },
+    post: async (ctx) => ctx,
+  };
+  return new KubernetesObjectApi(
+    createConfiguration({
+      baseServer: new ServerConfiguration(server, {}),
+      authMethods: { default: kubeConfig },
+      promiseMiddleware: [addQuery],
+    }),
+  );
 }
 
 /** A DNS-1123 label unique to this test: a slug of the test name plus random hex. */
