@@ -4,6 +4,7 @@
  * 404 as `undefined`, and API errors turned into messages that quote the server's reason.
  */
 import {
+  type Configuration,
   type KubeConfig,
   type KubernetesObject,
   KubernetesObjectApi,
@@ -70,8 +71,31 @@ export class KubeClient {
   }
 
   /**
-   * Server-side apply, `force: true` (Slipway owns the fields it renders). Unknown fields are an
-   * error for apply patches, so this is also the strict server-side validation.
+   * The API client's configuration for one strict apply of `obj`. Two things the generic object API
+   * cannot be told: `fieldValidation=Strict` (apply patches otherwise only warn about unknown
+   * fields), and sending the object as given — its typed serializer silently drops fields a
+   * built-in kind does not have, which would hide exactly the mistakes strict validation is for.
+   */
+  #strict(obj: KubeObject): Configuration {
+    const base = (this.api as unknown as { configuration: Configuration }).configuration;
+    type Method = Parameters<Configuration['baseServer']['makeRequestContext']>[1];
+    return {
+      ...base,
+      baseServer: {
+        makeRequestContext(path: string, method: Method) {
+          const ctx = base.baseServer.makeRequestContext(path, method);
+          ctx.setQueryParam('fieldValidation', 'Strict');
+          const setBody = ctx.setBody.bind(ctx);
+          ctx.setBody = () => setBody(JSON.stringify(obj));
+          return ctx;
+        },
+      },
+    } as Configuration;
+  }
+
+  /**
+   * Server-side apply, `force: true` (Slipway owns the fields it renders), with strict field
+   * validation: an unknown or duplicate field is an error naming its path, not a dropped warning.
    */
   async apply<T extends KubernetesObject = KubeObject>(obj: KubeObject, opts: ApplyOptions = {}): Promise<T> {
     try {
@@ -82,6 +106,7 @@ export class KubeClient {
         FIELD_MANAGER,
         true,
         PatchStrategy.ServerSideApply,
+        this.#strict(obj),
       )) as T;
     } catch (err) {
       throw apiError(`apply ${ref(obj)}${opts.dryRun ? ' (dry run)' : ''}`, err);
