@@ -102,10 +102,11 @@ export async function connectCluster(env: NodeJS.ProcessEnv): Promise<ClusterOrS
     });
     kubeconfig = stdout.trim().split('\n').at(-1) ?? '';
   } catch (error) {
-    const stderr = (error as { stderr?: string }).stderr ?? '';
+    const { code, signal, stderr } = error as { code?: number; signal?: string; stderr?: string };
+    const tail = (stderr ?? '').trimEnd().split('\n').slice(-30).join('\n');
     throw new Error(
-      `The local Kubernetes cluster did not start (scripts/k8s/up.sh): ${(error as Error).message}\n` +
-        `${stderr.split('\n').slice(-30).join('\n')}`,
+      `The local Kubernetes cluster did not start: scripts/k8s/up.sh ended with ${signal ?? `exit code ${code}`}. ` +
+        `Its last lines:\n${tail}`,
     );
   }
   return { cluster: makeCluster({ ...paths, kubeconfig }), skip: false };
