@@ -77,7 +77,8 @@ build_terraform() { # <output binary>
   # changed TLS key exchange defaults; fmt and test make no connections): drop it.
   (cd "$src" && go mod edit -dropgodebug=tlskyber)
   mkdir -p "$(dirname "$1")"
-  (cd "$src" && nice -n 10 go build -trimpath -ldflags '-s -w' -o "$1" .)
+  # version.dev=no: a release build (Terraform's BUILDING.md), so it reports v1.11.4, not -dev.
+  (cd "$src" && nice -n 10 go build -trimpath -ldflags "-s -w -X 'github.com/hashicorp/terraform/version.dev=no'" -o "$1" .)
 }
 
 find_terraform() {
