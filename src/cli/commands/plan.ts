@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { validateConfigFile } from '../../config/index.ts';
+import { KubeApiError } from '../../targets/kubernetes/client.ts';
 import { planEnvironment } from '../../targets/kubernetes/plan.ts';
 import { KubernetesTarget } from '../../targets/kubernetes/target.ts';
 import {
@@ -15,6 +16,16 @@ import {
   withCommonOptions,
 } from '../context.ts';
 import { CliError, ExitCode } from '../main.ts';
+
+/** Runs `fn`; an API error becomes a user-facing failure (exit 4) with the server's message. */
+export async function kubeGuard<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await guard(fn);
+  } catch (err) {
+    if (err instanceof KubeApiError) throw new CliError(err.message, ExitCode.failed);
+    throw err;
+  }
+}
 
 /**
  * Opens a kubernetes environment for `what`; a local one is refused before its target is opened
@@ -58,13 +69,13 @@ export function register(program: Command): void {
     if (options.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(options.digest)) {
       throw new CliError(`--digest "${options.digest}" is not sha256:<64 hex digits>`, ExitCode.invalidInput);
     }
-    const changes = await guard(async () => {
+    const changes = await kubeGuard(async () => {
       const releases = await target.ledger().releases();
       const next = releases.reduce((m, r) => Math.max(m, r.release), 0) + 1;
-      const extra = options.digest
-        ? target.candidateObjects(next, options.digest, ctx.resolved.replicas)
-        : [];
-      return planEnvironment(target, extra);
+      const candidate = options.digest
+        ? { release: next, digest: options.digest, replicas: ctx.resolved.replicas }
+        : undefined;
+      return planEnvironment(target, candidate);
     });
     if (options.json) {
       for (const c of changes) process.stdout.write(`${JSON.stringify(c)}\n`);

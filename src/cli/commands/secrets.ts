@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { type CommonOptions, guard, withCommonOptions } from '../context.ts';
+import { type CommonOptions, withCommonOptions } from '../context.ts';
 import { CliError, ExitCode } from '../main.ts';
-import { openKubernetesEnvironment } from './plan.ts';
+import { kubeGuard, openKubernetesEnvironment } from './plan.ts';
 
 interface SecretsOptions extends CommonOptions {
   key?: string;
@@ -77,7 +77,7 @@ export function register(program: Command): void {
       : await readStdin();
     const ns = target.namespace;
     const data = { [key]: value.toString('base64') };
-    const created = await guard(async () => {
+    const created = await kubeGuard(async () => {
       const live = await target.client.read('v1', 'Secret', ns, name);
       if (live) {
         await target.client.mergePatch({

@@ -109,7 +109,15 @@ export class KubeClient {
         this.#strict(obj),
       )) as T;
     } catch (err) {
-      throw apiError(`apply ${ref(obj)}${opts.dryRun ? ' (dry run)' : ''}`, err);
+      const what = `apply ${ref(obj)}${opts.dryRun ? ' (dry run)' : ''}`;
+      if (statusOf(err) === 404) {
+        throw new KubeApiError(
+          what,
+          404,
+          `the API server does not serve ${obj.kind} in ${obj.apiVersion}; install the CRD that defines it (or stop using what renders it), or create namespace ${obj.metadata.namespace ?? '(none)'} if it is missing`,
+        );
+      }
+      throw apiError(what, err);
     }
   }
 

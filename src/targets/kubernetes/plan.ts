@@ -6,8 +6,7 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
-import type { ReleaseSpec } from '../../core/spec.ts';
-import { canonical, type KubeObject, objectRef } from './objects.ts';
+import { canonical, objectRef } from './objects.ts';
 import type { KubernetesTarget } from './target.ts';
 
 export interface PlannedChange {
@@ -44,12 +43,12 @@ export function diffObjects(ref: string, live: unknown, next: unknown): PlannedC
   return { ref, action, diff };
 }
 
+/** With `candidate`, the environment as it would be with that new revision added. */
 export async function planEnvironment(
   target: KubernetesTarget,
-  extra: KubeObject[] = [],
-  spec?: ReleaseSpec,
+  candidate?: { release: number; digest: string; replicas: number },
 ): Promise<PlannedChange[]> {
-  const desired = [...(await target.desired(spec)), ...extra];
+  const desired = await target.desired(undefined, candidate);
   const out: PlannedChange[] = [];
   for (const o of desired) {
     const obj = { ...o, metadata: { ...o.metadata, namespace: target.namespace } };

@@ -166,18 +166,26 @@ export class KubernetesTarget implements Target {
   }
 
   /** Every object of the environment as it should be now: environment objects plus each live revision's. */
-  async desired(spec?: ReleaseSpec): Promise<KubeObject[]> {
-    const live = await liveRevisions(this.client, this.namespace, this.owner);
+  async desired(
+    spec?: ReleaseSpec,
+    candidate?: { release: number; digest: string; replicas: number },
+  ): Promise<KubeObject[]> {
+    const live: { release: number; digest: string; replicas: number }[] = await liveRevisions(
+      this.client,
+      this.namespace,
+      this.owner,
+    );
+    const weights = await this.weights();
+    if (candidate) live.push(candidate);
     if (live.length === 0) return [];
     const config = await this.#configFor(spec?.release);
     const perRevision = await Promise.all(
-      live.map(async (r) => this.#revisionObjects(await this.#configFor(r.release), r)),
+      live.map(async (r) =>
+        this.#revisionObjects(r === candidate ? this.#o.config : await this.#configFor(r.release), r),
+      ),
     );
     const byName = new Map<string, KubeObject>();
-    for (const o of [
-      ...perRevision.flat(),
-      ...this.#environmentObjects(config, live, await this.weights(live)),
-    ]) {
+    for (const o of [...perRevision.flat(), ...this.#environmentObjects(config, live, weights)]) {
       byName.set(objectRef(o), o);
     }
     return [...byName.values()];
@@ -186,11 +194,6 @@ export class KubernetesTarget implements Target {
   /** Deletes objects Slipway owns here that `desired()` no longer produces; returns what was deleted. */
   async prune(spec?: ReleaseSpec): Promise<string[]> {
     return pruneObjects(this.client, this.namespace, this.owner, await this.desired(spec), this.#o.dryRun);
-  }
-
-  /** The objects a new revision of the current config would add (for `plan --digest`). */
-  candidateObjects(release: number, digest: string, replicas: number): KubeObject[] {
-    return this.#revisionObjects(this.#o.config, { release, digest, replicas });
   }
 
   /** What `prune` would delete given these desired objects. */
