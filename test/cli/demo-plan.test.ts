@@ -22,7 +22,11 @@ describe('demo plan', () => {
     assert.equal(one.env?.APP_VERSION, '1.0.0');
     assert.deepEqual(one.strategy, { rolling: { maxSurge: 1, maxUnavailable: 0 } });
     assert.equal(one.proxy.port, 9999);
-    assert.equal(one.artifact.local?.build, base.artifact.local?.build, 'the demo builds the bundle like a user would');
+    assert.equal(
+      one.artifact.local?.build,
+      base.artifact.local?.build,
+      'the demo builds the bundle like a user would',
+    );
     assert.ok(one.proxy.retry.methods.includes('POST'));
     const three = demoOverlay(base, v3!, { port: 9999, canary: { weights: [10, 50], holdMs: 4000 } });
     assert.equal(three.env?.FAIL_RATE, '0.3');

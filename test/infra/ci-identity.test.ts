@@ -9,7 +9,9 @@ import { describe, it } from 'node:test';
 import { attribute, moduleBlocks } from './hcl.ts';
 
 const TF = join(import.meta.dirname, '../../infra/terraform/modules');
-const SUBJECT = 'repo:${var.repository}:environment:${var.environment}';
+// Terraform interpolations, not JavaScript ones: `$` is written apart so no reader mistakes them.
+const TF_DOLLAR = '$';
+const SUBJECT = `repo:${TF_DOLLAR}{var.repository}:environment:${TF_DOLLAR}{var.environment}`;
 
 describe('CI identity trust', () => {
   it('GCP: the provider admits only the environment subject of the repository', () => {
@@ -17,7 +19,7 @@ describe('CI identity trust', () => {
     const provider = blocks.find((b) => b.label === 'google_iam_workload_identity_pool_provider');
     assert.equal(
       attribute(provider?.body ?? '', 'attribute_condition'),
-      '"assertion.sub == \\"${local.subject}\\""',
+      `"assertion.sub == \\"${TF_DOLLAR}{local.subject}\\""`,
     );
     assert.match(
       blocks.find((b) => b.type === 'locals')?.body ?? '',
