@@ -17,6 +17,8 @@ import {
   systemClock,
 } from '../engine/index.ts';
 import { type OpenedTarget, openTarget, TargetUnavailableError } from '../targets/index.ts';
+import { KubeApiError, unreachableCause } from '../targets/kubernetes/client.ts';
+import { KubernetesInputError } from '../targets/kubernetes/opened.ts';
 import {
   ArtifactFolderError,
   BuildFailedError,
@@ -56,6 +58,11 @@ export interface OpenOptions {
   /** An in-memory change to the resolved config (the demo's version and fault knobs); files are not touched. */
   overlay?: (resolved: ResolvedConfig) => ResolvedConfig;
   processEnv?: NodeJS.ProcessEnv;
+  /** Checks the resolved environment before its target is opened (a local target would start its daemon). */
+  beforeOpen?: (
+    resolved: ResolvedConfig,
+    where: { file: string; environment: string; serviceDir: string },
+  ) => void;
 }
 
 /** Loads the config (exit 2 with every problem listed when invalid), resolves the environment, opens its target. */
@@ -83,6 +90,7 @@ export async function openEnvironment(
   }
   let resolved = result.config.environments[environment] as ResolvedConfig;
   if (more.overlay) resolved = more.overlay(resolved);
+  more.beforeOpen?.(resolved, { file, environment, serviceDir: result.config.dir });
   const opened = await guard(() =>
     openTarget(resolved, {
       environment: environment as string,
@@ -150,15 +158,23 @@ export function toCliError(err: unknown): unknown {
     MissingSecretError,
     ArtifactFolderError,
     TargetUnavailableError,
+    KubernetesInputError,
   ]) {
     if (err instanceof cls) return new CliError(err.message, ExitCode.invalidInput);
   }
   if (err instanceof BuildFailedError || err instanceof LockLostError) {
     return new CliError(err.message, ExitCode.failed);
   }
+  if (err instanceof KubeApiError) return new CliError(kubeMessage(err), ExitCode.failed);
   if (err instanceof DaemonError)
     return new CliError(`the local daemon refused: ${err.message}`, ExitCode.failed);
   return err;
+}
+
+/** An API error in one line, with a hint at the kubeconfig when the server was never reached. */
+function kubeMessage(err: KubeApiError): string {
+  if (!unreachableCause(err)) return `Kubernetes API: ${err.message}`;
+  return `cannot reach the Kubernetes API server: ${err.message}; check KUBECONFIG, the current context and that the cluster is up`;
 }
 
 /** Runs `fn`, converting known errors (see `toCliError`). */

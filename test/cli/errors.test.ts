@@ -4,6 +4,7 @@ import { exitCodeFor, toCliError, wholeNumber } from '../../src/cli/context.ts';
 import { CliError, ExitCode } from '../../src/cli/main.ts';
 import { LockHeldError, NothingToResumeError, OperationInFlightError } from '../../src/engine/index.ts';
 import { TargetUnavailableError } from '../../src/targets/index.ts';
+import { apiError, KubeApiError } from '../../src/targets/kubernetes/client.ts';
 import { BuildFailedError, LocalConfigError } from '../../src/targets/local/index.ts';
 
 const code = (err: unknown) => (toCliError(err) as CliError).exitCode;
@@ -26,6 +27,22 @@ describe('exit codes', () => {
     assert.equal(code(new LocalConfigError('proxy.port is not set')), 2);
     assert.equal(code(new TargetUnavailableError('kubernetes')), 2);
     assert.equal(code(new BuildFailedError('npm run build', '/app', 1, null, ['boom'])), 4);
+    const denied = toCliError(new KubeApiError('apply Deployment/hello', 403, 'forbidden')) as CliError;
+    assert.equal(denied.exitCode, 4);
+    assert.match(denied.message, /^Kubernetes API: apply Deployment\/hello: forbidden \(HTTP 403\)$/);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' });
+    const down = toCliError(apiError('read Lease/hello', new TypeError('fetch failed', { cause: refused })));
+    assert.equal((down as CliError).exitCode, 4, 'an unreachable API server is a user error');
+    assert.match(
+      (down as CliError).message,
+      /^cannot reach the Kubernetes API server: read Lease\/hello: the API server is unreachable \(connect ECONNREFUSED 127\.0\.0\.1:6443\); check KUBECONFIG/,
+    );
+    const daemonDown = new TypeError('fetch failed', { cause: refused });
+    assert.equal(
+      toCliError(daemonDown),
+      daemonDown,
+      'only errors from the Kubernetes client are read as the API server',
+    );
     const other = new Error('unexpected');
     assert.equal(toCliError(other), other, 'unknown errors stay internal errors');
   });

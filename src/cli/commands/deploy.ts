@@ -6,7 +6,7 @@
  * completed.
  */
 import type { Command } from 'commander';
-import { configHash, toReleaseSpec } from '../../config/index.ts';
+import { configHash, type ResolvedConfig, toReleaseSpec } from '../../config/index.ts';
 import type { Decision, Observed } from '../../core/types.ts';
 import { deploy, OperationInFlightError, type OperationOutcome, resume } from '../../engine/index.ts';
 import type { PreparedArtifact } from '../../targets/index.ts';
@@ -19,10 +19,59 @@ import {
   openEnvironment,
   withCommonOptions,
 } from '../context.ts';
+import { CliError, ExitCode } from '../main.ts';
 import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 
 interface DeployOptions extends CommonOptions {
   wait?: boolean;
+  artifact?: string;
+}
+
+/** What `--artifact` names: an image pinned by digest (`repo@sha256:…`), or a bare digest. */
+export interface ArtifactFlag {
+  repository?: string;
+  digest: string;
+}
+
+const ARTIFACT = /^(?:([^@\s]+)@)?(sha256:[0-9a-f]{64})$/;
+
+/** Parses `--artifact`, or exits 2 naming the flag, the bad value and the expected form. */
+export function parseArtifactFlag(value: string): ArtifactFlag {
+  const m = ARTIFACT.exec(value.trim());
+  if (!m) {
+    throw new CliError(
+      `--artifact must be an image pinned by digest, <repository>@sha256:<64 lowercase hex digits> (e.g. ghcr.io/acme/hello@sha256:${'0'.repeat(64)}), got ${JSON.stringify(value)}`,
+      ExitCode.invalidInput,
+    );
+  }
+  return { digest: m[2] as string, ...(m[1] ? { repository: m[1] } : {}) };
+}
+
+/**
+ * The artifact `--artifact` selects in this environment. Kubernetes: the repository (when given)
+ * must be the config's `artifact.image`, so a workflow cannot deploy another service's image under
+ * this one's name. Local: refused — the local target packs its own artifact from the service folder
+ * and keeps no registry to select a digest from.
+ */
+export function artifactFromFlag(
+  resolved: ResolvedConfig,
+  ctx: { file: string; environment: string; serviceDir: string },
+  flag: ArtifactFlag,
+): PreparedArtifact {
+  if (resolved.target !== 'kubernetes') {
+    throw new CliError(
+      `--artifact selects an image for kubernetes environments; environment ${ctx.environment} uses target ${resolved.target}, which builds and packs its artifact from ${ctx.serviceDir} (run slipway deploy --env ${ctx.environment} without --artifact)`,
+      ExitCode.invalidInput,
+    );
+  }
+  const image = resolved.artifact.image;
+  if (flag.repository !== undefined && flag.repository !== image) {
+    throw new CliError(
+      `--artifact ${flag.repository}@${flag.digest.slice(0, 19)}… is not this service's image: ${ctx.file} sets artifact.image to ${image ?? '(nothing)'}; pass ${image}@sha256:… or fix artifact.image`,
+      ExitCode.invalidInput,
+    );
+  }
+  return { digest: flag.digest, ref: `${image}@${flag.digest}` };
 }
 
 export interface DeployRun {
@@ -87,16 +136,30 @@ export function register(program: Command): void {
   const cmd = program
     .command('deploy')
     .description('build the artifact and release it with the environment’s strategy')
-    .option('--wait', 'wait for another operation’s lock instead of failing (exit 3)');
+    .option('--wait', 'wait for another operation’s lock instead of failing (exit 3)')
+    .option(
+      '--artifact <image>',
+      'kubernetes: release this image, <repository>@sha256:<digest> (overrides SLIPWAY_IMAGE_DIGEST)',
+    );
   withCommonOptions(cmd).action(async (options: DeployOptions) => {
-    const ctx = await openEnvironment(options);
+    const flag = options.artifact === undefined ? undefined : parseArtifactFlag(options.artifact);
+    let artifact: PreparedArtifact | undefined;
+    const ctx = await openEnvironment(options, {
+      beforeOpen: (resolved, where) => {
+        if (flag) artifact = artifactFromFlag(resolved, where, flag);
+      },
+    });
     const renderer = new ProgressRenderer({
       mode: progressMode(options.json, process.stdout.isTTY),
       environment: ctx.environment,
       sample: () => ctx.opened.sample(),
     });
     try {
-      const outcome = await deployRelease(ctx, { renderer, ...(options.wait ? { wait: true } : {}) });
+      const outcome = await deployRelease(ctx, {
+        renderer,
+        ...(options.wait ? { wait: true } : {}),
+        ...(artifact ? { artifact } : {}),
+      });
       renderer.finish(outcome);
       process.exitCode = exitCodeFor(outcome);
     } finally {

@@ -18,8 +18,8 @@ export const FIELD_MANAGER = 'slipway';
 export class KubeApiError extends Error {
   readonly status: number | undefined;
   readonly reason: string | undefined;
-  constructor(what: string, status: number | undefined, message: string, reason?: string) {
-    super(`${what}: ${message}${status ? ` (HTTP ${status})` : ''}`);
+  constructor(what: string, status: number | undefined, message: string, reason?: string, cause?: unknown) {
+    super(`${what}: ${message}${status ? ` (HTTP ${status})` : ''}`, cause === undefined ? {} : { cause });
     this.name = 'KubeApiError';
     this.status = status;
     this.reason = reason;
@@ -47,10 +47,48 @@ function serverMessage(err: unknown): { message: string; reason?: string } {
   return { message: String((err as Error)?.message ?? err) };
 }
 
+/** Network-level failures: the API server was not reached at all (nothing answered). */
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_SOCKET',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+]);
+
+/**
+ * The connection error under `err` (fetch wraps it as `cause`: "fetch failed" ← "connect
+ * ECONNREFUSED 127.0.0.1:6443"), or undefined when the server did answer.
+ */
+export function unreachableCause(err: unknown): { code: string; message: string } | undefined {
+  for (let e = err, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && UNREACHABLE.has(code)) return { code, message: (e as Error).message };
+  }
+  return undefined;
+}
+
 export function apiError(what: string, err: unknown): KubeApiError {
   if (err instanceof KubeApiError) return err;
+  const down = unreachableCause(err);
+  if (down)
+    return new KubeApiError(
+      what,
+      undefined,
+      `the API server is unreachable (${down.message})`,
+      down.code,
+      err,
+    );
   const { message, reason } = serverMessage(err);
-  return new KubeApiError(what, statusOf(err), message, reason);
+  return new KubeApiError(what, statusOf(err), message, reason, err);
 }
 
 const ref = (o: { kind?: string; metadata?: { name?: string; namespace?: string } }) =>

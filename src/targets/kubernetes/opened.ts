@@ -1,8 +1,9 @@
 /**
  * The kubernetes target behind the factory's `OpenedTarget`. The cluster comes from the usual
  * kubeconfig (`KUBECONFIG`, else `~/.kube/config`, else in-cluster). Images are built and pushed by
- * CI, not by Slipway: the digest to release is `SLIPWAY_IMAGE_DIGEST` (`sha256:…`), and promotion
- * between environments passes the source environment's digest instead.
+ * CI, not by Slipway: the digest to release is `deploy --artifact repo@sha256:…` (handled by the
+ * command), else `SLIPWAY_IMAGE_DIGEST` (`sha256:…`); promotion between environments passes the
+ * source environment's digest instead.
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -22,6 +23,14 @@ import { liveRevisions, selectorString } from './runtime/live.ts';
 import { KubernetesTarget } from './target.ts';
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** Something the user must provide or create before a release can start (exit 2, not a crash). */
+export class KubernetesInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KubernetesInputError';
+  }
+}
 
 /** No metric provider is configured for this environment: analysis sees "no data" (its policy applies). */
 const noMetrics = { counts: async () => ({}), isOnline: async () => false };
@@ -60,7 +69,7 @@ export async function openKubernetes(resolved: ResolvedConfig, ctx: TargetContex
       if (r.source !== 'kubernetes-secret' || r.optional || !r.name) continue;
       const found = await client.read<V1Secret & { kind: string }>('v1', 'Secret', ns, r.name);
       if (!found) {
-        throw new Error(
+        throw new KubernetesInputError(
           `secret ${name} of environment ${ctx.environment} refers to Secret ${r.name} in namespace ${ns}, which does not exist; create it with: slipway secrets set --env ${ctx.environment} ${r.name}`,
         );
       }
@@ -75,8 +84,8 @@ export async function openKubernetes(resolved: ResolvedConfig, ctx: TargetContex
     async prepareArtifact() {
       const digest = processEnv.SLIPWAY_IMAGE_DIGEST ?? '';
       if (!DIGEST.test(digest)) {
-        throw new Error(
-          `the kubernetes target deploys an image CI has pushed: set SLIPWAY_IMAGE_DIGEST to its digest (sha256:<64 hex digits>)${digest ? `; got "${digest}"` : ''}`,
+        throw new KubernetesInputError(
+          `the kubernetes target deploys an image CI has pushed: pass it with --artifact <repository>@sha256:<64 hex digits>, or set SLIPWAY_IMAGE_DIGEST to its digest (sha256:<64 hex digits>)${digest ? `; got "${digest}"` : ''}`,
         );
       }
       await preflight();

@@ -1,0 +1,156 @@
+/**
+ * `slipway deploy --artifact`, and API-server failures as user errors: run as a user would (a
+ * separate CLI process) against the example config, with a kubeconfig pointing at a closed port on
+ * 127.0.0.1 — so the kubernetes cases get as far as the first API call and no further.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { parseArtifactFlag } from '../../src/cli/commands/deploy.ts';
+import { CliError } from '../../src/cli/main.ts';
+
+const MAIN = new URL('../../src/cli/main.ts', import.meta.url).href;
+const CONFIG = new URL('../../examples/hello/slipway.yaml', import.meta.url).pathname;
+const DIGEST = `sha256:${'ab'.repeat(32)}`;
+const IMAGE = 'ghcr.io/slipway-dev/hello';
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+let dir = '';
+let env: NodeJS.ProcessEnv = {};
+
+/** A port nothing listens on: bind one, note it, close it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function slipway(args: string[], extra: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const script = `const { main } = await import(${JSON.stringify(MAIN)}); process.exitCode = await main(process.argv.slice(1));`;
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      ['--input-type=module', '-e', script, ...args],
+      { timeout: 60_000, env: { ...env, ...extra } },
+      (err, stdout, stderr) => {
+        const code = err ? Number((err as { code?: unknown }).code ?? -1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
+  });
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'slipway-artifact-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeFile(
+    kubeconfig,
+    `apiVersion: v1
+kind: Config
+clusters: [{ name: closed, cluster: { server: "https://127.0.0.1:${await closedPort()}" } }]
+users: [{ name: u, user: { token: not-a-real-token } }]
+contexts: [{ name: closed, context: { cluster: closed, user: u } }]
+current-context: closed
+`,
+  );
+  env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: kubeconfig };
+});
+after(() => rm(dir, { recursive: true, force: true }));
+
+describe('deploy --artifact', () => {
+  test('parses repository@digest and a bare digest', () => {
+    assert.deepEqual(parseArtifactFlag(`${IMAGE}@${DIGEST}`), { repository: IMAGE, digest: DIGEST });
+    assert.deepEqual(parseArtifactFlag(`localhost:5000/a/b@${DIGEST}`), {
+      repository: 'localhost:5000/a/b',
+      digest: DIGEST,
+    });
+    assert.deepEqual(parseArtifactFlag(DIGEST), { digest: DIGEST });
+    for (const bad of [
+      `${IMAGE}:v1`,
+      `${IMAGE}@sha256:abc`,
+      `${IMAGE}@${DIGEST.toUpperCase()}`,
+      '',
+      `@${DIGEST}`,
+    ]) {
+      assert.throws(() => parseArtifactFlag(bad), CliError, bad);
+    }
+  });
+
+  test('a malformed value exits 2 naming the flag, the value and the expected form', async () => {
+    const r = await slipway(['deploy', '-c', CONFIG, '--env', 'staging', '--artifact', `${IMAGE}:latest`]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--artifact must be an image pinned by digest/);
+    assert.match(r.stderr, /"ghcr\.io\/slipway-dev\/hello:latest"/);
+    assert.match(r.stderr, /<repository>@sha256:<64 lowercase hex digits>/);
+  });
+
+  test('another repository than artifact.image exits 2 before the cluster is contacted', async () => {
+    const r = await slipway([
+      'deploy',
+      '-c',
+      CONFIG,
+      '--env',
+      'staging',
+      '--artifact',
+      `ghcr.io/evil/x@${DIGEST}`,
+    ]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /is not this service's image: .* sets artifact.image to ghcr.io\/slipway-dev\/hello/,
+    );
+  });
+
+  test('a local environment refuses it without starting the daemon', async () => {
+    const state = join(dir, 'state');
+    const r = await slipway([
+      'deploy',
+      '-c',
+      CONFIG,
+      '--env',
+      'development',
+      '--state-dir',
+      state,
+      '--artifact',
+      DIGEST,
+    ]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /--artifact selects an image for kubernetes environments; environment development uses target local/,
+    );
+  });
+
+  test('the flag wins over SLIPWAY_IMAGE_DIGEST; an unreachable API server is exit 4, one line', async () => {
+    const r = await slipway(
+      ['deploy', '-c', CONFIG, '--env', 'staging', '--artifact', `${IMAGE}@${DIGEST}`],
+      {
+        SLIPWAY_IMAGE_DIGEST: 'not-a-digest',
+      },
+    );
+    assert.equal(r.code, 4, r.stderr);
+    assert.match(
+      r.stderr,
+      /^slipway: cannot reach the Kubernetes API server: .*ECONNREFUSED 127\.0\.0\.1:\d+/,
+    );
+    assert.equal(r.stderr.trim().split('\n').length, 1, `one line, no stack trace:\n${r.stderr}`);
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+  });
+
+  test('without the flag a malformed SLIPWAY_IMAGE_DIGEST is exit 2 mentioning both ways', async () => {
+    const r = await slipway(['deploy', '-c', CONFIG, '--env', 'staging'], { SLIPWAY_IMAGE_DIGEST: 'latest' });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /--artifact <repository>@sha256:.*SLIPWAY_IMAGE_DIGEST.*got "latest"/);
+  });
+});
