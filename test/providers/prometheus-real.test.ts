@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { request } from 'undici';
+import { type ResolvedConfig, validateConfigText } from '../../src/config/index.ts';
 import { PrometheusProvider } from '../../src/providers/prometheus/index.ts';
+import { kubernetesMetrics } from '../../src/targets/kubernetes/metrics.ts';
 import { eventually } from '../support/k8s/cluster.ts';
 
 const binary = spawnSync('prometheus', ['--version']).status === 0 ? 'prometheus' : undefined;
@@ -58,8 +60,8 @@ test('counts per revision from a real Prometheus scraping examples/hello', {
 scrape_configs:
   - job_name: hello
     static_configs:
-      - { targets: ['127.0.0.1:${good}'], labels: { revision: '1', service: hello } }
-      - { targets: ['127.0.0.1:${bad}'], labels: { revision: '2', service: hello } }
+      - { targets: ['127.0.0.1:${good}'], labels: { revision: '1', service: hello, slipway_dev_release: '1', namespace: hello-test } }
+      - { targets: ['127.0.0.1:${bad}'], labels: { revision: '2', service: hello, slipway_dev_release: '2', namespace: hello-test } }
 `,
   );
   children.push(
@@ -99,4 +101,34 @@ scrape_configs:
     '1': { requests: 30, errors: 0, slow: 0 },
     '2': { requests: 30, errors: 30, slow: 0 },
   });
+
+  // The kubernetes target's provider from `analysis.prometheus` with the default queries: every
+  // route of the revision's pods (health checks and scrapes included), errors = 5xx.
+  const resolved = validateConfigText(
+    `service: hello
+artifact: { image: ghcr.io/acme/hello }
+port: 8080
+analysis: { prometheus: { url: "http://127.0.0.1:${promPort}" } }
+environments: { test: { target: kubernetes } }
+`,
+    'inline.yaml',
+  );
+  assert.ok(resolved.ok, JSON.stringify(!resolved.ok && resolved.problems));
+  const k8s = kubernetesMetrics(resolved.config.environments.test as ResolvedConfig, {
+    service: 'hello',
+    environment: 'test',
+    namespace: 'hello-test',
+  });
+  assert.match(k8s.source, new RegExp(`Prometheus at http://127.0.0.1:${promPort}`));
+  const byDefault = await k8s.provider.counts([1, 2, 3]);
+  assert.deepEqual(Object.keys(byDefault), ['1', '2'], 'release 3 has no series: no data, not zero');
+  assert.ok((byDefault['1']?.requests ?? 0) >= 30 && (byDefault['2']?.requests ?? 0) >= 30);
+  assert.equal(byDefault['1']?.errors, 0);
+  assert.equal(byDefault['2']?.errors, 30);
+  const elsewhere = kubernetesMetrics(resolved.config.environments.test as ResolvedConfig, {
+    service: 'hello',
+    environment: 'test',
+    namespace: 'another-namespace',
+  });
+  assert.deepEqual(await elsewhere.provider.counts([1, 2]), {}, 'queries are scoped to the namespace');
 });

@@ -53,6 +53,26 @@ const httpQuery = z
 
 export const query = z.discriminatedUnion('provider', [prometheusQuery, httpQuery]);
 
+const promql = (description: string) => z.string().trim().min(1).optional().meta({ description });
+
+/** Where the kubernetes target reads per-revision request counters (the local target counts in its proxy). */
+const prometheusSource = z
+  .strictObject({
+    url: z.url({ protocol: /^https?$/ }).meta({
+      description:
+        'Prometheus base URL reachable from where slipway runs, e.g. http://kps-prometheus.monitoring.svc.cluster.local:9090.',
+    }),
+    requests: promql(
+      'PromQL for one revision’s cumulative request count; {{revision}}, {{service}}, {{environment}}, {{namespace}} are substituted. Default: sum of http_requests_total by the revision’s pod labels.',
+    ),
+    errors: promql(
+      'PromQL for one revision’s cumulative failed requests. Default: the 5xx part of requests.',
+    ),
+    slow: promql('PromQL for one revision’s cumulative slow requests. Default: none (0).'),
+  })
+  .optional()
+  .meta({ description: 'Kubernetes: the Prometheus analysis reads request and error counters from.' });
+
 export const analysis = z
   .strictObject({
     maxErrorRate: z
@@ -93,6 +113,7 @@ export const analysis = z
       .enum(['fail', 'pass', 'inconclusive'])
       .default('inconclusive')
       .meta({ description: 'Verdict when the candidate received no requests at all.' }),
+    prometheus: prometheusSource,
     queries: z
       .array(query)
       .superRefine((qs, ctx) => {

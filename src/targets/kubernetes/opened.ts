@@ -18,6 +18,7 @@ import {
   TargetUnavailableError,
 } from '../index.ts';
 import { KubeClient } from './client.ts';
+import { kubernetesMetrics } from './metrics.ts';
 import { LABEL, podSelector } from './objects.ts';
 import { liveRevisions, selectorString } from './runtime/live.ts';
 import { KubernetesTarget } from './target.ts';
@@ -31,9 +32,6 @@ export class KubernetesInputError extends Error {
     this.name = 'KubernetesInputError';
   }
 }
-
-/** No metric provider is configured for this environment: analysis sees "no data" (its policy applies). */
-const noMetrics = { counts: async () => ({}), isOnline: async () => false };
 
 /** The cluster to talk to, or undefined when none is configured (no kubeconfig, not in a pod). */
 export function kubeConfigFrom(env: NodeJS.ProcessEnv = process.env): KubeConfig | undefined {
@@ -62,6 +60,11 @@ export async function openKubernetes(resolved: ResolvedConfig, ctx: TargetContex
     ...(processEnv.SLIPWAY_DRY_RUN === '1' ? { dryRun: true } : {}),
   });
   const ns = target.namespace;
+  const metrics = kubernetesMetrics(resolved, {
+    service: resolved.service,
+    environment: ctx.environment,
+    namespace: ns,
+  });
 
   const preflight = async () => {
     for (const [name, ref] of Object.entries(resolved.secrets ?? {})) {
@@ -79,7 +82,8 @@ export async function openKubernetes(resolved: ResolvedConfig, ctx: TargetContex
   return {
     kind: 'kubernetes',
     target,
-    metrics: noMetrics,
+    metrics: metrics.provider,
+    metricSource: metrics.source,
     preflight,
     async prepareArtifact() {
       const digest = processEnv.SLIPWAY_IMAGE_DIGEST ?? '';

@@ -1,0 +1,54 @@
+/**
+ * Analysis evidence on Kubernetes: a Prometheus `MetricProvider` built from `analysis.prometheus`.
+ * The default queries read the example app's `http_requests_total` (labelled `service` by the app)
+ * per revision through the pod label `slipway.dev/release`, which Prometheus carries as
+ * `slipway_dev_release` when pods are scraped with that label kept (a PodMonitor's
+ * `podTargetLabels: [slipway.dev/release]`), and `namespace` from service discovery.
+ */
+import type { ResolvedConfig } from '../../config/index.ts';
+import { type CountQueries, PrometheusProvider } from '../../providers/prometheus/index.ts';
+import type { MetricProvider } from '../../providers/provider.ts';
+
+const REVISION = 'namespace="{{namespace}}",service="{{service}}",slipway_dev_release="{{revision}}"';
+
+export const DEFAULT_QUERIES: CountQueries = {
+  requests: `sum(http_requests_total{${REVISION}})`,
+  errors: `sum(http_requests_total{${REVISION},status_code=~"5.."})`,
+};
+
+/** No metric source: analysis sees "no data", and its `noData` policy decides. */
+const noMetrics: MetricProvider = { counts: async () => ({}), isOnline: async () => false };
+
+export interface KubernetesMetrics {
+  provider: MetricProvider;
+  /** Said at deploy start: where the evidence comes from, or that there is none and what follows. */
+  source: string;
+}
+
+export function kubernetesMetrics(
+  resolved: ResolvedConfig,
+  labels: { service: string; environment: string; namespace: string },
+): KubernetesMetrics {
+  const prom = resolved.analysis.prometheus;
+  if (!prom) {
+    const policy = resolved.analysis.noData;
+    const effect = {
+      inconclusive: 'every analysis step ends inconclusive at its maxDuration and the release is rolled back',
+      fail: 'every analysis step fails at its maxDuration and the release is rolled back',
+      pass: 'every analysis step passes at its maxDuration without evidence',
+    }[policy];
+    return {
+      provider: noMetrics,
+      source: `analysis has no metric source (set analysis.prometheus.url): with noData: ${policy}, ${effect}`,
+    };
+  }
+  const queries: CountQueries = {
+    requests: prom.requests ?? DEFAULT_QUERIES.requests,
+    errors: prom.errors ?? DEFAULT_QUERIES.errors,
+    ...(prom.slow ? { slow: prom.slow } : {}),
+  };
+  return {
+    provider: new PrometheusProvider({ url: prom.url, queries, labels }),
+    source: `analysis reads request counters from Prometheus at ${prom.url}`,
+  };
+}
