@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -112,24 +113,33 @@ describe('deploy --artifact', () => {
     );
   });
 
-  test('a local environment refuses it without starting the daemon', async () => {
-    const state = join(dir, 'state');
-    const r = await slipway([
-      'deploy',
-      '-c',
-      CONFIG,
-      '--env',
-      'development',
-      '--state-dir',
-      state,
-      '--artifact',
-      DIGEST,
-    ]);
-    assert.equal(r.code, 2, r.stderr);
-    assert.match(
-      r.stderr,
-      /--artifact selects an image for kubernetes environments; environment development uses target local/,
-    );
+  test('a local environment refuses --artifact and --dry-run before the daemon starts', async () => {
+    const cases = [
+      {
+        flags: ['--artifact', DIGEST],
+        says: /--artifact selects an image for kubernetes environments; environment development uses target local/,
+      },
+      {
+        flags: ['--dry-run'],
+        says: /--dry-run is for kubernetes environments .*environment development uses target local/,
+      },
+    ];
+    for (const [i, { flags, says }] of cases.entries()) {
+      const state = join(dir, `state-${i}`);
+      const r = await slipway([
+        'deploy',
+        '-c',
+        CONFIG,
+        '--env',
+        'development',
+        '--state-dir',
+        state,
+        ...flags,
+      ]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, says);
+      assert.equal(existsSync(state), false, 'nothing was started or written');
+    }
   });
 
   test('the flag wins over SLIPWAY_IMAGE_DIGEST; an unreachable API server is exit 4, one line', async () => {

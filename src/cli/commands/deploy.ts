@@ -10,6 +10,7 @@ import { configHash, type ResolvedConfig, toReleaseSpec } from '../../config/ind
 import type { Decision, Observed } from '../../core/types.ts';
 import { deploy, OperationInFlightError, type OperationOutcome, resume } from '../../engine/index.ts';
 import type { PreparedArtifact } from '../../targets/index.ts';
+import { KubernetesTarget } from '../../targets/kubernetes/target.ts';
 import {
   type CommonOptions,
   type EnvironmentContext,
@@ -21,10 +22,12 @@ import {
 } from '../context.ts';
 import { CliError, ExitCode } from '../main.ts';
 import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
+import { planChanges, writePlan } from './plan.ts';
 
 interface DeployOptions extends CommonOptions {
   wait?: boolean;
   artifact?: string;
+  dryRun?: boolean;
 }
 
 /** What `--artifact` names: an image pinned by digest (`repo@sha256:…`), or a bare digest. */
@@ -133,6 +136,31 @@ export async function deployRelease(ctx: EnvironmentContext, run: DeployRun): Pr
   });
 }
 
+/**
+ * `deploy --dry-run` (kubernetes): the objects the next release would apply — the environment's
+ * shared objects plus the new revision — sent to the API server as a server-side dry run and
+ * diffed against the live cluster, as `slipway plan --digest` does. No lock, no ledger entry.
+ */
+async function dryRun(
+  ctx: EnvironmentContext,
+  given: PreparedArtifact | undefined,
+  json: boolean,
+): Promise<void> {
+  const target = ctx.opened.target;
+  if (!(target instanceof KubernetesTarget)) {
+    throw new CliError(
+      `--dry-run is for kubernetes environments; ${ctx.environment} is not one`,
+      ExitCode.invalidInput,
+    );
+  }
+  const artifact = given ?? (await guard(() => ctx.opened.prepareArtifact()));
+  if (given) await guard(() => ctx.opened.preflight());
+  const changes = await planChanges({ ...ctx, target }, artifact.digest);
+  writePlan({ ...ctx, target }, changes, json);
+  if (!json)
+    process.stdout.write(`dry run: ${artifact.ref ?? artifact.digest} not released, nothing was changed\n`);
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('deploy')
@@ -141,15 +169,29 @@ export function register(program: Command): void {
     .option(
       '--artifact <image>',
       'kubernetes: release this image, <repository>@sha256:<digest> (overrides SLIPWAY_IMAGE_DIGEST)',
+    )
+    .option(
+      '--dry-run',
+      'kubernetes: server-side dry run of the release; print what would be applied, change nothing',
     );
   withCommonOptions(cmd).action(async (options: DeployOptions) => {
     const flag = options.artifact === undefined ? undefined : parseArtifactFlag(options.artifact);
     let artifact: PreparedArtifact | undefined;
     const ctx = await openEnvironment(options, {
       beforeOpen: (resolved, where) => {
+        if (options.dryRun && resolved.target !== 'kubernetes') {
+          throw new CliError(
+            `--dry-run is for kubernetes environments (a server-side dry run against the cluster); environment ${where.environment} uses target ${resolved.target}`,
+            ExitCode.invalidInput,
+          );
+        }
         if (flag) artifact = artifactFromFlag(resolved, where, flag);
       },
     });
+    if (options.dryRun) {
+      await dryRun(ctx, artifact, options.json === true);
+      return;
+    }
     const renderer = new ProgressRenderer({
       mode: progressMode(options.json, process.stdout.isTTY),
       environment: ctx.environment,

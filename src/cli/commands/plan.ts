@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { validateConfigFile } from '../../config/index.ts';
 import { KubeApiError } from '../../targets/kubernetes/client.ts';
-import { planEnvironment } from '../../targets/kubernetes/plan.ts';
+import { type PlannedChange, planEnvironment } from '../../targets/kubernetes/plan.ts';
 import { KubernetesTarget } from '../../targets/kubernetes/target.ts';
 import {
   type CommonOptions,
@@ -58,6 +58,38 @@ interface PlanOptions extends CommonOptions {
   digest?: string;
 }
 
+/** The planned changes for the environment, plus the next release of `digest` when given. */
+export function planChanges(
+  ctx: EnvironmentContext & { target: KubernetesTarget },
+  digest?: string,
+): Promise<PlannedChange[]> {
+  const { target } = ctx;
+  return kubeGuard(async () => {
+    const releases = await target.ledger().releases();
+    const next = releases.reduce((m, r) => Math.max(m, r.release), 0) + 1;
+    const candidate = digest ? { release: next, digest, replicas: ctx.resolved.replicas } : undefined;
+    return planEnvironment(target, candidate);
+  });
+}
+
+/** Prints the changes: a diff per changed object and a summary line, or one JSON line per object. */
+export function writePlan(
+  ctx: EnvironmentContext & { target: KubernetesTarget },
+  changes: PlannedChange[],
+  json: boolean,
+): void {
+  if (json) {
+    for (const c of changes) process.stdout.write(`${JSON.stringify(c)}\n`);
+    return;
+  }
+  const changed = changes.filter((c) => c.action !== 'unchanged');
+  for (const c of changed) process.stdout.write(`${c.diff}\n`);
+  const count = (a: string) => changes.filter((c) => c.action === a).length;
+  process.stdout.write(
+    `plan for ${ctx.environment} (namespace ${ctx.target.namespace}): ${count('create')} to create, ${count('update')} to update, ${count('delete')} to prune, ${count('unchanged')} unchanged\n`,
+  );
+}
+
 export function register(program: Command): void {
   const cmd = program
     .command('plan')
@@ -65,27 +97,10 @@ export function register(program: Command): void {
     .option('--digest <sha256>', 'also plan a new release of this image digest');
   withCommonOptions(cmd).action(async (options: PlanOptions) => {
     const ctx = await openKubernetesEnvironment(options, 'slipway plan compares with a cluster');
-    const { target } = ctx;
     if (options.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(options.digest)) {
       throw new CliError(`--digest "${options.digest}" is not sha256:<64 hex digits>`, ExitCode.invalidInput);
     }
-    const changes = await kubeGuard(async () => {
-      const releases = await target.ledger().releases();
-      const next = releases.reduce((m, r) => Math.max(m, r.release), 0) + 1;
-      const candidate = options.digest
-        ? { release: next, digest: options.digest, replicas: ctx.resolved.replicas }
-        : undefined;
-      return planEnvironment(target, candidate);
-    });
-    if (options.json) {
-      for (const c of changes) process.stdout.write(`${JSON.stringify(c)}\n`);
-      return;
-    }
-    const changed = changes.filter((c) => c.action !== 'unchanged');
-    for (const c of changed) process.stdout.write(`${c.diff}\n`);
-    const count = (a: string) => changes.filter((c) => c.action === a).length;
-    process.stdout.write(
-      `plan for ${ctx.environment} (namespace ${target.namespace}): ${count('create')} to create, ${count('update')} to update, ${count('delete')} to prune, ${count('unchanged')} unchanged\n`,
-    );
+    const changes = await planChanges(ctx, options.digest);
+    writePlan(ctx, changes, options.json === true);
   });
 }

@@ -22,9 +22,9 @@ export interface ConfigOptions {
   kubernetes?: string;
 }
 
-/** A resolved `production` environment of service `hello` in `namespace`. */
-export function makeConfig(o: ConfigOptions): ResolvedConfig {
-  const text = `service: hello
+/** The slipway.yaml text of a `production` environment of service `hello` in `namespace`. */
+export function configText(o: ConfigOptions): string {
+  return `service: hello
 artifact: { image: ghcr.io/slipway-dev/hello }
 port: 8080
 replicas: 2
@@ -49,7 +49,11 @@ ${o.strategy
   .join('\n')}
 ${o.extra ?? ''}
 `;
-  const result = validateConfigText(text, 'slipway.yaml', { environment: 'production' });
+}
+
+/** A resolved `production` environment of service `hello` in `namespace`. */
+export function makeConfig(o: ConfigOptions): ResolvedConfig {
+  const result = validateConfigText(configText(o), 'slipway.yaml', { environment: 'production' });
   if (!result.ok) throw new Error(`test config is invalid: ${JSON.stringify(result.problems, null, 2)}`);
   return result.config.environments.production as ResolvedConfig;
 }
