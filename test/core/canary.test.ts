@@ -72,6 +72,34 @@ describe('canary phase transitions (pure step, virtual time)', () => {
     assert.match(d.reason, /inconclusive|no requests|no data/i);
   });
 
+  it('steps done without a pass: keeps judging at the last weight instead of promoting', () => {
+    // Timed steps only: nothing but continuous analysis stands between the candidate and promotion.
+    const dr = driver([
+      { kind: 'weight', weight: 20 },
+      { kind: 'pause', durationMs: 1_000 },
+    ]);
+    dr.rps = 1; // too little traffic for a pass within the pause
+    const d = dr.runUntil((x) => x.phase === 'analysing' || x.phase === 'promoted');
+    assert.equal(d.phase, 'analysing');
+    assert.match(d.reason, /waiting for a passing verdict before promotion/);
+    assert.deepEqual(trafficOf(d), []);
+  });
+
+  it('steps done, no pass within the progress deadline: rolled back, never promoted', () => {
+    const dr = driver([{ kind: 'weight', weight: 20 }]);
+    dr.rps = 0;
+    dr.previewRps = 0;
+    const d = dr.runUntil((x) => x.phase === 'rolled-back' || x.phase === 'promoted');
+    assert.equal(d.phase, 'rolled-back');
+    assert.match(d.reason, /no pass within/);
+  });
+
+  it('steps done and the judge passes: promoted', () => {
+    const dr = driver([{ kind: 'weight', weight: 20 }]);
+    const d = dr.runUntil((x) => x.phase === 'promoted');
+    assert.equal(d.verdict?.kind, 'pass');
+  });
+
   it('paused (timed) → progressing after the duration', () => {
     const dr = driver([
       { kind: 'weight', weight: 20 },

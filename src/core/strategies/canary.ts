@@ -26,6 +26,7 @@ import {
 export function canaryStep(ctx: StepContext, strategy: CanaryStrategy): StrategyOutcome | undefined {
   const { memo, candidate } = ctx;
   if (memo.promoteRequested) return promoteFully(ctx, 'promoted by operator');
+  const promoting = memo.stage === 'promote';
   memo.stage = 'steps';
   const current = strategy.steps[memo.stepIndex];
 
@@ -40,7 +41,13 @@ export function canaryStep(ctx: StepContext, strategy: CanaryStrategy): Strategy
       return undefined;
     }
   }
-  if (!current) return promoteFully(ctx, `all ${strategy.steps.length} canary steps done`);
+  if (!current) {
+    const done = `all ${strategy.steps.length} canary steps done`;
+    if (strategy.continuousAnalysis && ctx.stable !== undefined && !promoting && verdict?.kind !== 'pass') {
+      return awaitPass(ctx, done, verdict);
+    }
+    return promoteFully(ctx, done);
+  }
   const label = `step ${memo.stepIndex + 1}/${strategy.steps.length}`;
 
   switch (current.kind) {
@@ -86,6 +93,35 @@ export function canaryStep(ctx: StepContext, strategy: CanaryStrategy): Strategy
       };
     }
   }
+}
+
+/**
+ * With continuous analysis, finishing the steps is not evidence: promotion needs a `pass` (enough
+ * candidate requests with its failure rate bounded below the maximum), never just "no failure yet".
+ * The candidate keeps its last weight while the judge keeps looking; without a pass within the
+ * progress deadline (counted from the end of the steps) the release is rolled back.
+ */
+function awaitPass(
+  ctx: StepContext,
+  done: string,
+  verdict: Verdict | undefined,
+): StrategyOutcome | undefined {
+  const until = ctx.memo.stepStartedAt + ctx.spec.progressDeadlineMs;
+  const evidence = verdict ? verdict.reasons.join('; ') : 'the candidate serves no traffic to judge';
+  if (ctx.now >= until) {
+    requestAbort(
+      ctx,
+      'analysis',
+      `${done}, but analysis gave no pass within ${ctx.spec.progressDeadlineMs} ms: ${evidence}`,
+    );
+    return undefined;
+  }
+  return {
+    phase: 'analysing',
+    actions: [],
+    reason: `${done}: waiting for a passing verdict before promotion: ${evidence}`,
+    wakeAt: analysisWake(ctx, until),
+  };
 }
 
 /**
