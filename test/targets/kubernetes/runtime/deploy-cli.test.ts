@@ -1,5 +1,5 @@
 /**
- * `slipway deploy --dry-run` on the real control plane, run as a user would (a separate CLI
+ * `slipway deploy --dry-run` and `--artifact` on the real control plane, run as a user would (a separate CLI
  * process): the first release's objects go through a server-side dry run and are printed; the
  * namespace stays empty (no Deployment, no ledger Secret, no Lease).
  */
@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { useCluster } from '../../../support/k8s/cluster.ts';
 import { CANARY, configText, digest } from './support.ts';
 
@@ -31,17 +31,23 @@ function slipway(
   });
 }
 
-describe('deploy --dry-run', { skip: found.skip }, () => {
+/** A test namespace and a slipway.yaml for it in a temporary folder, both removed after the test. */
+async function workspace(t: TestContext, strategy: string) {
+  const cluster = found.cluster;
+  assert.ok(cluster);
+  const ns = await cluster.namespace(t);
+  const dir = await mkdtemp(join(tmpdir(), 'slipway-deploy-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const config = join(dir, 'slipway.yaml');
+  await writeFile(config, configText({ namespace: ns, strategy }));
+  const env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: cluster.paths.kubeconfig };
+  return { cluster, ns, config, env };
+}
+
+describe('slipway deploy on the real control plane', { skip: found.skip }, () => {
   test('prints what the first release would apply and changes nothing', async (t) => {
-    const cluster = found.cluster;
-    assert.ok(cluster);
-    const ns = await cluster.namespace(t);
-    const dir = await mkdtemp(join(tmpdir(), 'slipway-dry-run-'));
-    t.after(() => rm(dir, { recursive: true, force: true }));
-    const config = join(dir, 'slipway.yaml');
-    await writeFile(config, configText({ namespace: ns, strategy: CANARY }));
+    const { cluster, ns, config, env } = await workspace(t, CANARY);
     const image = `ghcr.io/slipway-dev/hello@${digest('dry-run')}`;
-    const env = { PATH: process.env.PATH, HOME: dir, KUBECONFIG: cluster.paths.kubeconfig };
     const r = await slipway(
       ['deploy', '-c', config, '--env', 'production', '--dry-run', '--artifact', image],
       env,
@@ -89,5 +95,40 @@ describe('deploy --dry-run', { skip: found.skip }, () => {
     assert.doesNotMatch(labels, /managed-by/, 'the namespace was not labelled');
     const { stdout: leases } = await cluster.kubectl(['get', 'leases', '-n', ns, '-o', 'name']);
     assert.equal(leases.trim(), '', 'no lease was taken');
+  });
+
+  test('deploy --artifact releases that image, and says analysis has no metric source', async (t) => {
+    const { cluster, ns, config, env: base } = await workspace(t, 'canary:\n  steps:\n    - setWeight: 50');
+    const image = `ghcr.io/slipway-dev/hello@${digest('released')}`;
+    const env = { ...base, SLIPWAY_IMAGE_DIGEST: digest('ignored') };
+    const r = await slipway(
+      ['deploy', '-c', config, '--env', 'production', '--artifact', image, '--json'],
+      env,
+    );
+    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+    const notes = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { type: string; message?: string })
+      .filter((e) => e.type === 'note')
+      .map((e) => e.message);
+    assert.ok(
+      notes.some((m) =>
+        /^analysis has no metric source \(set analysis\.prometheus\.url\): with noData: inconclusive/.test(
+          m ?? '',
+        ),
+      ),
+      JSON.stringify(notes),
+    );
+    const { stdout } = await cluster.kubectl([
+      'get',
+      'deployment',
+      'hello-r1',
+      '-n',
+      ns,
+      '-o',
+      'jsonpath={.spec.template.spec.containers[0].image}',
+    ]);
+    assert.equal(stdout, image, 'the flag wins over SLIPWAY_IMAGE_DIGEST');
   });
 });
