@@ -158,6 +158,25 @@ describe('deploy --artifact', () => {
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
   });
 
+  test('a missing or malformed kubeconfig is exit 2 naming the file, not a crash', async () => {
+    const malformed = join(dir, 'malformed-kubeconfig');
+    await writeFile(malformed, 'clusters: [\n');
+    for (const file of [join(dir, 'no-such-kubeconfig'), malformed]) {
+      const r = await slipway(
+        ['deploy', '-c', CONFIG, '--env', 'staging', '--artifact', `${IMAGE}@${DIGEST}`],
+        {
+          KUBECONFIG: file,
+        },
+      );
+      assert.equal(r.code, 2, r.stderr);
+      assert.ok(
+        r.stderr.startsWith(`slipway: cannot read the kubeconfig ${file} (from KUBECONFIG): `),
+        r.stderr,
+      );
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
+  });
+
   test('without the flag a malformed SLIPWAY_IMAGE_DIGEST is exit 2 mentioning both ways', async () => {
     const r = await slipway(['deploy', '-c', CONFIG, '--env', 'staging'], { SLIPWAY_IMAGE_DIGEST: 'latest' });
     assert.equal(r.code, 2, r.stderr);

@@ -37,9 +37,22 @@ export class KubernetesInputError extends Error {
 export function kubeConfigFrom(env: NodeJS.ProcessEnv = process.env): KubeConfig | undefined {
   const kc = new KubeConfig();
   const home = env.HOME ?? homedir();
-  if (env.KUBECONFIG) kc.loadFromFile(env.KUBECONFIG.split(delimiter)[0] as string);
-  else if (existsSync(join(home, '.kube', 'config'))) kc.loadFromFile(join(home, '.kube', 'config'));
-  else if (env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+  const file = env.KUBECONFIG
+    ? (env.KUBECONFIG.split(delimiter)[0] as string)
+    : existsSync(join(home, '.kube', 'config'))
+      ? join(home, '.kube', 'config')
+      : undefined;
+  if (file) {
+    try {
+      kc.loadFromFile(file);
+    } catch (err) {
+      // A missing or malformed kubeconfig is the user's to fix, not a crash.
+      const why = (err as Error).message.split('\n')[0];
+      throw new KubernetesInputError(
+        `cannot read the kubeconfig ${file}${env.KUBECONFIG ? ' (from KUBECONFIG)' : ''}: ${why}; point KUBECONFIG at a valid kubeconfig file`,
+      );
+    }
+  } else if (env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
   else return undefined;
   return kc;
 }
