@@ -70,7 +70,7 @@ export interface OpenedTarget {
   target: Target;
   metrics: MetricProvider;
   /** Where analysis evidence comes from, said at deploy start (kubernetes: Prometheus, or none). */
-  metricSource?: string;
+  metricSource?: () => Promise<string>;
   /** Builds (if configured) and packs the artifact; checks that the release could start (secrets). */
   prepareArtifact(opts?: { onOutput?: (chunk: string) => void }): Promise<PreparedArtifact>;
   /** Checks what a release of `digest` needs before the engine starts (e.g. secrets are present). */

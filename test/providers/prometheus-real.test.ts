@@ -119,7 +119,10 @@ environments: { test: { target: kubernetes } }
     environment: 'test',
     namespace: 'hello-test',
   });
-  assert.match(k8s.source, new RegExp(`Prometheus at http://127.0.0.1:${promPort}`));
+  assert.equal(
+    await k8s.source(),
+    `analysis reads request counters from Prometheus at http://127.0.0.1:${promPort}`,
+  );
   const byDefault = await k8s.provider.counts([1, 2, 3]);
   assert.deepEqual(Object.keys(byDefault), ['1', '2'], 'release 3 has no series: no data, not zero');
   assert.ok((byDefault['1']?.requests ?? 0) >= 30 && (byDefault['2']?.requests ?? 0) >= 30);

@@ -97,7 +97,7 @@ export async function deployRelease(ctx: EnvironmentContext, run: DeployRun): Pr
     }));
   if (run.artifact) await guard(() => ctx.opened.preflight());
   renderer.note(`artifact ${artifact.digest.slice(0, 19)}…`);
-  if (ctx.opened.metricSource) renderer.note(ctx.opened.metricSource);
+  if (ctx.opened.metricSource) renderer.note(await ctx.opened.metricSource());
   // Release 1 is a placeholder: the engine assigns the number under the lock.
   const { release: _, ...spec } = toReleaseSpec(ctx.resolved, {
     environment: ctx.environment,

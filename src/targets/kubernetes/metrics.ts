@@ -21,8 +21,22 @@ const noMetrics: MetricProvider = { counts: async () => ({}), isOnline: async ()
 
 export interface KubernetesMetrics {
   provider: MetricProvider;
-  /** Said at deploy start: where the evidence comes from, or that there is none and what follows. */
-  source: string;
+  /**
+   * Said at deploy start: where the evidence comes from — checked, since a Prometheus that does
+   * not answer from this machine (an in-cluster URL from a CI runner) means no data — or that
+   * there is none and what the `noData` policy will then do.
+   */
+  source(): Promise<string>;
+}
+
+function noDataEffect(resolved: ResolvedConfig): string {
+  const policy = resolved.analysis.noData;
+  const effect = {
+    inconclusive: 'every analysis step ends inconclusive at its maxDuration and the release is rolled back',
+    fail: 'every analysis step fails at its maxDuration and the release is rolled back',
+    pass: 'every analysis step passes at its maxDuration without evidence',
+  }[policy];
+  return `with noData: ${policy}, ${effect}`;
 }
 
 export function kubernetesMetrics(
@@ -31,24 +45,20 @@ export function kubernetesMetrics(
 ): KubernetesMetrics {
   const prom = resolved.analysis.prometheus;
   if (!prom) {
-    const policy = resolved.analysis.noData;
-    const effect = {
-      inconclusive: 'every analysis step ends inconclusive at its maxDuration and the release is rolled back',
-      fail: 'every analysis step fails at its maxDuration and the release is rolled back',
-      pass: 'every analysis step passes at its maxDuration without evidence',
-    }[policy];
-    return {
-      provider: noMetrics,
-      source: `analysis has no metric source (set analysis.prometheus.url): with noData: ${policy}, ${effect}`,
-    };
+    const text = `analysis has no metric source (set analysis.prometheus.url): ${noDataEffect(resolved)}`;
+    return { provider: noMetrics, source: async () => text };
   }
   const queries: CountQueries = {
     requests: prom.requests ?? DEFAULT_QUERIES.requests,
     errors: prom.errors ?? DEFAULT_QUERIES.errors,
     ...(prom.slow ? { slow: prom.slow } : {}),
   };
+  const provider = new PrometheusProvider({ url: prom.url, queries, labels });
   return {
-    provider: new PrometheusProvider({ url: prom.url, queries, labels }),
-    source: `analysis reads request counters from Prometheus at ${prom.url}`,
+    provider,
+    source: async () =>
+      (await provider.isOnline())
+        ? `analysis reads request counters from Prometheus at ${prom.url}`
+        : `Prometheus at ${prom.url} does not answer from this machine: analysis sees no data while it does not (${noDataEffect(resolved)}); make the URL reachable from here, e.g. through kubectl port-forward`,
   };
 }

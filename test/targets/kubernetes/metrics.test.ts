@@ -3,6 +3,7 @@
  * provider's counts against a real Prometheus are in test/providers/prometheus-real.test.ts.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { type ResolvedConfig, validateConfigText } from '../../../src/config/index.ts';
 import { PrometheusProvider, template } from '../../../src/providers/prometheus/index.ts';
@@ -14,6 +15,15 @@ port: 8080
 analysis: ${analysis}
 environments: { staging: { target: kubernetes } }
 `;
+/** A port nothing listens on: bind one, note it, close it. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
 const labels = { service: 'hello', environment: 'staging', namespace: 'hello-staging' };
 
 function resolve(analysis: string): ResolvedConfig {
@@ -48,15 +58,16 @@ describe('analysis.prometheus', () => {
     );
   });
 
-  test('with a url: a Prometheus provider, and deploy names it as the source', () => {
+  test('with a url: a Prometheus provider; deploy says when it does not answer from here', async () => {
+    const port = await closedPort();
     const m = kubernetesMetrics(
-      resolve('{ prometheus: { url: "http://kps-prometheus.monitoring:9090" } }'),
+      resolve(`{ prometheus: { url: "http://127.0.0.1:${port}" }, noData: fail }`),
       labels,
     );
     assert.ok(m.provider instanceof PrometheusProvider);
     assert.equal(
-      m.source,
-      'analysis reads request counters from Prometheus at http://kps-prometheus.monitoring:9090',
+      await m.source(),
+      `Prometheus at http://127.0.0.1:${port} does not answer from this machine: analysis sees no data while it does not (with noData: fail, every analysis step fails at its maxDuration and the release is rolled back); make the URL reachable from here, e.g. through kubectl port-forward`,
     );
   });
 
@@ -65,12 +76,15 @@ describe('analysis.prometheus', () => {
     assert.deepEqual(await none.provider.counts([1, 2]), {});
     assert.equal(await none.provider.isOnline(), false);
     assert.match(
-      none.source,
+      await none.source(),
       /^analysis has no metric source \(set analysis\.prometheus\.url\): with noData: fail, every analysis step fails/,
     );
-    assert.match(kubernetesMetrics(resolve('{}'), labels).source, /noData: inconclusive, .*rolled back/);
     assert.match(
-      kubernetesMetrics(resolve('{ noData: pass }'), labels).source,
+      await kubernetesMetrics(resolve('{}'), labels).source(),
+      /noData: inconclusive, .*rolled back/,
+    );
+    assert.match(
+      await kubernetesMetrics(resolve('{ noData: pass }'), labels).source(),
       /passes at its maxDuration without evidence/,
     );
   });
