@@ -18,6 +18,7 @@ import {
 } from '../engine/index.ts';
 import { type OpenedTarget, openTarget, TargetUnavailableError } from '../targets/index.ts';
 import { KubeApiError, unreachableCause } from '../targets/kubernetes/client.ts';
+import { PrometheusUrlError } from '../targets/kubernetes/metrics.ts';
 import { KubernetesInputError } from '../targets/kubernetes/opened.ts';
 import {
   ArtifactFolderError,
@@ -159,6 +160,7 @@ export function toCliError(err: unknown): unknown {
     ArtifactFolderError,
     TargetUnavailableError,
     KubernetesInputError,
+    PrometheusUrlError,
   ]) {
     if (err instanceof cls) return new CliError(err.message, ExitCode.invalidInput);
   }

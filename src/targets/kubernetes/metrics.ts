@@ -39,11 +39,37 @@ function noDataEffect(resolved: ResolvedConfig): string {
   return `with noData: ${policy}, ${effect}`;
 }
 
+/**
+ * `SLIPWAY_PROMETHEUS_URL` replaces `analysis.prometheus.url` for one run: a CI runner outside the
+ * cluster reaches Prometheus through a port-forward on 127.0.0.1, which the config cannot know.
+ */
+function urlOverride(env: NodeJS.ProcessEnv): string | undefined {
+  const url = env.SLIPWAY_PROMETHEUS_URL;
+  if (url === undefined || url === '') return undefined;
+  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+    throw new PrometheusUrlError(
+      `SLIPWAY_PROMETHEUS_URL must be an http(s) URL such as http://127.0.0.1:9090, got ${JSON.stringify(url)}`,
+    );
+  }
+  return url;
+}
+
+/** A bad `SLIPWAY_PROMETHEUS_URL` (exit 2). */
+export class PrometheusUrlError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PrometheusUrlError';
+  }
+}
+
 export function kubernetesMetrics(
   resolved: ResolvedConfig,
   labels: { service: string; environment: string; namespace: string },
+  env: NodeJS.ProcessEnv = {},
 ): KubernetesMetrics {
-  const prom = resolved.analysis.prometheus;
+  const override = urlOverride(env);
+  const configured = resolved.analysis.prometheus;
+  const prom = override ? { ...configured, url: override } : configured;
   if (!prom) {
     const text = `analysis has no metric source (set analysis.prometheus.url): ${noDataEffect(resolved)}`;
     return { provider: noMetrics, source: async () => text };

@@ -73,11 +73,11 @@ export async function openKubernetes(resolved: ResolvedConfig, ctx: TargetContex
     ...(processEnv.SLIPWAY_DRY_RUN === '1' ? { dryRun: true } : {}),
   });
   const ns = target.namespace;
-  const metrics = kubernetesMetrics(resolved, {
-    service: resolved.service,
-    environment: ctx.environment,
-    namespace: ns,
-  });
+  const metrics = kubernetesMetrics(
+    resolved,
+    { service: resolved.service, environment: ctx.environment, namespace: ns },
+    processEnv,
+  );
 
   const preflight = async () => {
     for (const [name, ref] of Object.entries(resolved.secrets ?? {})) {

@@ -71,6 +71,22 @@ describe('analysis.prometheus', () => {
     );
   });
 
+  test('SLIPWAY_PROMETHEUS_URL replaces the url (a port-forward in CI); a bad one is refused', async () => {
+    const port = await closedPort();
+    const env = { SLIPWAY_PROMETHEUS_URL: `http://127.0.0.1:${port}` };
+    for (const analysis of ['{}', '{ prometheus: { url: "http://kps-prometheus.monitoring:9090" } }']) {
+      const m = kubernetesMetrics(resolve(analysis), labels, env);
+      assert.ok(m.provider instanceof PrometheusProvider, analysis);
+      assert.match(await m.source(), new RegExp(`^Prometheus at http://127.0.0.1:${port} does not answer`));
+    }
+    for (const bad of ['127.0.0.1:9090', 'ftp://p:9090']) {
+      assert.throws(
+        () => kubernetesMetrics(resolve('{}'), labels, { SLIPWAY_PROMETHEUS_URL: bad }),
+        new RegExp(`SLIPWAY_PROMETHEUS_URL must be an http\\(s\\) URL .*got "${bad}"`),
+      );
+    }
+  });
+
   test('without it: no data, and deploy says what the noData policy will do', async () => {
     const none = kubernetesMetrics(resolve('{ noData: fail }'), labels);
     assert.deepEqual(await none.provider.counts([1, 2]), {});
