@@ -1,7 +1,8 @@
 /**
- * Strict, hand-written subsets of two CRD schemas that are not in the Go module cache:
+ * Strict, hand-written subsets of three CRD schemas that are not in the Go module cache:
  * - `ExternalSecret` (external-secrets.io/v1), from https://external-secrets.io/latest/api/externalsecret/;
- * - `Rollout` (argoproj.io/v1alpha1), from https://argo-rollouts.readthedocs.io/en/stable/features/specification/.
+ * - `Rollout` (argoproj.io/v1alpha1), from https://argo-rollouts.readthedocs.io/en/stable/features/specification/;
+ * - `PodMonitor` (monitoring.coreos.com/v1), from https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMonitor.
  * Only the fields Slipway renders are listed, so an unexpected field is still an error; the pod
  * template reuses the real Kubernetes `PodTemplateSpec` definition.
  */
@@ -91,11 +92,64 @@ const rollout = obj(
   ['apiVersion', 'kind', 'metadata', 'spec'],
 );
 
+const relabeling = obj({
+  action: {
+    type: 'string',
+    enum: [
+      'replace',
+      'keep',
+      'drop',
+      'hashmod',
+      'labelmap',
+      'labeldrop',
+      'labelkeep',
+      'lowercase',
+      'uppercase',
+      'keepequal',
+      'dropequal',
+    ],
+  },
+  sourceLabels: { type: 'array', items: { type: 'string', pattern: '^[a-zA-Z_][a-zA-Z0-9_]*$' } },
+  targetLabel: str,
+  regex: str,
+  replacement: str,
+  separator: str,
+});
+const podMonitor = obj(
+  {
+    apiVersion: str,
+    kind: str,
+    metadata: meta,
+    spec: obj(
+      {
+        selector: ref('io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector'),
+        podMetricsEndpoints: {
+          type: 'array',
+          items: obj({
+            port: str,
+            path: str,
+            interval: {
+              type: 'string',
+              pattern:
+                '^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$',
+            },
+            relabelings: { type: 'array', items: relabeling },
+          }),
+        },
+      },
+      ['selector'],
+    ),
+  },
+  ['apiVersion', 'kind', 'metadata', 'spec'],
+);
+
 export const EXTRA_DEFINITIONS: Record<string, unknown> = {
   'io.argoproj.v1alpha1.Rollout': rollout,
   'io.external-secrets.v1.ExternalSecret': externalSecret,
+  'com.coreos.monitoring.v1.PodMonitor': podMonitor,
 };
 export const EXTRA_KINDS: Record<string, string> = {
   'argoproj.io/v1alpha1/Rollout': 'io.argoproj.v1alpha1.Rollout',
   'external-secrets.io/v1/ExternalSecret': 'io.external-secrets.v1.ExternalSecret',
+  'monitoring.coreos.com/v1/PodMonitor': 'com.coreos.monitoring.v1.PodMonitor',
 };

@@ -7,7 +7,7 @@
  * Sources, from the Go module cache (`go env GOMODCACHE`; `scripts/k8s/build.sh` fills it):
  * - `k8s.io/kubernetes@v<K8S_VERSION>/api/openapi-spec/v3/*.json` (built-in kinds);
  * - `sigs.k8s.io/gateway-api@v<GATEWAY_API_VERSION>/config/crd/standard/…httproutes.yaml` (HTTPRoute).
- * `ExternalSecret` and Argo Rollouts' `Rollout` have no schema in the module cache: `extra.ts` holds a
+ * `ExternalSecret`, Argo Rollouts' `Rollout` and `PodMonitor` have no schema in the module cache: `extra.ts` holds a
  * hand-written, strict subset of them (marked as such in the output's `origin`).
  *
  * Compaction: descriptions, defaults, patch hints and every `status` subtree are dropped (Slipway
@@ -147,7 +147,7 @@ export function extract(gomodcache = modDir()): Schema {
       kubernetes: `k8s.io/kubernetes@v${K8S_VERSION} api/openapi-spec/v3`,
       gatewayApi: `sigs.k8s.io/gateway-api@v${GATEWAY_API_VERSION} config/crd/standard (HTTPRoute v1)`,
       handWritten:
-        'ExternalSecret (external-secrets.io/v1), Rollout (argoproj.io/v1alpha1): strict subsets, see scripts/k8s/openapi/extra.ts',
+        'ExternalSecret (external-secrets.io/v1), Rollout (argoproj.io/v1alpha1), PodMonitor (monitoring.coreos.com/v1): strict subsets, see scripts/k8s/openapi/extra.ts',
       generatedBy: 'scripts/k8s/openapi/extract.ts',
     },
     kinds: Object.fromEntries(Object.entries(kinds).sort(([a], [b]) => (a < b ? -1 : 1))),

@@ -15,6 +15,7 @@ import { parseDuration } from '../../../config/index.ts';
 import { canonical, type KubeObject, ownerLabels, podSelector } from '../objects.ts';
 import { type RenderContext, type Scope, SERVICE_PORT } from './context.ts';
 import { scopeOf, sortObjects } from './index.ts';
+import { podMonitor } from './monitoring.ts';
 import { httpRoutes, ingress, networkPolicy, previewName, service } from './network.ts';
 import { podTemplate } from './pod.ts';
 import { externalSecrets } from './secrets.ts';
@@ -120,6 +121,7 @@ export function renderArgoRollouts(
     ...hpa(scope, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: scope.owner.service }),
     pdb(scope),
     ...networkPolicy(scope),
+    ...podMonitor(scope),
   ];
   return { objects: sortObjects(objects.map(canonical)), notes };
 }

@@ -6,6 +6,7 @@
 import type { ResolvedConfig } from '../../../config/index.ts';
 import { canonical, type KubeObject } from '../objects.ts';
 import type { RenderContext, Scope } from './context.ts';
+import { podMonitor } from './monitoring.ts';
 import { httpRoutes, ingress, networkPolicy, services } from './network.ts';
 import { externalSecrets } from './secrets.ts';
 import { configMap, deployment, hpa, namespace, pdb, serviceAccount } from './workloads.ts';
@@ -36,6 +37,7 @@ export const KIND_ORDER = [
   'HorizontalPodAutoscaler',
   'PodDisruptionBudget',
   'NetworkPolicy',
+  'PodMonitor',
 ];
 
 export function sortObjects(objects: KubeObject[]): KubeObject[] {
@@ -135,6 +137,7 @@ export function renderEnvironment(env: ResolvedConfig, ctx: RenderContext): Kube
     ...hpa(scope),
     pdb(scope),
     ...networkPolicy(scope),
+    ...podMonitor(scope),
   ];
   return sortObjects(objects.map(canonical));
 }

@@ -59,13 +59,26 @@ export function kustomizeTree(environments: readonly EnvironmentObjects[]): Map<
           ...kustomization(['../../base', ...own.map(fileName)]),
           namespace: env.namespace,
           labels: [
-            { pairs: { [LABEL.instance]: `${env.service}-${env.environment}` }, includeSelectors: true },
+            {
+              pairs: { [LABEL.instance]: `${env.service}-${env.environment}` },
+              includeSelectors: true,
+              ...selectorFields(env.objects),
+            },
             { pairs: { [LABEL.environment]: env.environment }, includeTemplates: true },
           ],
         }),
     );
   });
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * Kustomize knows the selectors of built-in kinds only; a PodMonitor's `spec.selector.matchLabels`
+ * is named explicitly so the instance label lands there too.
+ */
+function selectorFields(objects: readonly KubeObject[]) {
+  if (!objects.some((o) => o.kind === 'PodMonitor')) return {};
+  return { fields: [{ kind: 'PodMonitor', path: 'spec/selector/matchLabels', create: true }] };
 }
 
 function kustomization(resources: string[]) {

@@ -17,6 +17,9 @@ export const PRUNABLE: readonly { apiVersion: string; kind: string }[] = [
   { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute' },
   { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' },
   { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget' },
+  // Listing a kind whose CRD is not installed returns nothing, so clusters without
+  // prometheus-operator prune as before.
+  { apiVersion: 'monitoring.coreos.com/v1', kind: 'PodMonitor' },
 ];
 
 /** Owned objects that are not in `desired`, by `Kind/name`. Pure. */
