@@ -2,8 +2,8 @@
  * Analysis evidence on Kubernetes: a Prometheus `MetricProvider` built from `analysis.prometheus`.
  * The default queries read the example app's `http_requests_total` (labelled `service` by the app)
  * per revision through the pod label `slipway.dev/release`, which Prometheus carries as
- * `slipway_dev_release` when pods are scraped with that label kept (a PodMonitor's
- * `podTargetLabels: [slipway.dev/release]`), and `namespace` from service discovery.
+ * `slipway_dev_release` through the PodMonitor `render/monitoring.ts` renders (which also sets
+ * `service` from the pod's `app.kubernetes.io/name`), and `namespace` from service discovery.
  */
 import type { ResolvedConfig } from '../../config/index.ts';
 import { type CountQueries, PrometheusProvider } from '../../providers/prometheus/index.ts';
