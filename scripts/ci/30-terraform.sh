@@ -109,7 +109,7 @@ find_checkov() {
   [[ -n $version ]] || { echo "no CHECKOV_VERSION in scripts/ci/20-supply-chain.sh" >&2; return 1; }
   if ! venv=$(checkov_venv "$version"); then
     echo "no checkov $version venv yet: installing it with scripts/ci/20-supply-chain.sh's installer"
-    # Its checkov run covers infra/terraform too; it is the installer we want here.
+    # Only its installer is wanted here; its checks (not Terraform) run in their own CI step.
     bash scripts/ci/20-supply-chain.sh checkov > "$WORK/supply-chain.log" 2>&1 || true
     venv=$(checkov_venv "$version") || { echo "could not install checkov $version:" >&2; cat "$WORK/supply-chain.log" >&2; return 1; }
   fi
