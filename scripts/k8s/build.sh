@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Builds the local control plane into ~/.cache/slipway/k8s/v<version>/ when (and only when) a piece is
 # missing or was built at another version: kube-apiserver, kube-controller-manager, kube-scheduler and
-# kubectl from k8s.io/kubernetes; etcd from go.etcd.io/etcd/server/v3; kwok and kwokctl; and the Gateway
-# API standard-channel CRDs. Go's module and build caches stay in their default places so a reused
-# machine skips the work. Prints how long each piece took.
-#   build.sh [gateway-api|etcd|kwok|kubernetes]...   (default: all of them)
+# kubectl from k8s.io/kubernetes; etcd from go.etcd.io/etcd/server/v3; kwok and kwokctl; the Gateway
+# API standard-channel CRDs; and the upstream ExternalSecret and PodMonitor CRDs (addon-crds). Go's
+# module and build caches stay in their default places so a reused machine skips the work. Prints
+# how long each piece took.
+#   build.sh [gateway-api|addon-crds|etcd|kwok|kubernetes]...   (default: all of them)
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -92,33 +93,56 @@ build_kwok() {
   took "kwok v$KWOK_VERSION" "$start"
 }
 
-gateway_crds() {
-  local out="$K8S_HOME/gateway-api-v$GATEWAY_API_VERSION-standard.yaml"
+# Writes the upstream CRD files $4... of Go module $1@v$2 (paths inside the module) into one bundle $3,
+# each document after a `---`. Idempotent: an existing bundle (named by version) is kept.
+module_crds() {
+  local module=$1 version=$2 out=$3
+  shift 3
   [[ -s $out ]] && return 0
-  local dir; dir="$(go mod download -json "sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION" | sed -n 's/.*"Dir": "\(.*\)",*/\1/p')"
-  local src="$dir/config/crd/standard"
-  [[ -d $src ]] || { echo "build.sh: $src is missing from sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION" >&2; exit 1; }
+  local dir; dir="$(go mod download -json "$module@v$version" | sed -n 's/.*"Dir": "\(.*\)",*/\1/p')"
+  [[ -d $dir ]] || { echo "build.sh: could not download $module@v$version" >&2; exit 1; }
   local f tmp="$out.tmp"
   : >"$tmp"
-  for f in "$src"/*.yaml; do
-    [[ $(basename "$f") == kustomization.yaml ]] && continue
+  for f in "$@"; do
+    [[ -f $dir/$f ]] || { echo "build.sh: $f is missing from $module@v$version" >&2; rm -f "$tmp"; exit 1; }
     printf -- '---\n' >>"$tmp"
-    cat "$f" >>"$tmp"
+    cat "$dir/$f" >>"$tmp"
   done
   mv "$tmp" "$out"
 }
 
-# Pieces to check, all by default: gateway-api, etcd, kwok, kubernetes.
+gateway_crds() {
+  [[ -s ${K8S_CRD_FILES[0]} ]] && return 0
+  local dir; dir="$(go mod download -json "sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION" | sed -n 's/.*"Dir": "\(.*\)",*/\1/p')"
+  local src="config/crd/standard" files=() f
+  [[ -d $dir/$src ]] || { echo "build.sh: $src is missing from sigs.k8s.io/gateway-api@v$GATEWAY_API_VERSION" >&2; exit 1; }
+  for f in "$dir/$src"/*.yaml; do
+    [[ $(basename "$f") == kustomization.yaml ]] || files+=("$src/$(basename "$f")")
+  done
+  module_crds sigs.k8s.io/gateway-api "$GATEWAY_API_VERSION" "${K8S_CRD_FILES[0]}" "${files[@]}"
+}
+
+# The add-ons' CRDs for the kinds Slipway renders, as upstream ships them. Only ExternalSecret from
+# external-secrets: its (Cluster)SecretStore CRDs are 600 KB each and no controller here reads them.
+addon_crds() {
+  module_crds github.com/external-secrets/external-secrets "$EXTERNAL_SECRETS_VERSION" "${K8S_CRD_FILES[1]}" \
+    config/crds/bases/external-secrets.io_externalsecrets.yaml
+  module_crds github.com/prometheus-operator/prometheus-operator "$PROMETHEUS_OPERATOR_VERSION" "${K8S_CRD_FILES[2]}" \
+    example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml
+}
+
+# Pieces to check, all by default: gateway-api, addon-crds, etcd, kwok, kubernetes.
 pieces=("$@")
-((${#pieces[@]})) || pieces=(gateway-api etcd kwok kubernetes)
+((${#pieces[@]})) || pieces=(gateway-api addon-crds etcd kwok kubernetes)
 total=$(date +%s)
 for piece in "${pieces[@]}"; do
   case $piece in
     gateway-api) gateway_crds ;;
+    addon-crds) addon_crds ;;
     etcd) build_etcd ;;
     kwok) build_kwok ;;
     kubernetes) build_kubernetes ;;
-    *) echo "build.sh: unknown piece '$piece' (expected gateway-api, etcd, kwok or kubernetes)" >&2; exit 2 ;;
+    *) echo "build.sh: unknown piece '$piece' (expected gateway-api, addon-crds, etcd, kwok or kubernetes)" >&2; exit 2 ;;
   esac
 done
 echo "build.sh: control plane ready in $K8S_HOME ($(($(date +%s) - total))s)"

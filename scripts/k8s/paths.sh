@@ -9,7 +9,9 @@ built=true
 for n in etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok kwokctl; do
   [[ -x "$K8S_BIN/$n" ]] || built=false
 done
-[[ -s "$K8S_HOME/gateway-api-v$GATEWAY_API_VERSION-standard.yaml" ]] || built=false
+# The add-on CRD bundles are not part of "built": up.sh fetches them in seconds when they are missing.
+[[ -s ${K8S_CRD_FILES[0]} ]] || built=false
 printf '{"kubernetesVersion":"%s","etcdVersion":"%s","kwokVersion":"%s","gatewayApiVersion":"%s",' \
   "$K8S_VERSION" "$ETCD_VERSION" "$KWOK_VERSION" "$GATEWAY_API_VERSION"
-printf '"bin":"%s","kubeconfig":"%s","built":%s}\n' "$K8S_BIN" "$K8S_KUBECONFIG" "$built"
+crd_files="$(printf '"%s",' "${K8S_CRD_FILES[@]}")"
+printf '"bin":"%s","kubeconfig":"%s","crdFiles":[%s],"built":%s}\n' "$K8S_BIN" "$K8S_KUBECONFIG" "${crd_files%,}" "$built"

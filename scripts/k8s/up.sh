@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts (or reuses) the local control plane: etcd, kube-apiserver, kube-controller-manager,
 # kube-scheduler and kwok, run by kwokctl's binary runtime from the binaries build.sh made. Then
-# installs the Gateway API CRDs, three fake Ready nodes and a GatewayClass/Gateway. Prints the
-# kubeconfig path as its last line.
+# installs the CRDs (Gateway API; external-secrets' ExternalSecret; prometheus-operator's PodMonitor),
+# three fake Ready nodes and a GatewayClass/Gateway. Prints the kubeconfig path as its last line.
 #
 #   up.sh                  start, or reuse a running cluster; it runs until down.sh
 #   up.sh --user-pid PID   same, and record PID as a user: a cluster this call starts is stopped by
@@ -30,8 +30,27 @@ mkdir -p "$K8S_CLUSTER_DIR" "$K8S_USERS_DIR"
 exec 9>"$K8S_LOCK"
 flock 9
 
+# Server-side applies every pinned CRD bundle and waits until the API server serves them; the ready
+# marker lists the bundles, so a reused cluster started with other pins (or before a bundle was
+# added) gets the current ones.
+install_crds() {
+  local f
+  for f in "${K8S_CRD_FILES[@]}"; do
+    kubectl apply --server-side --force-conflicts --field-manager=slipway-k8s-up -f "$f" >/dev/null
+  done
+  # The Gateway API file also holds a ValidatingAdmissionPolicy (safe-upgrades), which has no
+  # Established condition: wait for the CRDs only.
+  kubectl wait --for=condition=Established --timeout=120s crd --all >/dev/null
+}
+crds_marker() { printf '%s\n' "${K8S_CRD_FILES[@]##*/}"; }
+
 if cluster_healthy; then
   echo "up.sh: reusing the running cluster '$K8S_CLUSTER_NAME'" >&2
+  if [[ $(cat "$K8S_CLUSTER_DIR/ready") != "$(crds_marker)" ]]; then
+    echo "up.sh: installing the pinned CRDs into the running cluster" >&2
+    install_crds
+    crds_marker >"$K8S_CLUSTER_DIR/ready"
+  fi
   [[ -n $user_pid ]] && : >"$K8S_USERS_DIR/$user_pid"
   echo "$K8S_KUBECONFIG"
   exit 0
@@ -61,11 +80,8 @@ echo "up.sh: starting Kubernetes v$K8S_VERSION (etcd v$ETCD_VERSION, kwok v$KWOK
 kwokctl create cluster --runtime binary --kube-authorization --kube-admission \
   --kubeconfig "$K8S_KUBECONFIG" --wait 120s --timeout 180s >&2 9>&-
 
-crds="$K8S_HOME/gateway-api-v$GATEWAY_API_VERSION-standard.yaml"
-step="installing the Gateway API CRDs"
-kubectl apply --server-side --field-manager=slipway-k8s-up -f "$crds" >/dev/null
-# The file also holds a ValidatingAdmissionPolicy (safe-upgrades), which has no Established condition.
-kubectl wait --for=condition=Established --timeout=120s crd --all >/dev/null
+step="installing the CRDs (${K8S_CRD_FILES[*]##*/})"
+install_crds
 step="creating three kwok nodes"
 kubectl apply --server-side --field-manager=slipway-k8s-up -f "$here/nodes.yaml" >/dev/null
 kubectl wait --for=condition=Ready --timeout=120s node --all >/dev/null
@@ -78,7 +94,7 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 kubectl get serviceaccount default -n default >/dev/null
-: >"$K8S_CLUSTER_DIR/ready"
+crds_marker >"$K8S_CLUSTER_DIR/ready"
 ready=1
 
 if [[ -n $user_pid ]]; then

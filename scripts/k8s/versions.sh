@@ -7,10 +7,25 @@ K8S_VERSION="${SLIPWAY_K8S_VERSION:-1.36.3}"
 ETCD_VERSION="3.6.16"
 KWOK_VERSION="0.8.0"
 GATEWAY_API_VERSION="1.6.3"
+# CRDs of the platform add-ons the example's production environment renders objects for (its
+# ExternalSecret and PodMonitor), fetched as upstream files through the Go module proxy. The addon
+# module (infra/terraform/modules/addons) pins the external-secrets chart 2.12.0 and
+# kube-prometheus-stack 88.6.0 (whose operator is newer); the module proxy this project can reach
+# serves external-secrets up to v1.3.2 and prometheus-operator at v0.85.0 only, so these are the
+# nearest it serves (`go list -m -versions <module>` shows the list). Both serve the API versions Slipway renders: external-secrets.io/v1 and
+# monitoring.coreos.com/v1.
+EXTERNAL_SECRETS_VERSION="1.3.2"
+PROMETHEUS_OPERATOR_VERSION="0.85.0"
 
 K8S_CACHE_ROOT="${SLIPWAY_K8S_CACHE:-$HOME/.cache/slipway/k8s}"
 K8S_HOME="$K8S_CACHE_ROOT/v$K8S_VERSION"
 K8S_BIN="$K8S_HOME/bin"
+# The CRD bundles build.sh writes and up.sh installs, in that order.
+K8S_CRD_FILES=(
+  "$K8S_HOME/gateway-api-v$GATEWAY_API_VERSION-standard.yaml"
+  "$K8S_HOME/external-secrets-v$EXTERNAL_SECRETS_VERSION-crds.yaml"
+  "$K8S_HOME/prometheus-operator-v$PROMETHEUS_OPERATOR_VERSION-crds.yaml"
+)
 K8S_CLUSTER_DIR="$K8S_CACHE_ROOT/cluster"
 K8S_CLUSTER_NAME="slipway"
 K8S_KUBECONFIG="$K8S_CLUSTER_DIR/kubeconfig"

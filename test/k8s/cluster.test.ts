@@ -11,7 +11,11 @@ import {
   V1MicroTime,
   VersionApi,
 } from '@kubernetes/client-node';
+import type { KubeObject } from '../../src/targets/kubernetes/objects.ts';
+import { renderEnvironment } from '../../src/targets/kubernetes/render/index.ts';
+import { validateSchema } from '../../src/targets/kubernetes/validate/index.ts';
 import { type Cluster, eventually, useCluster } from '../support/k8s/cluster.ts';
+import { CONTEXTS, exampleEnvironments } from '../targets/kubernetes/render/example.ts';
 
 const { cluster, skip } = await useCluster();
 const c = cluster as Cluster;
@@ -56,6 +60,24 @@ function httpRoute(namespace: string, weight: number): KubernetesObject & { spec
       ],
     },
   };
+}
+
+/** The example's production objects of `kind`, as rendered mid canary, moved into `namespace`. */
+async function exampleProduction(kind: string, namespace: string): Promise<KubeObject[]> {
+  const production = (await exampleEnvironments()).production;
+  assert.ok(production && CONTEXTS.production, 'the example has a production environment');
+  const objects = renderEnvironment(production, CONTEXTS.production).filter((o) => o.kind === kind);
+  assert.ok(objects.length > 0, `the example's production environment renders a ${kind}`);
+  return objects.map((o) => ({ ...o, metadata: { ...o.metadata, namespace } }));
+}
+
+/** kubectl's strict server-side dry run of raw manifests (client-node's models would drop unknown fields). */
+function strictDryRun(objects: KubeObject[]) {
+  const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: objects });
+  return c.kubectl(
+    ['apply', '--server-side', '--dry-run=server', '--validate=strict', '--field-manager=slipway', '-f', '-'],
+    list,
+  );
 }
 
 describe('local Kubernetes control plane', { skip, timeout: 180_000 }, () => {
@@ -184,5 +206,42 @@ describe('local Kubernetes control plane', { skip, timeout: 180_000 }, () => {
     );
     const current = await leases.readNamespacedLease({ name: 'slipway-lock', namespace });
     assert.equal(current.spec?.holderIdentity, 'engine-a');
+  });
+
+  test("the example production env's ExternalSecret and PodMonitor pass a strict server-side dry run", async (t) => {
+    const namespace = await c.namespace(t);
+    const objects = [
+      ...(await exampleProduction('ExternalSecret', namespace)),
+      ...(await exampleProduction('PodMonitor', namespace)),
+    ];
+    const { stdout } = await strictDryRun(objects);
+    assert.match(stdout, /externalsecret\.external-secrets\.io\/hello-observability serverside-applied/);
+    assert.match(stdout, /podmonitor\.monitoring\.coreos\.com\/hello serverside-applied/);
+  });
+
+  test('the upstream CRDs are strict: an unknown field and a bad secretKey are refused, as Slipway refuses them', async (t) => {
+    const namespace = await c.namespace(t);
+    const [secret] = await exampleProduction('ExternalSecret', namespace);
+    const [monitor] = await exampleProduction('PodMonitor', namespace);
+    const spec = (o: KubeObject | undefined) => (o as KubeObject & { spec: Record<string, unknown> }).spec;
+    const typo = { ...monitor, spec: { ...spec(monitor), podMetricsEndpoint: [] } } as KubeObject;
+    // kubectl checks the CRD's published schema before sending (its message names the field
+    // without the full path), the API server after: either way the upstream schema refuses it.
+    await assert.rejects(strictDryRun([typo]), (error: { stderr?: string }) => {
+      assert.match(error.stderr ?? '', /unknown field "(spec\.)?podMetricsEndpoint"/);
+      return true;
+    });
+    // A Secret key with a space: the CRD's pattern refuses it, and so does the schema subset
+    // Slipway validates against before anything reaches a cluster.
+    const data = [{ secretKey: 'api key', remoteRef: { key: 'hello-observability', property: 'dsn' } }];
+    const badKey = { ...secret, spec: { ...spec(secret), data } } as KubeObject;
+    await assert.rejects(strictDryRun([badKey]), (error: { stderr?: string }) => {
+      assert.match(error.stderr ?? '', /spec\.data\[0\]\.secretKey/);
+      return true;
+    });
+    assert.deepEqual(
+      validateSchema([badKey]).map((e) => e.path),
+      ['spec.data[0].secretKey'],
+    );
   });
 });

@@ -1,10 +1,17 @@
 /**
- * Strict, hand-written subsets of three CRD schemas that are not in the Go module cache:
- * - `ExternalSecret` (external-secrets.io/v1), from https://external-secrets.io/latest/api/externalsecret/;
+ * Strict, hand-written subsets of three CRD schemas:
+ * - `ExternalSecret` (external-secrets.io/v1), checked field by field against the upstream CRD
+ *   (github.com/external-secrets/external-secrets@v1.3.2, config/crds/bases/, which
+ *   scripts/k8s/build.sh fetches for the test cluster);
  * - `Rollout` (argoproj.io/v1alpha1), from https://argo-rollouts.readthedocs.io/en/stable/features/specification/;
- * - `PodMonitor` (monitoring.coreos.com/v1), from https://prometheus-operator.dev/docs/api-reference/api/#monitoring.coreos.com/v1.PodMonitor.
- * Only the fields Slipway renders are listed, so an unexpected field is still an error; the pod
- * template reuses the real Kubernetes `PodTemplateSpec` definition.
+ * - `PodMonitor` (monitoring.coreos.com/v1), checked against the upstream CRD
+ *   (github.com/prometheus-operator/prometheus-operator@v0.85.0, example/prometheus-operator-crd/).
+ * Only the fields Slipway renders are listed, so an unexpected field is still an error; where the
+ * upstream schema constrains a rendered field (enum, pattern, length), the subset carries the same
+ * constraint, so what passes here is not refused by the API server. The subset is stricter in two
+ * deliberate ways: `secretStoreRef.name` is required, and relabeling actions are the lower-case
+ * spellings only (the CRD also accepts `Replace`, `Keep`…). The pod template reuses the real
+ * Kubernetes `PodTemplateSpec` definition.
  */
 const ref = (name: string) => ({ $ref: `#/d/${name}` });
 const str = { type: 'string' };
@@ -17,6 +24,13 @@ const obj = (properties: Record<string, unknown>, required?: string[]) => ({
   ...(required ? { required } : {}),
 });
 
+/** A DNS-1123 subdomain, as the ExternalSecret CRD constrains Secret and store names. */
+const subdomain = {
+  type: 'string',
+  minLength: 1,
+  maxLength: 253,
+  pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$',
+};
 const externalSecret = obj(
   {
     apiVersion: str,
@@ -25,19 +39,23 @@ const externalSecret = obj(
     spec: obj({
       refreshInterval: str,
       secretStoreRef: obj(
-        { kind: { type: 'string', enum: ['SecretStore', 'ClusterSecretStore'] }, name: str },
+        { kind: { type: 'string', enum: ['SecretStore', 'ClusterSecretStore'] }, name: subdomain },
         ['name'],
       ),
       target: obj({
-        name: str,
+        name: subdomain,
         creationPolicy: { type: 'string', enum: ['Owner', 'Orphan', 'Merge', 'None'] },
       }),
       data: {
         type: 'array',
-        items: obj({ secretKey: str, remoteRef: obj({ key: str, property: str }, ['key']) }, [
-          'secretKey',
-          'remoteRef',
-        ]),
+        items: obj(
+          {
+            // A key of the Secret it writes: the CRD allows what a Secret data key allows.
+            secretKey: { type: 'string', minLength: 1, maxLength: 253, pattern: '^[-._a-zA-Z0-9]+$' },
+            remoteRef: obj({ key: str, property: str }, ['key']),
+          },
+          ['secretKey', 'remoteRef'],
+        ),
       },
     }),
   },
