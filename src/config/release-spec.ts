@@ -3,7 +3,7 @@
  * durations become milliseconds, percentages become counts, canary steps become `CanaryStep`s.
  */
 import { createHash } from 'node:crypto';
-import type { AnalysisSpec, CanaryStep, ReleaseSpec, Strategy } from '../core/spec.ts';
+import type { AnalysisSpec, CanaryStep, CheckSpec, ReleaseSpec, Strategy } from '../core/spec.ts';
 import { parseDuration } from './duration.ts';
 import type { CanaryStepConfig, ResolvedConfig } from './schema/index.ts';
 
@@ -109,7 +109,30 @@ function toAnalysis(a: ResolvedConfig['analysis']): AnalysisSpec {
     if (a.latency.percentile !== undefined) spec.maxSlowRate = (100 - a.latency.percentile) / 100;
   }
   if (a.interval !== undefined) spec.intervalMs = ms(a.interval);
+  if (a.queries?.length) spec.checks = a.queries.map((q) => toCheck(q, a.prometheus?.url));
   return spec;
+}
+
+type QueryConfig = NonNullable<ResolvedConfig['analysis']['queries']>[number];
+
+/** A query's Prometheus is its own `address`, else the environment's (`analysis.prometheus.url`). */
+function toCheck(q: QueryConfig, defaultUrl: string | undefined): CheckSpec {
+  if (q.provider === 'http') {
+    const { name, url, method, expectStatus } = q;
+    return { kind: 'http', name, url, method, expectStatus, timeoutMs: ms(q.timeout) };
+  }
+  const address = q.address ?? defaultUrl;
+  if (address === undefined)
+    throw new TypeError(`query ${q.name} has no Prometheus address (config checks it)`);
+  return {
+    kind: 'prometheus',
+    name: q.name,
+    query: q.query,
+    ...(q.max === undefined ? {} : { max: q.max }),
+    ...(q.min === undefined ? {} : { min: q.min }),
+    address,
+    addressFrom: q.address === undefined ? 'default' : 'query',
+  };
 }
 
 /** sha256 (hex) of the resolved config as canonical JSON: keys sorted, no whitespace. */

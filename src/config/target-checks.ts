@@ -6,6 +6,7 @@
  */
 import { isMapping } from './merge.ts';
 import type { RawProblem } from './problems.ts';
+import { queryChecks } from './query-checks.ts';
 
 /** A problem that belongs to the environment even when the base holds the value. */
 export interface TargetProblem extends RawProblem {
@@ -66,6 +67,7 @@ export function targetChecks(config: unknown, environment: string): TargetProble
   }
 
   secretChecks(config, target, add);
+  queryChecks(config, add);
   return out;
 }
 

@@ -3,6 +3,7 @@
  * back as `Observed.progress`. The engine persists it (before applying the decision's actions), so
  * a killed process resumes exactly where the last decision left off.
  */
+import type { ChecksMemo } from './analysis/checks.ts';
 import type { JudgeState } from './analysis/judge.ts';
 import type { Phase, Verdict } from './types.ts';
 
@@ -28,6 +29,8 @@ export interface Progress {
   /** How many operator commands have been handled (the command list only grows). */
   commandsSeen: number;
   judge?: JudgeState;
+  /** Custom checks: each one's latest counted read and bad streak (survives a crash with the memo). */
+  checks?: ChecksMemo;
   /** The last decision's reason (repeated once the operation is over). */
   reason?: string;
   /** Last verdict seen, reported with every decision. */

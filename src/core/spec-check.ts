@@ -33,6 +33,25 @@ export function releaseSpecProblems(spec: ReleaseSpec): string[] {
     );
   }
   if (spec.analysis?.intervalMs !== undefined) int('analysis.intervalMs', spec.analysis.intervalMs, 1);
+  const names = new Set<string>();
+  (spec.analysis?.checks ?? []).forEach((c, i) => {
+    const at = `analysis.checks[${i}]`;
+    if (typeof c.name !== 'string' || c.name === '' || names.has(c.name))
+      problems.push(`${at}.name: expected a unique, non-empty name, got ${JSON.stringify(c.name)}`);
+    names.add(c.name);
+    if (c.kind === 'http') {
+      int(`${at}.expectStatus`, c.expectStatus, 100, 599);
+      int(`${at}.timeoutMs`, c.timeoutMs, 1);
+    } else if (c.kind === 'prometheus') {
+      if (!URL.canParse(c.address))
+        problems.push(`${at}.address: expected a URL, got ${JSON.stringify(c.address)}`);
+      if (c.max === undefined && c.min === undefined) problems.push(`${at}: expected max and/or min`);
+    } else {
+      problems.push(
+        `${at}.kind: expected prometheus or http, got ${JSON.stringify((c as { kind: unknown }).kind)}`,
+      );
+    }
+  });
   const s = spec.strategy;
   if (s.kind === 'rolling') {
     int('strategy.maxSurge', s.maxSurge, 0);

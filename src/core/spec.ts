@@ -37,6 +37,40 @@ export interface CanaryStrategy {
 
 export type Strategy = RollingStrategy | BlueGreenStrategy | CanaryStrategy;
 
+/**
+ * Custom evidence beyond request counts (`analysis.queries`), read by the engine while the candidate
+ * is under analysis and judged by the core (`analysis/checks.ts`): one number per read.
+ */
+export type CheckSpec = PrometheusCheckSpec | HttpCheckSpec;
+
+/** A PromQL instant query about the candidate; it breaches when its value leaves `min`..`max`. */
+export interface PrometheusCheckSpec {
+  kind: 'prometheus';
+  name: string;
+  /** PromQL; `{{revision}}`, `{{service}}`, `{{environment}}`, `{{namespace}}` are substituted. */
+  query: string;
+  max?: number;
+  min?: number;
+  /** Prometheus base URL: the query's own `address`, else `analysis.prometheus.url`. */
+  address: string;
+  /**
+   * Where `address` came from. Only the environment default may be replaced for one run
+   * (`SLIPWAY_PROMETHEUS_URL`); a query's own address is always used as written.
+   */
+  addressFrom: 'query' | 'default';
+}
+
+/** One HTTP request against the candidate; it breaches on another status, a timeout or a failure. */
+export interface HttpCheckSpec {
+  kind: 'http';
+  name: string;
+  /** `{{revision}}` (and the other template names) are substituted, URL-encoded. */
+  url: string;
+  method: 'GET' | 'HEAD' | 'POST';
+  expectStatus: number;
+  timeoutMs: number;
+}
+
 /** What happens when analysis sees no requests at all for the candidate. */
 export type NoDataPolicy = 'fail' | 'pass' | 'inconclusive';
 
@@ -62,8 +96,10 @@ export interface AnalysisSpec {
   /** Bound on the probability of rolling back a candidate that is no worse than stable. */
   alpha: number;
   noData: NoDataPolicy;
-  /** How often the engine re-reads the counters while analysis runs; default 1000 ms. */
+  /** How often the engine re-reads the counters (and checks) while analysis runs; default 1000 ms. */
   intervalMs?: number;
+  /** Custom evidence (`analysis.queries`); none when absent. */
+  checks?: CheckSpec[];
 }
 
 export interface ArtifactRef {

@@ -37,6 +37,8 @@ export function step(spec: ReleaseSpec, observed: Observed, now: number): Decisi
   const candidate = spec.revision ?? spec.release;
   const stable = observed.stable === candidate ? undefined : observed.stable;
   const ctx: StepContext = { spec, observed, now, memo, candidate, stable };
+  // Set again by `analyse` when this decision looks at the checks; the engine reads them only then.
+  if (memo.checks) memo.checks.wanted = false;
   const pre: Action[] = [];
   if (memo.phase === 'pending')
     pre.push(record(ctx, 'started', `release ${spec.release} (${spec.strategy.kind})`));

@@ -47,6 +47,20 @@ export interface RevisionCounts {
   slow: number;
 }
 
+/** One check's read (`CheckSpec`): a number, or nothing with why (no data, a rejected query, a failure). */
+export interface CheckResult {
+  name: string;
+  /** Prometheus: the query's value; HTTP: the status code. Absent (or NaN) when there is no data. */
+  value?: number;
+  error?: string;
+}
+
+/** The engine's latest read of every check, taken at `at` (engine clock); the core counts each once. */
+export interface CheckReading {
+  at: number;
+  results: CheckResult[];
+}
+
 export type OperatorCommand =
   | { kind: 'promote'; at: number }
   | { kind: 'abort'; at: number; reason?: string }
@@ -68,6 +82,8 @@ export interface Observed extends TargetObservation {
   /** Release currently serving users before this operation (undefined on a first deploy). */
   stable?: number;
   metrics: Record<string, RevisionCounts>;
+  /** The latest read of the spec's checks (`analysis.checks`), when the engine has taken one. */
+  checks?: CheckReading;
   progress?: unknown;
   commands: OperatorCommand[];
 }

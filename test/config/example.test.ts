@@ -89,7 +89,21 @@ describe('examples/hello/slipway.yaml', () => {
       minSample: 500,
       alpha: 0.005,
       noData: 'fail',
+      checks: [
+        {
+          kind: 'prometheus',
+          name: 'p99-latency-seconds',
+          query: prod.analysis.checks?.[0]?.kind === 'prometheus' ? prod.analysis.checks[0].query : '',
+          max: 0.3,
+          address: 'http://kps-prometheus.monitoring.svc.cluster.local:9090',
+          addressFrom: 'default',
+        },
+      ],
     });
+    // The example's query is read per revision through the labels the rendered PodMonitor gives.
+    const check = prod.analysis.checks?.[0];
+    assert.ok(check?.kind === 'prometheus');
+    assert.match(check.query, /^histogram_quantile\(0\.99, .*slipway_dev_release="\{\{revision\}\}"/);
 
     const staging = toReleaseSpec(resolveEnvironment(config, 'staging'), {
       environment: 'staging',

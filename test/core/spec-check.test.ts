@@ -19,6 +19,27 @@ describe('release spec guard', () => {
 
   const cases: Array<[name: string, spec: ReleaseSpec, problem: RegExp]> = [
     [
+      'two checks with one name',
+      {
+        ...good,
+        analysis: {
+          ...good.analysis,
+          checks: [
+            { kind: 'http', name: 'a', url: 'http://x/', method: 'GET', expectStatus: 200, timeoutMs: 1000 },
+            {
+              kind: 'prometheus',
+              name: 'a',
+              query: 'up',
+              max: 1,
+              address: 'http://p:9090',
+              addressFrom: 'query',
+            },
+          ],
+        },
+      },
+      /^analysis\.checks\[1\]\.name: expected a unique, non-empty name, got "a"$/,
+    ],
+    [
       'zero replicas',
       { ...good, replicas: 0 },
       /^replicas: expected a whole number >= 1 \(instances the service needs\), got 0$/,

@@ -4,9 +4,17 @@
  * revision gets `rps × weight` requests per second (`previewRps` while ready without weight), with
  * `errorRate` of them failing.
  */
+import { checksDue } from '../../src/core/analysis/checks.ts';
 import type { ReleaseSpec } from '../../src/core/spec.ts';
 import { step } from '../../src/core/step.ts';
-import type { Decision, Observed, OperatorCommand, RevisionCounts } from '../../src/core/types.ts';
+import type {
+  CheckReading,
+  CheckResult,
+  Decision,
+  Observed,
+  OperatorCommand,
+  RevisionCounts,
+} from '../../src/core/types.ts';
 import { World } from './world.ts';
 
 export class Driver {
@@ -18,6 +26,9 @@ export class Driver {
   rps = 100;
   previewRps = 10;
   metricsOnline = true;
+  /** Custom check results, read as the engine reads them: while analysis wants them, once per interval. */
+  readChecks?: (now: number) => CheckResult[];
+  checkReading?: CheckReading;
   private readonly counts = new Map<number, RevisionCounts>();
   private readonly exact = new Map<number, { n: number; e: number }>();
   private lastTraffic = this.now;
@@ -35,8 +46,11 @@ export class Driver {
     this.flowTraffic();
     const metrics: Record<string, RevisionCounts> = {};
     if (this.metricsOnline) for (const [r, c] of this.counts) metrics[String(r)] = { ...c };
+    if (this.readChecks && checksDue(this.spec, this.progress, this.now, this.checkReading?.at, 1000))
+      this.checkReading = { at: this.now, results: this.readChecks(this.now) };
     const observed: Observed = {
       ...this.world.observe(this.now),
+      ...(this.checkReading ? { checks: this.checkReading } : {}),
       stable: this.stable,
       metrics,
       progress: this.progress,

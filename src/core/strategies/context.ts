@@ -2,6 +2,7 @@
  * What every strategy step works with, and the small helpers they share: actions are emitted only
  * when the world differs from what is wanted, so re-deciding from the same observation is harmless.
  */
+import { checksVerdict, combineVerdicts, foldReading } from '../analysis/checks.ts';
 import { judge } from '../analysis/judge.ts';
 import { sameWeights, splitWeights, type Weights } from '../capacity.ts';
 import type { Progress } from '../progress.ts';
@@ -73,29 +74,44 @@ export function advance(ctx: StepContext, stage?: string): void {
   if (stage !== undefined) ctx.memo.stage = stage;
   ctx.memo.stepStartedAt = ctx.now;
   ctx.memo.progressAt = ctx.now;
+  // The step that looked at the checks is over: the next one asks again if it analyses.
+  if (ctx.memo.checks) ctx.memo.checks.wanted = false;
 }
 
 /**
- * One look of the analysis judge at the cumulative counts. Without counts for a revision (the
- * metrics provider is offline) there is no evidence at all, which is not the same as "no requests":
- * the verdict is inconclusive and the judge's state is left untouched.
+ * One look of the analysis at the evidence: the request judge over the cumulative counts, then the
+ * custom checks (`analysis/checks.ts`) over the engine's latest read; the verdict is the worse of
+ * the two. Without counts for a revision (the metrics provider is offline) there is no request
+ * evidence at all, which is not the same as "no requests": that part is inconclusive and the
+ * judge's state is left untouched.
  */
 export function analyse(ctx: StepContext, deadlineReached = false): Verdict {
+  let verdict = judgeCounts(ctx, deadlineReached);
+  const { checks, noData } = ctx.spec.analysis;
+  if (checks?.length) {
+    ctx.memo.checks = foldReading(checks, noData, ctx.memo.checks, ctx.observed.checks);
+    verdict = combineVerdicts(
+      verdict,
+      checksVerdict(checks, noData, ctx.memo.checks, ctx.memo.stepStartedAt),
+    );
+  }
+  ctx.memo.verdict = verdict;
+  return verdict;
+}
+
+function judgeCounts(ctx: StepContext, deadlineReached: boolean): Verdict {
   const cand = ctx.observed.metrics[String(ctx.candidate)];
   const stable = ctx.stable === undefined ? undefined : ctx.observed.metrics[String(ctx.stable)];
   if (!cand || (ctx.stable !== undefined && !stable)) {
-    const verdict: Verdict = {
+    return {
       kind: 'inconclusive',
       reasons: ['no metrics available for the candidate or stable revision (provider offline?)'],
       evidence: {},
     };
-    ctx.memo.verdict = verdict;
-    return verdict;
   }
   const zero = { requests: 0, errors: 0, slow: 0 };
   const j = judge(ctx.spec.analysis, ctx.memo.judge, stable ?? zero, cand, { deadlineReached });
   ctx.memo.judge = j.state;
-  ctx.memo.verdict = j.verdict;
   return j.verdict;
 }
 
