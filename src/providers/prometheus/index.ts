@@ -20,8 +20,9 @@ export interface CountQueries {
 export interface PrometheusOptions {
   /** Base URL, e.g. `http://prometheus.monitoring:9090`. */
   url: string;
-  queries: CountQueries;
-  labels: { service: string; environment: string; namespace?: string };
+  /** For `counts()`; a provider used only for `instant`/`range` needs none. */
+  queries?: CountQueries;
+  labels?: { service: string; environment: string; namespace?: string };
   timeoutMs?: number;
 }
 
@@ -41,8 +42,20 @@ export class PrometheusError extends Error {
   }
 }
 
-/** Replaces `{{name}}` with label-safe values; an unknown name is an error, not an empty string. */
-export function template(query: string, vars: Record<string, string>): string {
+/** Escapes a value for a PromQL label matcher (`"…"`). */
+export function labelValue(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+}
+
+/**
+ * Replaces `{{name}}` with `encode(value)` (label-safe by default); an unknown name is an error,
+ * not an empty string.
+ */
+export function template(
+  query: string,
+  vars: Record<string, string>,
+  encode: (value: string) => string = labelValue,
+): string {
   return query.replace(/\{\{\s*(\w+)\s*\}\}/g, (_, name: string) => {
     const v = vars[name];
     if (v === undefined) {
@@ -52,7 +65,7 @@ export function template(query: string, vars: Record<string, string>): string {
           .join(', ')}`,
       );
     }
-    return v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+    return encode(v);
   });
 }
 
@@ -87,25 +100,27 @@ export class PrometheusProvider implements MetricProvider {
   }
 
   async counts(releases: number[]): Promise<Record<string, RevisionCounts>> {
+    const { queries, labels } = this.#o;
+    if (!queries || !labels) throw new PrometheusError('counts() needs count queries and labels');
     const out: Record<string, RevisionCounts> = {};
     for (const release of releases) {
       const vars = {
         revision: String(release),
-        service: this.#o.labels.service,
-        environment: this.#o.labels.environment,
-        namespace: this.#o.labels.namespace ?? '',
+        service: labels.service,
+        environment: labels.environment,
+        namespace: labels.namespace ?? '',
       };
       const one = async (q: string | undefined) => {
         if (!q) return 0;
         const samples = await this.instant(template(q, vars));
         return samples.length === 0 ? undefined : samples.reduce((s, x) => s + x.value, 0);
       };
-      const requests = await one(this.#o.queries.requests);
+      const requests = await one(queries.requests);
       if (requests === undefined) continue; // no data
       out[String(release)] = {
         requests: Math.round(requests),
-        errors: Math.round((await one(this.#o.queries.errors)) ?? 0),
-        slow: Math.round((await one(this.#o.queries.slow)) ?? 0),
+        errors: Math.round((await one(queries.errors)) ?? 0),
+        slow: Math.round((await one(queries.slow)) ?? 0),
       };
     }
     return out;

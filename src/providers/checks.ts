@@ -1,0 +1,115 @@
+/**
+ * Reads custom checks (`analysis.queries`, as `CheckSpec`s in the release spec) for one revision:
+ * one result per check, never a thrown error, so a bad query or an unreachable server becomes
+ * evidence ("no data: …", "request failed: …") that the core judges, not a crash of the engine.
+ *
+ * - Prometheus: one instant query through `PrometheusProvider.instant`, templated per revision. One
+ *   series (or a scalar) is the value; no series, several series, NaN or a rejected query is no data,
+ *   with why.
+ * - HTTP: one request with the check's method and timeout; the value is the status code. The
+ *   request carries `x-slipway-revision: <revision>`, so a check sent through the local target's
+ *   proxy reaches the candidate (the proxy pins on that header); elsewhere it is harmless.
+ */
+import { request } from 'undici';
+import type { CheckSpec, HttpCheckSpec, PrometheusCheckSpec } from '../core/spec.ts';
+import type { CheckResult } from '../core/types.ts';
+import { PrometheusProvider, template } from './prometheus/index.ts';
+
+export interface CheckLabels {
+  service: string;
+  environment: string;
+  /** Kubernetes namespace; empty on the local target. */
+  namespace?: string;
+}
+
+export interface CheckReaderOptions {
+  labels: CheckLabels;
+  /**
+   * `SLIPWAY_PROMETHEUS_URL`: replaces the environment's default Prometheus (`analysis.prometheus.url`)
+   * for one run; a query's own `address` is kept.
+   */
+  prometheusUrl?: string;
+  /** One Prometheus request's deadline; default 5000 ms (HTTP checks use their own `timeoutMs`). */
+  prometheusTimeoutMs?: number;
+}
+
+/** The engine's view of custom checks (`EngineDeps.checks`). */
+export interface CheckReader {
+  read(checks: readonly CheckSpec[], revision: number): Promise<CheckResult[]>;
+}
+
+/** The header the local proxy pins a request to a revision by. */
+export const REVISION_HEADER = 'x-slipway-revision';
+
+export function checkReader(opts: CheckReaderOptions): CheckReader {
+  const servers = new Map<string, PrometheusProvider>();
+  const server = (url: string) => {
+    let p = servers.get(url);
+    if (!p) {
+      p = new PrometheusProvider({ url, timeoutMs: opts.prometheusTimeoutMs ?? 5000 });
+      servers.set(url, p);
+    }
+    return p;
+  };
+  return {
+    read(checks, revision) {
+      const vars = {
+        revision: String(revision),
+        service: opts.labels.service,
+        environment: opts.labels.environment,
+        namespace: opts.labels.namespace ?? '',
+      };
+      return Promise.all(
+        checks.map((c) =>
+          c.kind === 'http' ? readHttp(c, vars) : readPrometheus(c, vars, opts.prometheusUrl, server),
+        ),
+      );
+    },
+  };
+}
+
+async function readPrometheus(
+  c: PrometheusCheckSpec,
+  vars: Record<string, string>,
+  override: string | undefined,
+  server: (url: string) => PrometheusProvider,
+): Promise<CheckResult> {
+  const url = c.addressFrom === 'default' && override ? override : c.address;
+  if (!/^https?:$/.test(URL.parse(url)?.protocol ?? '')) {
+    return { name: c.name, error: `the Prometheus address ${JSON.stringify(url)} is not an http(s) URL` };
+  }
+  try {
+    const samples = await server(url).instant(template(c.query, vars));
+    const [first] = samples;
+    if (first === undefined) return { name: c.name, error: 'no series matched' };
+    if (samples.length > 1) {
+      return {
+        name: c.name,
+        error: `the query returned ${samples.length} series, expected one: aggregate it, e.g. max(…) or sum(…)`,
+      };
+    }
+    if (Number.isNaN(first.value))
+      return { name: c.name, error: 'the value is NaN (e.g. a rate of nothing)' };
+    return { name: c.name, value: first.value };
+  } catch (err) {
+    return { name: c.name, error: (err as Error).message };
+  }
+}
+
+async function readHttp(c: HttpCheckSpec, vars: Record<string, string>): Promise<CheckResult> {
+  let url = c.url;
+  try {
+    url = template(c.url, vars, encodeURIComponent);
+    const res = await request(url, {
+      method: c.method,
+      headers: { [REVISION_HEADER]: vars.revision as string },
+      signal: AbortSignal.timeout(c.timeoutMs),
+    });
+    await res.body.dump();
+    return { name: c.name, value: res.statusCode };
+  } catch (err) {
+    const e = err as Error;
+    const why = e.name === 'TimeoutError' ? `no answer within ${c.timeoutMs} ms` : e.message;
+    return { name: c.name, error: `${c.method} ${url}: ${why}` };
+  }
+}
