@@ -7,7 +7,14 @@ import { createServer } from 'node:net';
 import { describe, test } from 'node:test';
 import { type ResolvedConfig, validateConfigText } from '../../../src/config/index.ts';
 import { PrometheusProvider, template } from '../../../src/providers/prometheus/index.ts';
-import { DEFAULT_QUERIES, kubernetesMetrics } from '../../../src/targets/kubernetes/metrics.ts';
+import {
+  boundaryWarning,
+  DEFAULT_QUERIES,
+  KNOWN_BUCKETS,
+  kubernetesMetrics,
+  leMatcher,
+  slowQuery,
+} from '../../../src/targets/kubernetes/metrics.ts';
 
 const base = (analysis: string) => `service: hello
 artifact: { image: ghcr.io/acme/hello }
@@ -103,5 +110,62 @@ describe('analysis.prometheus', () => {
       await kubernetesMetrics(resolve('{ noData: pass }'), labels).source(),
       /passes at its maxDuration without evidence/,
     );
+  });
+});
+
+describe('analysis.latency on Kubernetes: the default slow query', () => {
+  const vars = { revision: '7', service: 'hello', environment: 'staging', namespace: 'hello-staging' };
+  const R = 'namespace="hello-staging",service="hello",slipway_dev_release="7"';
+
+  test("is every request minus the histogram's bucket at maxMs, for one revision", () => {
+    assert.equal(
+      template(slowQuery(250), vars),
+      `sum(http_request_duration_seconds_count{${R}}) - sum(http_request_duration_seconds_bucket{${R},le="0.25"})`,
+    );
+    assert.equal(
+      template(slowQuery(5), vars),
+      `sum(http_request_duration_seconds_count{${R}}) - sum(http_request_duration_seconds_bucket{${R},le="0.005"})`,
+    );
+  });
+
+  test('matches a whole-second boundary as exposed (le="1") and as Prometheus 3 stores it (le="1.0")', () => {
+    assert.equal(leMatcher(1), 'le=~"1|1[.]0"');
+    assert.equal(leMatcher(10), 'le=~"10|10[.]0"');
+    assert.equal(leMatcher(2.5), 'le="2.5"');
+    const le = /le=~"(.*)"/.exec(leMatcher(1))?.[1] ?? '';
+    const anchored = new RegExp(`^(?:${le})$`); // PromQL regex matchers are fully anchored
+    assert.deepEqual(
+      ['1', '1.0', '10', '0.1', '1x0'].map((v) => anchored.test(v)),
+      [true, true, false, false, false],
+    );
+  });
+
+  test('a maxMs that is a known boundary says nothing; any other names the nearest ones and both fixes', () => {
+    for (const b of KNOWN_BUCKETS) assert.equal(boundaryWarning(Math.round(b * 1000)), undefined, String(b));
+    assert.equal(
+      boundaryWarning(300),
+      "analysis.latency.maxMs 300 is not a bucket boundary of the usual http_request_duration_seconds histogram (5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000 ms): unless the app's histogram has a 0.3 s bucket, the default slow query matches no series, slow requests count as 0 and latency is not enforced; set analysis.latency.maxMs to a boundary (250 or 500) or analysis.prometheus.slow to a query for your histogram",
+    );
+    assert.match(boundaryWarning(1) ?? '', /to a boundary \(5\) or/);
+    assert.match(boundaryWarning(20_000) ?? '', /to a boundary \(10000\) or/);
+  });
+
+  test('source() says it at deploy start; a configured slow query or no latency bound turns it off', async () => {
+    const port = await closedPort();
+    const url = `http://127.0.0.1:${port}`;
+    const at300 = await kubernetesMetrics(
+      resolve(`{ latency: { maxMs: 300 }, prometheus: { url: "${url}" } }`),
+      labels,
+    ).source();
+    const [where, warning] = at300.split('\n');
+    assert.match(where ?? '', /^Prometheus at .* does not answer from this machine/);
+    assert.equal(warning, boundaryWarning(300));
+    for (const analysis of [
+      `{ latency: { maxMs: 250 }, prometheus: { url: "${url}" } }`,
+      `{ latency: { maxMs: 300 }, prometheus: { url: "${url}", slow: "sum(my_slow_total)" } }`,
+      `{ prometheus: { url: "${url}" } }`,
+    ]) {
+      assert.doesNotMatch(await kubernetesMetrics(resolve(analysis), labels).source(), /\n/, analysis);
+    }
   });
 });
