@@ -122,6 +122,7 @@ export function engineDeps(
   return {
     target: ctx.opened.target,
     metrics: ctx.opened.metrics,
+    checks: ctx.opened.checks,
     clock: systemClock,
     holder: holderName(),
     ...(renderer ? { onProgress: renderer.onProgress } : {}),

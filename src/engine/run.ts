@@ -3,9 +3,13 @@
  * decision as an intent → apply its actions → wait for a change or the decision's timer → repeat
  * until a terminal phase; then finish the ledger record.
  */
+import { checksDue } from '../core/analysis/checks.ts';
 import { isTerminal } from '../core/phase.ts';
+import type { ReleaseSpec } from '../core/spec.ts';
 import { outcomeOf, step } from '../core/step.ts';
-import type { Decision, Observed, RevisionCounts } from '../core/types.ts';
+import { DEFAULT_ANALYSIS_INTERVAL_MS } from '../core/strategies/context.ts';
+import type { CheckReading, CheckResult, Decision, Observed, RevisionCounts } from '../core/types.ts';
+import type { CheckReader } from '../providers/checks.ts';
 import type { MetricProvider } from '../providers/provider.ts';
 import type { Clock } from './clock.ts';
 import { applyIntent, type Envelope, hasPendingIntent, saveEnvelope } from './journal.ts';
@@ -16,6 +20,11 @@ import type { OperationOutcome } from './types.ts';
 export interface LoopDeps {
   target: Target;
   metrics: MetricProvider;
+  /**
+   * Reads the spec's custom checks (`analysis.checks`) for the candidate. Called only while the
+   * candidate is under analysis, once per analysis interval; without it, checks never have data.
+   */
+  checks?: CheckReader;
   clock: Clock;
   /** Longest wait without a change or a timer; default 5000 ms (a missed watch event costs at most this). */
   pollMs?: number;
@@ -43,11 +52,12 @@ export async function runOperation(
   const changes = target.changes(stop.signal)[Symbol.asyncIterator]();
   let pendingChange: Promise<'change' | 'ended'> | undefined;
   let immediate = 0;
+  const checks: { last?: CheckReading } = {};
   try {
     for (;;) {
       deps.signal?.throwIfAborted();
       await held.keepAlive();
-      const observed = await withRetries(clock, () => observe(deps, env), stop.signal);
+      const observed = await withRetries(clock, () => observe(deps, env, checks), stop.signal);
       const now = clock.now();
       const decision = step(env.spec, observed, now);
       const changed =
@@ -90,7 +100,7 @@ export async function runOperation(
   }
 }
 
-async function observe(deps: LoopDeps, env: Envelope): Promise<Observed> {
+async function observe(deps: LoopDeps, env: Envelope, checks: { last?: CheckReading }): Promise<Observed> {
   const ledger = deps.target.ledger();
   const obs = await deps.target.observe();
   const commands = await ledger.commands(env.spec.release);
@@ -98,7 +108,22 @@ async function observe(deps: LoopDeps, env: Envelope): Promise<Observed> {
   if (env.stable !== undefined) revisions.push(env.stable);
   // Missing metrics are "no evidence" to the core (analysis stays inconclusive), not a reason to stop.
   const metrics = await readMetrics(deps.metrics, revisions);
-  return { ...obs, stable: env.stable, metrics, progress: env.memo, commands };
+  const at = deps.clock.now();
+  if (deps.checks && checksDue(env.spec, env.memo, at, checks.last?.at, DEFAULT_ANALYSIS_INTERVAL_MS)) {
+    checks.last = { at, results: await readChecks(deps.checks, env.spec) };
+  }
+  const reading = checks.last ? { checks: checks.last } : {};
+  return { ...obs, stable: env.stable, metrics, ...reading, progress: env.memo, commands };
+}
+
+/** A reader that throws anyway (it should report per check) leaves every check without data, with why. */
+async function readChecks(reader: CheckReader, spec: ReleaseSpec): Promise<CheckResult[]> {
+  const specs = spec.analysis.checks ?? [];
+  try {
+    return await reader.read(specs, spec.revision ?? spec.release);
+  } catch (err) {
+    return specs.map((c) => ({ name: c.name, error: `not read: ${(err as Error).message}` }));
+  }
 }
 
 async function readMetrics(

@@ -5,6 +5,7 @@
  */
 import type { ResolvedConfig } from '../config/index.ts';
 import type { Target } from '../engine/index.ts';
+import type { CheckReader } from '../providers/checks.ts';
 import type { MetricProvider } from '../providers/provider.ts';
 import { openKubernetes } from './kubernetes/opened.ts';
 import { openLocal } from './local-opened.ts';
@@ -69,6 +70,8 @@ export interface OpenedTarget {
   kind: ResolvedConfig['target'];
   target: Target;
   metrics: MetricProvider;
+  /** Reads the release's custom checks (`analysis.queries`) for the candidate. */
+  checks: CheckReader;
   /** Where analysis evidence comes from, said at deploy start (kubernetes: Prometheus, or none). */
   metricSource?: () => Promise<string>;
   /** Builds (if configured) and packs the artifact; checks that the release could start (secrets). */

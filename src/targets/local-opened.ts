@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/index.ts';
+import { checkReader } from '../providers/checks.ts';
 import type { EnvironmentView, LogLines, LogQuery, OpenedTarget, TargetContext } from './index.ts';
 import {
   buildArtifact,
@@ -70,6 +71,10 @@ export async function openLocal(resolved: ResolvedConfig, ctx: TargetContext): P
     kind: 'local',
     target,
     metrics: target.metrics(),
+    checks: checkReader({
+      labels: { service: resolved.service, environment: env },
+      prometheusUrl: (ctx.processEnv ?? process.env).SLIPWAY_PROMETHEUS_URL || undefined,
+    }),
     preflight,
     async prepareArtifact(opts = {}) {
       await preflight();

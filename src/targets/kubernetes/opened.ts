@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Pod, type V1Secret } from '@kubernetes/client-node';
 import type { ResolvedConfig } from '../../config/index.ts';
+import { checkReader } from '../../providers/checks.ts';
 import {
   type EnvironmentView,
   type LogLines,
@@ -96,6 +97,11 @@ export async function openKubernetes(resolved: ResolvedConfig, ctx: TargetContex
     kind: 'kubernetes',
     target,
     metrics: metrics.provider,
+    // SLIPWAY_PROMETHEUS_URL was checked by kubernetesMetrics above; it replaces the default URL here too.
+    checks: checkReader({
+      labels: { service: resolved.service, environment: ctx.environment, namespace: ns },
+      prometheusUrl: processEnv.SLIPWAY_PROMETHEUS_URL || undefined,
+    }),
     metricSource: metrics.source,
     preflight,
     async prepareArtifact() {
