@@ -32,9 +32,12 @@ const prometheusQuery = z
     address: z
       .url()
       .optional()
-      .meta({ description: 'Prometheus base URL; defaults to the environment provider.' }),
+      .meta({
+        description: 'Prometheus base URL; defaults to analysis.prometheus.url (one of them is required).',
+      }),
     query: z.string().trim().min(1).meta({
-      description: 'PromQL returning one number per revision; {{revision}} and {{service}} are substituted.',
+      description:
+        'PromQL returning one number for the candidate; {{revision}}, {{service}}, {{environment}}, {{namespace}} are substituted.',
     }),
     ...threshold,
   })
@@ -44,7 +47,10 @@ const httpQuery = z
   .strictObject({
     name: dnsLabel('query name'),
     provider: z.literal('http'),
-    url: z.url().meta({ description: 'Checked against the candidate; {{revision}} is substituted.' }),
+    url: z.url().meta({
+      description:
+        'Checked against the candidate; {{revision}} (and {{service}}, {{environment}}, {{namespace}}) are substituted, and the request carries x-slipway-revision.',
+    }),
     method: z.enum(['GET', 'HEAD', 'POST']).default('GET'),
     expectStatus: z.number().int().min(100).max(599).default(200),
     timeout: duration().default('5s'),
@@ -108,11 +114,10 @@ export const analysis = z
       .meta({ description: 'Bound on the probability of rolling back a candidate no worse than stable.' }),
     interval: duration()
       .optional()
-      .meta({ description: 'How often counters are re-read while analysis runs (default 1s).' }),
-    noData: z
-      .enum(['fail', 'pass', 'inconclusive'])
-      .default('inconclusive')
-      .meta({ description: 'Verdict when the candidate received no requests at all.' }),
+      .meta({ description: 'How often counters and queries are re-read while analysis runs (default 1s).' }),
+    noData: z.enum(['fail', 'pass', 'inconclusive']).default('inconclusive').meta({
+      description: 'Verdict when the candidate received no requests at all, or a custom query has no data.',
+    }),
     prometheus: prometheusSource,
     queries: z
       .array(query)
@@ -135,7 +140,10 @@ export const analysis = z
         });
       }, evenWithIssues)
       .optional()
-      .meta({ description: 'Custom evidence beyond error rate and latency.' }),
+      .meta({
+        description:
+          'Custom evidence beyond error rate and latency: out of bounds on 2 consecutive reads rolls back; a pass needs all in bounds.',
+      }),
   })
   .prefault({})
   .meta({ description: 'What a good release is, and how sure Slipway must be before it decides.' });
