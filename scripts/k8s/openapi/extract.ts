@@ -7,8 +7,10 @@
  * Sources, from the Go module cache (`go env GOMODCACHE`; `scripts/k8s/build.sh` fills it):
  * - `k8s.io/kubernetes@v<K8S_VERSION>/api/openapi-spec/v3/*.json` (built-in kinds);
  * - `sigs.k8s.io/gateway-api@v<GATEWAY_API_VERSION>/config/crd/standard/…httproutes.yaml` (HTTPRoute).
- * `ExternalSecret`, Argo Rollouts' `Rollout` and `PodMonitor` have no schema in the module cache: `extra.ts` holds a
- * hand-written, strict subset of them (marked as such in the output's `origin`).
+ * `ExternalSecret`, Argo Rollouts' `Rollout` and `PodMonitor` come from `extra.ts`: hand-written,
+ * strict subsets of the fields Slipway renders (marked as such in the output's `origin`). The
+ * ExternalSecret and PodMonitor subsets are checked against the upstream CRDs that
+ * `scripts/k8s/build.sh addon-crds` fetches (test/k8s/crd-subsets.test.ts).
  *
  * Compaction: descriptions, defaults, patch hints and every `status` subtree are dropped (Slipway
  * never renders status); `allOf: [{$ref}]` becomes `$ref`; refs are short (`#/d/<name>`);
