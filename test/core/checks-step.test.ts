@@ -92,10 +92,25 @@ describe('custom checks in the release decision (pure step, virtual time)', () =
     assert.ok(d.verdict?.reasons.some((r) => /no data; cannot pass without it/.test(r)));
   });
 
-  it('noData fail: two reads without data roll back; noData pass: the check is ignored', () => {
-    const failed = driver(() => undefined, { noData: 'fail' }).dr.runUntil(finished);
+  it('noData fail: data that stops for two reads rolls back; noData pass: the check is ignored', () => {
+    let first: number | undefined;
+    const stops = driver(
+      (now) => {
+        first ??= now;
+        return now === first ? 0.1 : undefined;
+      },
+      { noData: 'fail' },
+    );
+    const failed = stops.dr.runUntil(finished);
     assert.equal(failed.phase, 'rolled-back');
-    assert.match(failed.reason, /no data on 2 consecutive reads/);
+    assert.match(failed.reason, /query p99-latency-seconds: no data on 2 consecutive reads/);
+    assert.equal(stops.reads.length, 3);
+    const never = driver(() => undefined, { noData: 'fail' }).dr.runUntil(finished);
+    assert.match(
+      never.reason,
+      /analysis inconclusive after 60000 ms/,
+      'never any data: no pass, rollback at maxDuration',
+    );
     assert.equal(driver(() => undefined, { noData: 'pass' }).dr.runUntil(finished).phase, 'promoted');
   });
 

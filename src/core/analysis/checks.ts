@@ -5,7 +5,9 @@
  *   other than `expectStatus`, a timeout or a failed request) or `no-data` (an empty vector, NaN, a
  *   query Prometheus rejected).
  * - A check that is bad on `CONSECUTIVE_BAD` (2) consecutive reads fails the analysis: one noisy read
- *   is tolerated. A no-data read is bad only under `noData: fail`; otherwise it ends a streak.
+ *   is tolerated. A no-data read is bad only under `noData: fail`, and only once the check has had
+ *   data for this candidate: a fresh candidate's series appear a scrape or two after its first
+ *   requests, and that lag must not roll it back. Otherwise a no-data read ends a streak.
  * - A pass needs every check's latest read, taken since the current step started, to be `ok`
  *   (or `no-data` under `noData: pass`, which ignores the check).
  *
@@ -32,6 +34,8 @@ export interface CheckState {
   value?: number;
   /** Consecutive bad reads up to and including the latest. */
   bad: number;
+  /** Some read of this check had data (from then on, missing data is a signal, not scrape lag). */
+  hadData?: boolean;
 }
 
 export interface ChecksMemo {
@@ -57,8 +61,9 @@ export function foldReading(
         error: 'not read',
       };
       const read = classify(check, result);
-      const bad = read.outcome === 'breach' || (read.outcome === 'no-data' && noData === 'fail');
-      byName[check.name] = { at: reading.at, ...read, bad: bad ? (prev?.bad ?? 0) + 1 : 0 };
+      const hadData = (prev?.hadData ?? false) || read.outcome !== 'no-data';
+      const bad = read.outcome === 'breach' || (read.outcome === 'no-data' && noData === 'fail' && hadData);
+      byName[check.name] = { at: reading.at, ...read, bad: bad ? (prev?.bad ?? 0) + 1 : 0, hadData };
     }
   }
   return { wanted: true, byName };
@@ -123,6 +128,8 @@ export function checksVerdict(
       passed.push(`${label}${s.text}; ignored (noData: pass)`);
     } else if (s.outcome === 'no-data' && noData === 'inconclusive') {
       pending.push(`${label}${s.text}; cannot pass without it (noData: inconclusive)`);
+    } else if (s.outcome === 'no-data' && !s.hadData) {
+      pending.push(`${label}${s.text}; waiting for its first data`);
     } else {
       pending.push(`${label}${s.text} (${s.bad} read; fails on ${CONSECUTIVE_BAD} consecutive)`);
     }

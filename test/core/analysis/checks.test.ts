@@ -112,12 +112,20 @@ describe('custom checks: 2 consecutive bad reads fail, a pass needs every check 
 
   describe('no data (empty vector, NaN, a rejected query) follows analysis.noData', () => {
     const rejected = latency(undefined, 'Prometheus rejected …: bad_data: parse error');
-    it('fail: two no-data reads fail, with the error text', () => {
-      const { verdict } = run([LATENCY], [[latency()], [rejected]], 'fail');
+    it('fail: two no-data reads fail, with the error text, once the check has had data', () => {
+      const { verdict } = run([LATENCY], [[latency(0.1)], [latency()], [rejected]], 'fail');
       assert.equal(verdict.kind, 'fail');
       assert.deepEqual(verdict.reasons, [
         'query p99-latency-seconds: no data: Prometheus rejected …: bad_data: parse error on 2 consecutive reads',
       ]);
+    });
+    it('fail: before its first data, a check is waiting (scrape lag), not failing', () => {
+      const { verdict } = run([LATENCY], [[latency()], [latency()], [rejected]], 'fail');
+      assert.equal(verdict.kind, 'inconclusive');
+      assert.match(
+        verdict.reasons[0] as string,
+        /no data: Prometheus rejected.*; waiting for its first data$/,
+      );
     });
     it('inconclusive: never fails, never passes on it', () => {
       const { verdict } = run([LATENCY], [[latency(Number.NaN)], [latency()], [rejected]]);
