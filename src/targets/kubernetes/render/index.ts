@@ -115,6 +115,19 @@ function unique(objects: KubeObject[]): KubeObject[] {
 }
 
 /** Every object of one environment, in a deterministic order. Throws `RenderError` on bad input. */
+/**
+ * The environment's Namespace alone (none when the config names no namespace): it must exist before
+ * anything of a first release — the Lease, the ledger — can be written into it.
+ */
+export function renderNamespace(
+  env: ResolvedConfig,
+  ctx: { environment: string; service: string },
+): KubeObject[] {
+  // A namespace depends on no revision; scopeOf wants one, so it gets an empty placeholder.
+  const placeholder = { release: 1, digest: `sha256:${'0'.repeat(64)}`, replicas: 0 };
+  return namespace(scopeOf(env, { ...ctx, revisions: [placeholder], traffic: { weights: { '1': 100 } } }));
+}
+
 export function renderEnvironment(env: ResolvedConfig, ctx: RenderContext): KubeObject[] {
   const scope = scopeOf(env, ctx);
   // Each revision runs with its own release's config; names, namespace and strategy stay the
