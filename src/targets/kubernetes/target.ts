@@ -23,12 +23,15 @@ import {
   ownershipSelector,
   podSelector,
   revisionName,
+  revisionSelector,
 } from './objects.ts';
-import { renderEnvironment } from './render/index.ts';
+import { renderEnvironment, renderNamespace } from './render/index.ts';
+import { DrainClock, sleepKeepingAlive } from './runtime/drain.ts';
 import { type LiveRevision, liveRevisions, observeRevisions, selectorString } from './runtime/live.ts';
 import { findStrays, pruneObjects } from './runtime/prune.ts';
+import { ratioShare, routedShare, upcomingWeight } from './runtime/replicas.ts';
 import {
-  heaviest,
+  stableOf,
   type TrafficMode,
   trafficMode,
   WEIGHTS_ANNOTATION,
@@ -63,6 +66,9 @@ export class KubernetesTarget implements Target {
   readonly #o: KubernetesTargetOptions;
   readonly #ledger: SecretLedger;
   readonly #mode: TrafficMode;
+  readonly #drain: DrainClock;
+  /** The Lease this target handed out last, renewed while a retire drains. */
+  #held: { lock: Lock; ttlMs: number } | undefined;
 
   constructor(opts: KubernetesTargetOptions) {
     this.#o = opts;
@@ -71,6 +77,7 @@ export class KubernetesTarget implements Target {
     this.namespace = opts.namespace ?? opts.config.kubernetes.namespace ?? 'default';
     this.owner = { service: opts.config.service, environment: opts.environment };
     this.#mode = trafficMode(opts.config);
+    this.#drain = new DrainClock(opts.now);
     this.#ledger = new SecretLedger({
       client: opts.client,
       namespace: this.namespace,
@@ -116,7 +123,7 @@ export class KubernetesTarget implements Target {
           await this.#setTraffic(action.weights, spec);
           break;
         case 'retire-revision':
-          await this.#retire(action.release, spec);
+          await this.#retire(action.release, action.drainMs, spec);
           break;
         case 'record':
           break; // the engine writes the ledger
@@ -148,8 +155,17 @@ export class KubernetesTarget implements Target {
     );
   }
 
-  lock(holder: string, ttlMs: number): Promise<Lock> {
-    return acquireLease(
+  async lock(holder: string, ttlMs: number): Promise<Lock> {
+    // The Lease lives in the environment's namespace: a first release into a namespace Slipway
+    // renders creates it here, since nothing else can be written before it exists.
+    for (const ns of renderNamespace(this.#o.config, {
+      environment: this.environment,
+      service: this.owner.service,
+    })) {
+      if (!this.#o.dryRun && !(await this.client.read('v1', 'Namespace', '', ns.metadata.name)))
+        await this.#put(ns);
+    }
+    const lock = await acquireLease(
       {
         client: this.client,
         namespace: this.namespace,
@@ -159,6 +175,15 @@ export class KubernetesTarget implements Target {
       holder,
       ttlMs,
     );
+    // Remembered for the drain's renewals until released: a released lease must not be renewed.
+    const held = { lock, ttlMs };
+    this.#held = held;
+    const release = lock.release.bind(lock);
+    lock.release = async () => {
+      if (this.#held === held) this.#held = undefined;
+      await release();
+    };
+    return lock;
   }
 
   ledger(): Ledger {
@@ -185,7 +210,10 @@ export class KubernetesTarget implements Target {
       ),
     );
     const byName = new Map<string, KubeObject>();
-    for (const o of [...perRevision.flat(), ...this.#environmentObjects(config, live, weights)]) {
+    for (const o of [
+      ...perRevision.flat(),
+      ...this.#environmentObjects(config, live, weights, spec && candidateOf(spec)),
+    ]) {
       byName.set(objectRef(o), o);
     }
     return [...byName.values()];
@@ -205,7 +233,7 @@ export class KubernetesTarget implements Target {
     const live = await liveRevisions(this.client, this.namespace, this.owner);
     const current = live.find((r) => r.release === release);
     const record = (await this.#ledger.releases()).find((r) => r.release === release);
-    const isCandidate = release === (spec.revision ?? spec.release);
+    const isCandidate = release === candidateOf(spec);
     const digest = current?.digest || record?.digest || (isCandidate ? spec.artifact.digest : undefined);
     if (!digest) {
       throw new Error(
@@ -213,36 +241,53 @@ export class KubernetesTarget implements Target {
       );
     }
     const weights = await this.weights(live);
-    const count = this.#withAutoscaler(release, replicas, spec, live, weights);
+    const count = this.#replicasFor(release, replicas, spec, live, weights);
     const mine = { release, digest, replicas: count };
     for (const o of this.#revisionObjects(await this.#configFor(release), mine)) await this.#put(o);
     const revisions = [...live.filter((r) => r.release !== release), { ...mine, ready: 0 }];
-    for (const o of this.#environmentObjects(await this.#configFor(spec.release), revisions, weights)) {
+    const config = await this.#configFor(spec.release);
+    for (const o of this.#environmentObjects(config, revisions, weights, candidateOf(spec))) {
       await this.#put(o);
     }
   }
 
   /**
-   * With an HPA, stable's Deployment is scaled by the HPA: never shrink it below what the HPA chose.
-   * The candidate's share follows its weight relative to stable's *current* replicas (the core's
-   * count assumes `spec.replicas`), never the HPA maximum.
+   * The replicas a revision really runs, from what the core asked for (never fewer):
+   * - stable, with an HPA: never below what the HPA chose (the HPA scales it during a canary);
+   * - a blue-green candidate, with an HPA: stable's current replicas, so the switch keeps capacity;
+   * - a canary candidate, with an HPA or without a Gateway: its weight relative to stable's
+   *   *current* replicas (`runtime/replicas.ts`), never the HPA maximum; at promotion (100 %) all
+   *   of stable's current replicas, so the HPA moves to a revision as large as the one it leaves.
+   * `weight` is the split about to be applied; without it the weight is inferred from the steps.
    */
-  #withAutoscaler(
+  #replicasFor(
     release: number,
     replicas: number,
     spec: ReleaseSpec,
     live: LiveRevision[],
     weights: Record<string, number>,
+    weight?: number,
   ): number {
-    if (!this.#o.config.autoscaling) return replicas;
-    const stable = heaviest(weights);
+    const autoscaled = this.#o.config.autoscaling !== undefined;
+    const stable = stableOf(weights, candidateOf(spec));
     const stableLive = live.find((r) => r.release === stable);
-    if (release === stable) return Math.max(replicas, stableLive?.replicas ?? 0);
-    if (!stableLive || replicas >= spec.replicas || replicas === 0) return replicas;
-    return Math.max(replicas, Math.ceil((stableLive.replicas * replicas) / spec.replicas));
+    if (release === stable) return autoscaled ? Math.max(replicas, stableLive?.replicas ?? 0) : replicas;
+    if (!stableLive || replicas === 0) return replicas;
+    const strategy = spec.strategy;
+    if (strategy.kind === 'blue-green')
+      return autoscaled ? Math.max(replicas, stableLive.replicas) : replicas;
+    if (strategy.kind !== 'canary' || (!autoscaled && this.#mode !== 'replicas')) return replicas;
+    const steps = strategy.steps.flatMap((s) => (s.kind === 'weight' ? [s.weight] : []));
+    const w = weight ?? upcomingWeight(steps, spec.replicas, replicas, weights[String(release)] ?? 0);
+    const share = this.#mode === 'replicas' ? ratioShare : routedShare;
+    return Math.max(replicas, share(stableLive.replicas, w));
   }
 
-  /** One apply of the object that carries the split; then the HPA follows the new stable. */
+  /**
+   * One apply of the object that carries the split; then the HPA follows the new stable. A canary
+   * candidate whose new weight needs more pods than it runs (stable grew under the HPA since the
+   * core sized it) is scaled up first.
+   */
   async #setTraffic(weights: Record<string, number>, spec: ReleaseSpec): Promise<void> {
     const live = await liveRevisions(this.client, this.namespace, this.owner);
     for (const release of Object.keys(weights)) {
@@ -252,7 +297,11 @@ export class KubernetesTarget implements Target {
         );
       }
     }
-    const objects = this.#environmentObjects(await this.#configFor(spec.release), live, weights);
+    const before = await this.weights(live);
+    await this.#followWeight(weights, spec, live, before);
+    const candidate = candidateOf(spec);
+    const config = await this.#configFor(spec.release);
+    const objects = this.#environmentObjects(config, live, weights, candidate);
     const name = this.owner.service;
     const carrier =
       this.#mode === 'gateway'
@@ -260,35 +309,56 @@ export class KubernetesTarget implements Target {
         : objects.find((o) => o.kind === 'Service' && o.metadata.name === name);
     if (!carrier)
       throw new Error(`no ${this.#mode === 'gateway' ? 'HTTPRoute' : 'Service'} ${name} rendered`);
-    if (this.#mode === 'replicas') {
-      carrier.metadata.annotations = {
-        ...carrier.metadata.annotations,
-        [WEIGHTS_ANNOTATION]: JSON.stringify(weights),
-      };
-    }
     await this.#put(carrier);
+    this.#drain.switched(before, weights);
     for (const o of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) await this.#put(o);
+  }
+
+  /** Scales the canary candidate up to what its new weight needs beside stable's current replicas. */
+  async #followWeight(
+    weights: Record<string, number>,
+    spec: ReleaseSpec,
+    live: LiveRevision[],
+    before: Record<string, number>,
+  ): Promise<void> {
+    const candidate = candidateOf(spec);
+    const mine = live.find((r) => r.release === candidate);
+    const weight = weights[String(candidate)] ?? 0;
+    if (!mine || weight <= 0 || weight <= (before[String(candidate)] ?? 0)) return;
+    const count = this.#replicasFor(candidate, mine.replicas, spec, live, before, weight);
+    if (count <= mine.replicas) return;
+    const revision = { release: candidate, digest: mine.digest, replicas: count };
+    for (const o of this.#revisionObjects(await this.#configFor(candidate), revision)) {
+      if (o.kind === 'Deployment') await this.#put(o);
+    }
   }
 
   /**
    * Traffic has already left the revision (the core retires only unweighted revisions). Render the
-   * environment without it (the HTTPRoute drops its backend), then scale to 0 and delete: Kubernetes
-   * drains each pod (endpoint removal, SIGTERM, `terminationGracePeriod`).
+   * environment without it (the HTTPRoute drops its backend), wait out the drain (`runtime/drain.ts`:
+   * `drainMs` from the switch, renewing the Lease meanwhile), then scale to 0 and delete; Kubernetes
+   * then drains each pod (endpoint removal, SIGTERM, `terminationGracePeriod`).
    */
-  async #retire(release: number, spec: ReleaseSpec): Promise<void> {
+  async #retire(release: number, drainMs: number, spec: ReleaseSpec): Promise<void> {
     const live = await liveRevisions(this.client, this.namespace, this.owner);
     const target = live.find((r) => r.release === release);
     const rest = live.filter((r) => r.release !== release);
     if (rest.length > 0) {
       const weights = await this.weights(live);
+      // Normally 0 already; if it still had traffic, this re-render is the switch.
+      if ((weights[String(release)] ?? 0) > 0) this.#drain.leftNow(release);
       delete weights[String(release)];
-      for (const o of this.#environmentObjects(await this.#configFor(spec.release), rest, weights)) {
+      const config = await this.#configFor(spec.release);
+      for (const o of this.#environmentObjects(config, rest, weights, candidateOf(spec))) {
         await this.#put(o);
       }
     }
     const name = revisionName(this.owner.service, release);
     const ns = this.namespace;
     if (target && !this.#o.dryRun) {
+      // A revision with no ready pod has no endpoints, so nothing to drain.
+      const wait = target.ready > 0 ? this.#drain.remaining(release, drainMs) : 0;
+      if (wait > 0) await this.#sleepDraining(wait);
       await this.client.mergePatch({
         apiVersion: 'apps/v1',
         kind: 'Deployment',
@@ -301,10 +371,20 @@ export class KubernetesTarget implements Target {
         metadata: { name: target.deployment.metadata?.name ?? name, namespace: ns },
       });
     }
+    this.#drain.forget(release);
     if (!this.#o.dryRun) {
       await this.client.delete({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: ns } });
       if (rest.length > 0) await this.prune(spec);
     }
+  }
+
+  /** Waits `ms`, renewing the Lease this target handed out so a long drain cannot lose it. */
+  #sleepDraining(ms: number): Promise<void> {
+    const held = this.#held;
+    const every = held ? held.ttlMs / 3 : ms;
+    return sleepKeepingAlive(ms, every, async () => {
+      await held?.lock.renew();
+    });
   }
 
   async #configFor(release: number | undefined): Promise<ResolvedConfig> {
@@ -317,9 +397,10 @@ export class KubernetesTarget implements Target {
     config: ResolvedConfig,
     revisions: { release: number; digest: string; replicas: number }[],
     weights: Record<string, number>,
+    candidate?: number,
   ): KubeObject[] {
     const releases = revisions.map((r) => r.release).sort((a, b) => a - b);
-    const heavy = heaviest(weights);
+    const heavy = stableOf(weights, candidate);
     const stable = heavy !== undefined && releases.includes(heavy) ? heavy : releases[0];
     return renderEnvironment(config, {
       environment: this.environment,
@@ -342,14 +423,38 @@ export class KubernetesTarget implements Target {
     config: ResolvedConfig,
     revisions: { release: number; digest: string; replicas: number }[],
     weights: Record<string, number>,
+    candidate?: number,
   ): KubeObject[] {
     if (revisions.length === 0) return [];
-    return this.#render(config, revisions, weights).filter(
+    const objects = this.#render(config, revisions, weights, candidate).filter(
       (o) =>
         o.metadata.labels?.[LABEL.release] === undefined &&
         !REVISION_SUPPORT.has(o.kind) &&
         o.kind !== 'Deployment',
     );
+    if (this.#mode === 'replicas') this.#noteSplit(objects, weights, config.strategy.canary !== undefined);
+    return objects;
+  }
+
+  /**
+   * Without a Gateway the shared Service carries the split: every apply of it states the split in
+   * the `slipway.dev/weights` annotation (server-side apply drops an annotation a later apply of the
+   * same manager leaves out). A canary's Service selects every pod only while more than one release
+   * has weight; when one release serves alone (before the first step, after a rollback's
+   * `{ stable: 100, candidate: 0 }`, after promotion) it selects that release only, so moving traffic
+   * away is one selector change, immediately, and the drain before the scale-down means something.
+   * A candidate's pods also get no traffic before its first `set-traffic`.
+   */
+  #noteSplit(objects: KubeObject[], weights: Record<string, number>, canary: boolean): void {
+    const shared = objects.find((o) => o.kind === 'Service' && o.metadata.name === this.owner.service);
+    if (!shared || Object.keys(weights).length === 0) return;
+    shared.metadata.annotations = {
+      ...shared.metadata.annotations,
+      [WEIGHTS_ANNOTATION]: JSON.stringify(weights),
+    };
+    const serving = Object.keys(weights).filter((k) => (weights[k] ?? 0) > 0);
+    const spec = shared.spec as { selector?: Record<string, string> };
+    if (canary && serving.length === 1) spec.selector = revisionSelector(this.owner, Number(serving[0]));
   }
 
   #put(o: KubeObject): Promise<KubeObject> {
@@ -357,3 +462,6 @@ export class KubernetesTarget implements Target {
     return this.client.apply(obj, { dryRun: this.#o.dryRun === true });
   }
 }
+
+/** The revision an operation brings in (a rollback to N re-runs N's revision). */
+const candidateOf = (spec: ReleaseSpec): number => spec.revision ?? spec.release;

@@ -45,9 +45,12 @@ export function weightsFromSelector(svc: ServiceLike | undefined): Record<string
   return release ? { [release]: 100 } : {};
 }
 
-/** The split last asked for (annotation), else the ready-pod ratio. */
+/**
+ * The split last asked for (annotation), else the one release the Service is pinned to, else the
+ * ready-pod ratio.
+ */
 export function weightsFromReplicas(
-  svc: KubernetesObject | undefined,
+  svc: ServiceLike | undefined,
   ready: { release: number; ready: number }[],
 ): Record<string, number> {
   const noted = svc?.metadata?.annotations?.[WEIGHTS_ANNOTATION];
@@ -55,9 +58,11 @@ export function weightsFromReplicas(
     try {
       return JSON.parse(noted) as Record<string, number>;
     } catch {
-      // fall through: an edited annotation is ignored, the pods tell the truth
+      // fall through: an edited annotation is ignored, the Service and pods tell the truth
     }
   }
+  const pinned = weightsFromSelector(svc);
+  if (Object.keys(pinned).length > 0) return pinned;
   const total = ready.reduce((s, r) => s + r.ready, 0);
   if (total === 0) return {};
   const out: Record<string, number> = {};
@@ -80,4 +85,18 @@ export function heaviest(weights: Record<string, number>): number | undefined {
       best = n;
   }
   return best;
+}
+
+/**
+ * The release the HPA and the stable Service follow: while a candidate shares traffic with an older
+ * release, that older release (the heaviest of the others) stays stable even past 50 %, so the HPA
+ * keeps scaling what it scaled when the canary began; the candidate becomes stable once it serves
+ * alone. Without a candidate, the heaviest release.
+ *
+ * - `{ 1: 40, 2: 60 }`, candidate 2 → 1; `{ 1: 0, 2: 100 }`, candidate 2 → 2; `{ 1: 100 }` → 1
+ */
+export function stableOf(weights: Record<string, number>, candidate?: number): number | undefined {
+  if (candidate === undefined) return heaviest(weights);
+  const others = Object.fromEntries(Object.entries(weights).filter(([k]) => k !== String(candidate)));
+  return heaviest(others) ?? heaviest(weights);
 }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { type ResolvedConfig, toReleaseSpec, validateConfigText } from '../../../../src/config/index.ts';
 import type { RevisionCounts } from '../../../../src/core/types.ts';
-import { type EngineDeps, systemClock } from '../../../../src/engine/index.ts';
+import { deploy, type EngineDeps, systemClock } from '../../../../src/engine/index.ts';
 import type { MetricProvider } from '../../../../src/providers/provider.ts';
 import { KubeClient } from '../../../../src/targets/kubernetes/client.ts';
 import { KubernetesTarget } from '../../../../src/targets/kubernetes/target.ts';
@@ -130,4 +130,18 @@ export function deployInput(config: ResolvedConfig, seed: string) {
     digest: digest(seed),
   });
   return { spec, config };
+}
+
+/** A target whose first release (`v1`) is already promoted: the stable side of a canary test. */
+export async function withStableRelease(cluster: Cluster, config: ResolvedConfig): Promise<KubernetesTarget> {
+  const target = openTarget(cluster, config);
+  const first = await deploy(engineDeps(target), deployInput(config, 'v1'));
+  if (first.kind !== 'promoted') throw new Error(`first release not promoted: ${first.reasons.join('; ')}`);
+  return target;
+}
+
+/** `spec.replicas` of release N's Deployment `hello-r<N>`. */
+export async function replicasOf(cluster: Cluster, namespace: string, release: number): Promise<number> {
+  const d = await cluster.apps.readNamespacedDeployment({ name: `hello-r${release}`, namespace });
+  return d.spec?.replicas ?? 0;
 }
