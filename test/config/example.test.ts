@@ -83,7 +83,7 @@ describe('examples/hello/slipway.yaml', () => {
     });
     assert.deepEqual(prod.analysis, {
       maxErrorRate: 0.005,
-      maxLatencyMs: 300,
+      maxLatencyMs: 250,
       maxSlowRate: 0.01,
       failureBudget: 10,
       minSample: 500,
