@@ -40,7 +40,8 @@ test('custom Prometheus checks per revision from a real Prometheus', {
     'both revisions scraped',
     async () => {
       const r = await reader.read(checks, 2);
-      return r[1]?.value === 20 ? r : undefined;
+      const [one] = await reader.read(checks.slice(1, 2), 1); // each target is scraped on its own clock
+      return r[1]?.value === 20 && one?.value === 20 ? r : undefined;
     },
     60_000,
     500,
