@@ -12,7 +12,15 @@ import {
 } from '@kubernetes/client-node';
 import { deploy } from '../../../../src/engine/index.ts';
 import { type Cluster, eventually, useCluster } from '../../../support/k8s/cluster.ts';
-import { deployInput, engineDeps, GATEWAY, makeConfig, replicasOf, withStableRelease } from './support.ts';
+import {
+  BLUE_GREEN,
+  deployInput,
+  engineDeps,
+  GATEWAY,
+  makeConfig,
+  replicasOf,
+  withStableRelease,
+} from './support.ts';
 
 const found = await useCluster();
 const TIMEOUT = { timeout: 180_000 };
@@ -22,6 +30,8 @@ const STEPS = `canary:
     - setWeight: 20
     - pause: { duration: 1s }
     - setWeight: 50
+    - pause: { duration: 1s }
+    - setWeight: 75
     - pause: { duration: 1s }`;
 const AUTOSCALING = '    replicas: 2\n    autoscaling: { min: 2, max: 10 }';
 /** What the "HPA" scales stable to while the candidate is at 20 %. */
@@ -117,6 +127,13 @@ describe('HPA during a canary on a real cluster', { skip: found.skip }, () => {
         hpa: 'hello-r1',
       });
       assert.notEqual(atStep[50]?.candidate, Math.ceil((MAX * 50) / 100));
+      // 75 %: still the HPA's stable (the older release keeps the HPA until the candidate serves
+      // alone), the candidate at ceil(5 × 75 / 100) = 4.
+      assert.deepEqual(atStep[75], {
+        stable: SCALED,
+        candidate: Math.ceil((SCALED * 75) / 100),
+        hpa: 'hello-r1',
+      });
       // 100 %: the HPA targets the new revision, which runs at least what stable had.
       assert.equal(atStep[100]?.hpa, 'hello-r2');
       assert.ok((atStep[100]?.candidate ?? 0) >= SCALED, JSON.stringify(atStep));
@@ -136,6 +153,49 @@ describe('HPA during a canary on a real cluster', { skip: found.skip }, () => {
         `hello-r2 dipped below ${SCALED} after the HPA moved to it: ${afterMove.map((s) => s.replicas).join(', ')}`,
       );
       assert.equal(await replicas(2), SCALED);
+    },
+  );
+
+  test(
+    'blue-green: the candidate starts at stable’s current replicas and takes over the HPA',
+    TIMEOUT,
+    async (t) => {
+      const ns = await cluster.namespace(t);
+      const config = makeConfig({
+        namespace: ns,
+        strategy: BLUE_GREEN,
+        kubernetes: '  terminationGracePeriod: 1s',
+        extra: AUTOSCALING,
+      });
+      const target = await withStableRelease(cluster, config);
+      // The HPA's decision, written the way its controller writes it (see the canary test).
+      await cluster.apps.replaceNamespacedDeploymentScale({
+        name: 'hello-r1',
+        namespace: ns,
+        body: { metadata: { name: 'hello-r1', namespace: ns }, spec: { replicas: SCALED } },
+      });
+      const autoscaling = cluster.kubeConfig.makeApiClient(AutoscalingV2Api);
+      let atSwitch: { candidate: number; hpa: string } | undefined;
+      const original = target.apply.bind(target);
+      target.apply = async (actions, spec) => {
+        if (actions.some((a) => a.kind === 'set-traffic')) {
+          const d = await cluster.apps.readNamespacedDeployment({ name: 'hello-r2', namespace: ns });
+          await original(actions, spec);
+          const h = await autoscaling.readNamespacedHorizontalPodAutoscaler({ name: 'hello', namespace: ns });
+          atSwitch = {
+            candidate: d.spec?.replicas ?? 0,
+            hpa: h.spec.scaleTargetRef.name,
+          };
+          return;
+        }
+        await original(actions, spec);
+      };
+      const out = await deploy(engineDeps(target), deployInput(config, 'v2'));
+      assert.equal(out.kind, 'promoted', out.reasons.join('; '));
+      // Full capacity means what stable runs now (5), not replicas (2).
+      assert.equal(atSwitch?.candidate, SCALED, JSON.stringify(atSwitch));
+      assert.equal(atSwitch?.hpa, 'hello-r2');
+      assert.equal(await replicasOf(cluster, ns, 2), SCALED);
     },
   );
 });
