@@ -29,12 +29,9 @@ const prometheusQuery = z
   .strictObject({
     name: dnsLabel('query name'),
     provider: z.literal('prometheus'),
-    address: z
-      .url()
-      .optional()
-      .meta({
-        description: 'Prometheus base URL; defaults to analysis.prometheus.url (one of them is required).',
-      }),
+    address: z.url().optional().meta({
+      description: 'Prometheus base URL; defaults to analysis.prometheus.url (one of them is required).',
+    }),
     query: z.string().trim().min(1).meta({
       description:
         'PromQL returning one number for the candidate; {{revision}}, {{service}}, {{environment}}, {{namespace}} are substituted.',
