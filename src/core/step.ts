@@ -11,6 +11,7 @@ import type { ReleaseSpec } from './spec.ts';
 import { blueGreenStep } from './strategies/blue-green.ts';
 import { canaryStep } from './strategies/canary.ts';
 import {
+  advance,
   analyse,
   analysisWake,
   promoteFully,
@@ -124,7 +125,12 @@ function handleCommands(ctx: StepContext): Action[] {
   for (const c of fresh) {
     if (c.kind === 'abort')
       requestAbort(ctx, 'operator', `aborted by operator${c.reason ? `: ${c.reason}` : ''}`);
-    if (c.kind === 'promote') memo.promoteRequested = true;
+    if (c.kind === 'promote' && !c.full && atPauseStep(ctx)) {
+      // The manual gate opens: the steps after the pause still run (analysis included).
+      advance(ctx);
+      memo.pausedAt = undefined;
+      actions.push(record(ctx, 'step', 'promoted past the pause by operator'));
+    } else if (c.kind === 'promote') memo.promoteRequested = true;
     if (c.kind === 'pause' && memo.pausedAt === undefined) {
       memo.pausedAt = now;
       actions.push(record(ctx, 'paused', 'paused by operator'));
@@ -140,6 +146,18 @@ function handleCommands(ctx: StepContext): Action[] {
   // Promote and abort end a pause: the operator has decided.
   if ((memo.promoteRequested || memo.abort) && memo.pausedAt !== undefined) memo.pausedAt = undefined;
   return actions;
+}
+
+/** A canary waiting at one of its pause steps (timed or until promoted). */
+function atPauseStep(ctx: StepContext): boolean {
+  const { strategy } = ctx.spec;
+  const { memo } = ctx;
+  return (
+    strategy.kind === 'canary' &&
+    memo.stage === 'steps' &&
+    !memo.promoteRequested &&
+    strategy.steps[memo.stepIndex]?.kind === 'pause'
+  );
 }
 
 function abortOutcome(ctx: StepContext): StrategyOutcome {

@@ -62,7 +62,11 @@ export interface CheckReading {
 }
 
 export type OperatorCommand =
-  | { kind: 'promote'; at: number }
+  /**
+   * Without `full`, a promote sent while a canary waits at a pause step ends that pause and the
+   * remaining steps run (the manual gate); otherwise, and with `full`, the release finishes now.
+   */
+  | { kind: 'promote'; at: number; full?: boolean }
   | { kind: 'abort'; at: number; reason?: string }
   | { kind: 'pause'; at: number }
   | { kind: 'resume'; at: number };

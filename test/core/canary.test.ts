@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { CanaryStrategy } from '../../src/core/spec.ts';
+import type { CanaryStep, CanaryStrategy } from '../../src/core/spec.ts';
 import { Driver, kindsOf, trafficOf } from '../support/driver.ts';
 import { releaseSpec } from '../support/specs.ts';
 
@@ -129,6 +129,32 @@ describe('canary phase transitions (pure step, virtual time)', () => {
     const done = dr.runUntil((x) => x.phase === 'promoted');
     assert.deepEqual(trafficOf(done), [{ '1': 0, '2': 100 }]);
     assert.deepEqual(kindsOf(done).slice(-2), ['retire-revision', 'record:promoted']);
+  });
+
+  it('promote at a pause step opens the gate: the steps after it still run; --full finishes now', () => {
+    const steps: CanaryStep[] = [
+      { kind: 'weight', weight: 20 },
+      { kind: 'pause' },
+      { kind: 'weight', weight: 50 },
+      { kind: 'pause' },
+    ];
+    const gate = driver(steps);
+    gate.runUntil((d) => d.phase === 'paused');
+    gate.command('promote');
+    const next = gate.runUntil((d) => d.phase === 'paused' || d.phase === 'promoted');
+    assert.equal(next.phase, 'paused', 'stopped at the second pause, not promoted');
+    assert.ok(
+      gate.decisions.some((d) => trafficOf(d).some((w) => w['2'] === 50)),
+      'the 50% step ran after the gate opened',
+    );
+    gate.command('promote', { full: true });
+    assert.equal(gate.runUntil((d) => d.phase === 'promoted').phase, 'promoted');
+
+    const full = driver(steps);
+    full.runUntil((d) => d.phase === 'paused');
+    full.command('promote', { full: true });
+    full.runUntil((d) => d.phase === 'promoted');
+    assert.ok(!full.decisions.some((d) => trafficOf(d).some((w) => w['2'] === 50)), '--full skipped 50%');
   });
 
   it('promote skips the remaining steps', () => {

@@ -201,7 +201,7 @@ describe('release invariants (fast-check)', () => {
     fc.assert(
       fc.property(scenario, (s) => {
         const dr = play(s, () => {});
-        dr.command('promote');
+        dr.command('promote', { full: true });
         dr.command('resume');
         const end = dr.runUntil((d) => isTerminal(d.phase), 5000, 5000);
         assert.ok(isTerminal(end.phase), `stuck in ${end.phase}: ${end.reason}`);

@@ -68,8 +68,8 @@ export class Driver {
     return this;
   }
 
-  command(kind: OperatorCommand['kind']): this {
-    this.commands.push({ kind, at: this.now } as OperatorCommand);
+  command(kind: OperatorCommand['kind'], extra: { full?: boolean } = {}): this {
+    this.commands.push({ kind, at: this.now, ...extra } as OperatorCommand);
     return this;
   }
 

@@ -1,6 +1,7 @@
 /**
- * `slipway promote --env E`: tells the release in progress to go to 100% now (past pauses and
- * remaining steps). `slipway promote --from A --to B`: deploys to B the artifact A runs now — the
+ * `slipway promote --env E`: a canary waiting at a pause step goes on past it (the remaining steps,
+ * analysis included, still run); otherwise, or with `--full`, the release in progress goes to 100%
+ * now (past pauses and remaining steps). `slipway promote --from A --to B`: deploys to B the artifact A runs now — the
  * same digest, never rebuilt — with B's configuration and strategy.
  */
 import type { Command } from 'commander';
@@ -15,6 +16,7 @@ interface PromoteOptions extends CommonOptions {
   from?: string;
   to?: string;
   wait?: boolean;
+  full?: boolean;
 }
 
 export function register(program: Command): void {
@@ -24,8 +26,18 @@ export function register(program: Command): void {
       .description('promote the release in progress, or move the artifact of one environment to another')
       .option('--from <env>', 'environment whose current artifact to deploy')
       .option('--to <env>', 'environment to deploy it to')
+      .option(
+        '--full',
+        'finish now, past every remaining step (default: a canary at a pause step only goes past that pause)',
+      )
       .option('--wait', 'with --to: wait for another operation’s lock instead of failing (exit 3)'),
   ).action(async (options: PromoteOptions) => {
+    if (options.full && options.from !== undefined) {
+      throw new CliError(
+        '--full applies to the release in progress (slipway promote --env E --full), not to --from/--to',
+        ExitCode.invalidInput,
+      );
+    }
     if ((options.from === undefined) !== (options.to === undefined)) {
       throw new CliError(
         '--from and --to go together: slipway promote --from staging --to production',
@@ -34,7 +46,8 @@ export function register(program: Command): void {
     }
     if (options.from === undefined) {
       const ctx = await openEnvironment(options);
-      process.exitCode = await operate(ctx, { kind: 'promote', at: Date.now() }, options, { carryOut: true });
+      const command = { kind: 'promote' as const, at: Date.now(), ...(options.full ? { full: true } : {}) };
+      process.exitCode = await operate(ctx, command, options, { carryOut: true });
       return;
     }
     const source = await openEnvironment({ ...options, env: options.from });

@@ -12,6 +12,7 @@ import {
   advance,
   analyse,
   analysisWake,
+  capacityOf,
   desiredOf,
   ensure,
   promoteFully,
@@ -131,7 +132,7 @@ function awaitPass(
  */
 function weightStep(ctx: StepContext, weight: number, label: string): StrategyOutcome {
   const { candidate, stable } = ctx;
-  const need = canaryReplicas(ctx.spec.replicas, weight);
+  const need = canaryReplicas(capacityOf(ctx), weight);
   const ready = readyOf(ctx, candidate);
   const stableReady = readyOf(ctx, stable);
   const grow = ensure(ctx, candidate, need);

@@ -44,6 +44,14 @@ export function desiredOf(ctx: StepContext, release: number | undefined): number
   return ctx.observed.revisions.find((r) => r.release === release)?.desired;
 }
 
+/**
+ * The capacity the candidate is sized from: `replicas`, or more when stable runs more now (an
+ * autoscaler scaled it up), so that taking over stable's share never means fewer instances.
+ */
+export function capacityOf(ctx: StepContext): number {
+  return Math.max(ctx.spec.replicas, desiredOf(ctx, ctx.stable) ?? 0);
+}
+
 export function weightOf(ctx: StepContext, release: number): number {
   return ctx.observed.weights[String(release)] ?? 0;
 }
@@ -128,13 +136,14 @@ export function analysisWake(ctx: StepContext, deadline?: number): number {
 export function promoteFully(ctx: StepContext, why: string): StrategyOutcome {
   const { spec, candidate, stable } = ctx;
   ctx.memo.stage = 'promote';
-  const actions = ensure(ctx, candidate, spec.replicas);
+  const full = capacityOf(ctx);
+  const actions = ensure(ctx, candidate, full);
   const ready = readyOf(ctx, candidate);
-  if (ready < spec.replicas) {
+  if (ready < full) {
     return {
       phase: 'promoting',
       actions,
-      reason: `${why}: waiting for the candidate at full capacity (${ready}/${spec.replicas} ready)`,
+      reason: `${why}: waiting for the candidate at full capacity (${ready}/${full} ready)`,
       waitingOnTarget: true,
     };
   }
