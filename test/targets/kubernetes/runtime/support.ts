@@ -38,6 +38,10 @@ kubernetes:
   waivers:
     - rule: topology-spread-zones
       reason: the kwok test nodes sit in one zone each; spreading is not the point here
+${
+  // A short drain (drainMs) unless the test sets its own: every retire waits it out.
+  o.kubernetes?.includes('terminationGracePeriod') ? '' : '  terminationGracePeriod: 1s'
+}
 ${o.kubernetes ?? ''}
 environments:
   production:
