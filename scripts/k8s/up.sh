@@ -44,6 +44,21 @@ install_crds() {
 }
 crds_marker() { printf '%s\n' "${K8S_CRD_FILES[@]##*/}"; }
 
+# kwok marks every pod Running and Ready without running anything. Pods of these image versions
+# (digests sha256:5ca1ab1e0001… to …0009) are left alone: the test's stand-in kubelet
+# (test/support/k8s/standins/pods.ts) runs a real process for each and reports its real readiness.
+standins=""
+for n in 1 2 3 4 5 6 7 8 9; do standins+="${standins:+,}sha256-5ca1ab1e000$n"; done
+KWOK_STANDIN_SELECTOR="app.kubernetes.io/version in ($standins)"
+kwok_marker() { echo "kwok disregard-status-with-label-selector: $KWOK_STANDIN_SELECTOR"; }
+
+if cluster_healthy && ! grep -qxF "$(kwok_marker)" "$K8S_CLUSTER_DIR/kwok-options" 2>/dev/null; then
+  # kwok's options are fixed when the cluster is created: a cluster from an older up.sh is replaced.
+  echo "up.sh: the running cluster was started with other kwok options; recreating it" >&2
+  kwokctl delete cluster --kubeconfig "$K8S_KUBECONFIG" >/dev/null 2>&1 9>&- || true
+  rm -f "$K8S_CLUSTER_DIR/ready"
+fi
+
 if cluster_healthy; then
   echo "up.sh: reusing the running cluster '$K8S_CLUSTER_NAME'" >&2
   if [[ $(cat "$K8S_CLUSTER_DIR/ready") != "$(crds_marker)" ]]; then
@@ -78,7 +93,9 @@ trap 'exit 130' INT TERM HUP
 echo "up.sh: starting Kubernetes v$K8S_VERSION (etcd v$ETCD_VERSION, kwok v$KWOK_VERSION)" >&2
 # RBAC and the default admission plugins on, as in a real cluster; the admin user is system:masters.
 kwokctl create cluster --runtime binary --kube-authorization --kube-admission \
+  --extra-args "kwok-controller=disregard-status-with-label-selector=$KWOK_STANDIN_SELECTOR" \
   --kubeconfig "$K8S_KUBECONFIG" --wait 120s --timeout 180s >&2 9>&-
+kwok_marker >"$K8S_CLUSTER_DIR/kwok-options"
 
 step="installing the CRDs (${K8S_CRD_FILES[*]##*/})"
 install_crds
