@@ -277,8 +277,12 @@ export class KubernetesTarget implements Target {
     if (strategy.kind === 'blue-green')
       return autoscaled ? Math.max(replicas, stableLive.replicas) : replicas;
     if (strategy.kind !== 'canary' || (!autoscaled && this.#mode !== 'replicas')) return replicas;
+    // The core sizes a canary from stable's current replicas (capacityOf): behind a Gateway its count
+    // is already the routed share; only a known split about to be applied can ask for more.
+    if (this.#mode !== 'replicas' && weight === undefined) return replicas;
     const steps = strategy.steps.flatMap((s) => (s.kind === 'weight' ? [s.weight] : []));
-    const w = weight ?? upcomingWeight(steps, spec.replicas, replicas, weights[String(release)] ?? 0);
+    const capacity = Math.max(spec.replicas, stableLive.replicas);
+    const w = weight ?? upcomingWeight(steps, capacity, replicas, weights[String(release)] ?? 0);
     const share = this.#mode === 'replicas' ? ratioShare : routedShare;
     return Math.max(replicas, share(stableLive.replicas, w));
   }

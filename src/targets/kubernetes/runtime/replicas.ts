@@ -1,11 +1,10 @@
 /**
- * How many pods a canary candidate runs on Kubernetes. The core asks for `ceil(spec.replicas ×
- * weight / 100)` (`canaryReplicas`), which assumes stable runs `spec.replicas`. Two things break
- * that assumption here, and the target corrects for them (never below what the core asked for):
- * - an HPA has scaled stable: the candidate follows its weight relative to stable's *current*
- *   replicas, never the HPA maximum;
- * - no Gateway: the shared Service spreads requests over every ready pod, so the weight *is* the
- *   candidate's share of the pods, `candidate / (candidate + stable)`.
+ * How many pods a canary candidate runs on Kubernetes. The core asks for `ceil(capacity × weight /
+ * 100)` (`canaryReplicas`), where capacity is `spec.replicas` or stable's current replicas when an
+ * HPA scaled it up (`capacityOf`): behind a Gateway that is the routed share. Without a Gateway the
+ * shared Service spreads requests over every ready pod, so the weight *is* the candidate's share
+ * of the pods, `candidate / (candidate + stable)`, and the target corrects for that (never below
+ * what the core asked for).
  */
 import { canaryReplicas } from '../../../core/capacity.ts';
 
@@ -37,7 +36,8 @@ export function ratioShare(stable: number, weight: number): number {
 }
 
 /**
- * The weight an `ensure-revision` of `replicas` candidate pods prepares for. The core grows the
+ * The weight an `ensure-revision` of `replicas` candidate pods prepares for (`specReplicas`: the
+ * capacity the core sized from). The core grows the
  * candidate *before* moving traffic, so the action comes while the cluster still shows the previous
  * weight (`current`); the next canary step is the smallest step weight above it whose core count is
  * `replicas`. A count of `specReplicas` or more with no such step is the promotion (100 %). A shrink
