@@ -71,7 +71,13 @@ const prometheusSource = z
     errors: promql(
       'PromQL for one revision’s cumulative failed requests. Default: the 5xx part of requests.',
     ),
-    slow: promql('PromQL for one revision’s cumulative slow requests. Default: none (0).'),
+    slow: promql(
+      'PromQL for one revision’s cumulative slow requests. Default, with latency.maxMs: the requests above the maxMs bucket of http_request_duration_seconds; otherwise none (0).',
+    ),
+    scrapeInterval: duration().default('5s').meta({
+      description:
+        'How often Prometheus scrapes the pods (the rendered PodMonitor’s interval). Analysis sees a failure no sooner than a scrape after it, so a shorter interval means fewer failed requests before a rollback.',
+    }),
   })
   .optional()
   .meta({ description: 'Kubernetes: the Prometheus analysis reads request and error counters from.' });

@@ -34,6 +34,9 @@ export function podMonitor(scope: Scope): KubeObject[] {
           {
             port: HTTP,
             path: METRICS_PATH,
+            // Evidence arrives a scrape at a time: the platform default (often 30 s) would let a
+            // broken candidate fail that long before analysis could see it.
+            interval: scope.config.analysis.prometheus.scrapeInterval,
             relabelings: [
               {
                 action: 'replace',
