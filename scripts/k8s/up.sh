@@ -41,6 +41,15 @@ install_crds() {
   # The Gateway API file also holds a ValidatingAdmissionPolicy (safe-upgrades), which has no
   # Established condition: wait for the CRDs only.
   kubectl wait --for=condition=Established --timeout=120s crd --all >/dev/null
+  # Established is not yet served: for a few seconds a list answers 429 "storage is
+  # (re)initializing". Wait until every CRD's objects can be listed.
+  local plurals
+  plurals=$(kubectl get crd -o jsonpath='{range .items[*]}{.spec.names.plural}.{.spec.group}{","}{end}')
+  for _ in $(seq 1 120); do
+    kubectl get "${plurals%,}" -A >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  kubectl get "${plurals%,}" -A >/dev/null
 }
 crds_marker() { printf '%s\n' "${K8S_CRD_FILES[@]##*/}"; }
 

@@ -99,6 +99,46 @@ export interface ApplyOptions {
   dryRun?: boolean;
 }
 
+/** Attempts at a request the API server throttles (429) before its error is the answer. */
+const THROTTLE_ATTEMPTS = 6;
+
+/**
+ * The wait a 429 asks for: its `Retry-After` (header or `details.retryAfterSeconds`), at most 5 s,
+ * 1 s when it names none.
+ */
+export function retryAfterMs(err: unknown): number {
+  const e = err as { headers?: Record<string, string>; body?: unknown };
+  let seconds = Number(e.headers?.['retry-after']);
+  if (!Number.isFinite(seconds)) {
+    try {
+      const body = typeof e.body === 'string' ? JSON.parse(e.body) : e.body;
+      seconds = Number((body as { details?: { retryAfterSeconds?: unknown } })?.details?.retryAfterSeconds);
+    } catch {
+      seconds = Number.NaN;
+    }
+  }
+  return Math.min(5000, Math.max(100, Number.isFinite(seconds) ? seconds * 1000 : 1000));
+}
+
+/**
+ * Runs an idempotent request again while the API server answers 429 ("storage is (re)initializing"
+ * right after a CRD is installed, priority-and-fairness throttling), waiting as it asks — what
+ * client-go does. Anything else, or a 429 that outlasts the attempts, is thrown as it came.
+ */
+export async function throttled<T>(
+  request: () => Promise<T>,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await request();
+    } catch (err) {
+      if (statusOf(err) !== 429 || attempt >= THROTTLE_ATTEMPTS) throw err;
+      await sleep(retryAfterMs(err));
+    }
+  }
+}
+
 export class KubeClient {
   readonly kubeConfig: KubeConfig;
   readonly api: KubernetesObjectApi;
@@ -137,14 +177,16 @@ export class KubeClient {
    */
   async apply<T extends KubernetesObject = KubeObject>(obj: KubeObject, opts: ApplyOptions = {}): Promise<T> {
     try {
-      return (await this.api.patch(
-        obj as KubernetesObject,
-        undefined,
-        opts.dryRun ? 'All' : undefined,
-        FIELD_MANAGER,
-        true,
-        PatchStrategy.ServerSideApply,
-        this.#strict(obj),
+      return (await throttled(() =>
+        this.api.patch(
+          obj as KubernetesObject,
+          undefined,
+          opts.dryRun ? 'All' : undefined,
+          FIELD_MANAGER,
+          true,
+          PatchStrategy.ServerSideApply,
+          this.#strict(obj),
+        ),
       )) as T;
     } catch (err) {
       const what = `apply ${ref(obj)}${opts.dryRun ? ' (dry run)' : ''}`;
@@ -166,7 +208,7 @@ export class KubeClient {
     name: string,
   ): Promise<T | undefined> {
     try {
-      return (await this.api.read({ apiVersion, kind, metadata: { name, namespace } })) as T;
+      return (await throttled(() => this.api.read({ apiVersion, kind, metadata: { name, namespace } }))) as T;
     } catch (err) {
       if (statusOf(err) === 404) return undefined;
       throw apiError(`read ${kind}/${name} in namespace ${namespace}`, err);
@@ -180,15 +222,17 @@ export class KubeClient {
     opts: { labelSelector?: string; fieldSelector?: string } = {},
   ): Promise<T[]> {
     try {
-      const list = await this.api.list<T>(
-        apiVersion,
-        kind,
-        namespace,
-        undefined,
-        undefined,
-        undefined,
-        opts.fieldSelector,
-        opts.labelSelector,
+      const list = await throttled(() =>
+        this.api.list<T>(
+          apiVersion,
+          kind,
+          namespace,
+          undefined,
+          undefined,
+          undefined,
+          opts.fieldSelector,
+          opts.labelSelector,
+        ),
       );
       return list.items.map((item) => ({ apiVersion, kind, ...item }));
     } catch (err) {
@@ -217,13 +261,8 @@ export class KubeClient {
   /** Merge patch (e.g. `spec.replicas`), as field manager `slipway`. */
   async mergePatch<T extends KubernetesObject>(obj: KubernetesObject): Promise<T> {
     try {
-      return (await this.api.patch(
-        obj,
-        undefined,
-        undefined,
-        FIELD_MANAGER,
-        undefined,
-        PatchStrategy.MergePatch,
+      return (await throttled(() =>
+        this.api.patch(obj, undefined, undefined, FIELD_MANAGER, undefined, PatchStrategy.MergePatch),
       )) as T;
     } catch (err) {
       throw apiError(`patch ${ref(obj)}`, err);
@@ -233,7 +272,7 @@ export class KubeClient {
   /** Deletes; an object that is already gone is not an error. */
   async delete(obj: KubernetesObject): Promise<void> {
     try {
-      await this.api.delete(obj, undefined, undefined, undefined, undefined, 'Background');
+      await throttled(() => this.api.delete(obj, undefined, undefined, undefined, undefined, 'Background'));
     } catch (err) {
       if (statusOf(err) === 404) return;
       throw apiError(`delete ${ref(obj)}`, err);
