@@ -64,6 +64,50 @@ export function resume(deps: EngineDeps, environment: string): Promise<Operation
   });
 }
 
+/** What a rollback would do: the release it runs again, from which, and whether its revision still runs. */
+export interface RollbackPlan {
+  /** The release serving now. */
+  from?: ReleaseRecord;
+  /** The release whose digest and config run again. */
+  to: ReleaseRecord;
+  /** The number the rollback itself is recorded under. */
+  release: number;
+  /** The revision still running `to` (reused: the switch is instant), if any. */
+  runningRevision?: number;
+  /** The revision serving users now, if any. */
+  stable?: number;
+}
+
+/** The rollback's choices, without taking the lock or changing anything (`rollback --dry-run`). */
+export async function planRollback(
+  target: Target,
+  environment: string,
+  input: RollbackInput = {},
+): Promise<RollbackPlan> {
+  const records = await idleLedger(target, environment);
+  const summaries = records.map((r) => ({ ...r, revision: r.spec?.revision }));
+  const pick = rollbackTarget(summaries, input.to);
+  if (pick.error !== undefined) throw new RollbackError(pick.error);
+  const wanted = records.find((r) => r.release === pick.ok.release) as ReleaseRecord;
+  if (!wanted.spec) {
+    throw new RollbackError(
+      `release ${wanted.release} has no stored spec to run again; deploy its artifact instead`,
+    );
+  }
+  const observed = await target.observe();
+  const revision = wanted.spec.revision ?? wanted.spec.release;
+  const running = observed.revisions.find((r) => r.release === revision && !r.failed && r.desired > 0);
+  const from = currentRelease(records);
+  const stable = servingRevision(observed, records);
+  return {
+    ...(from ? { from } : {}),
+    to: wanted,
+    release: nextRelease(records),
+    ...(running ? { runningRevision: revision } : {}),
+    ...(stable !== undefined ? { stable } : {}),
+  };
+}
+
 /**
  * Rolls back to the previous good release, or to release `to`: a new release number that runs that
  * release's digest and config with an immediate switch. If its revision is still running (within a
@@ -75,22 +119,9 @@ export function rollback(
   input: RollbackInput = {},
 ): Promise<OperationOutcome> {
   return locked(deps, async (held) => {
-    const records = await idleLedger(deps.target, environment);
-    const summaries = records.map((r) => ({ ...r, revision: r.spec?.revision }));
-    const pick = rollbackTarget(summaries, input.to);
-    if (pick.error !== undefined) throw new RollbackError(pick.error);
-    const wanted = records.find((r) => r.release === pick.ok.release) as ReleaseRecord;
-    if (!wanted.spec) {
-      throw new RollbackError(
-        `release ${wanted.release} has no stored spec to run again; deploy its artifact instead`,
-      );
-    }
-    const observed = await deps.target.observe();
-    const revision = wanted.spec.revision ?? wanted.spec.release;
-    const running = observed.revisions.find((r) => r.release === revision && !r.failed && r.desired > 0);
-    const spec = rollbackSpec(wanted.spec, nextRelease(records), running ? revision : undefined);
-    const stable = servingRevision(observed, records);
-    return start(deps, held, spec, wanted.config, `rollback to ${wanted.release}`, stable);
+    const plan = await planRollback(deps.target, environment, input);
+    const spec = rollbackSpec(plan.to.spec as ReleaseSpec, plan.release, plan.runningRevision);
+    return start(deps, held, spec, plan.to.config, `rollback to ${plan.to.release}`, plan.stable);
   });
 }
 

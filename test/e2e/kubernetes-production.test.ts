@@ -178,11 +178,13 @@ describe('slipway deploy --env production of examples/hello on the test cluster'
       1,
       `a broken release ends rolled back (exit 1):\n${third.stdout}\n${third.stderr}`,
     );
-    const route = (await objects.read({
-      apiVersion: 'gateway.networking.k8s.io/v1',
-      kind: 'HTTPRoute',
-      metadata: { name: 'hello', namespace: NS },
-    })) as unknown as { spec: { rules: { backendRefs: { name: string; weight: number }[] }[] } };
+    const readRoute = async () =>
+      (await objects.read({
+        apiVersion: 'gateway.networking.k8s.io/v1',
+        kind: 'HTTPRoute',
+        metadata: { name: 'hello', namespace: NS },
+      })) as unknown as { spec: { rules: { backendRefs: { name: string; weight: number }[] }[] } };
+    const route = await readRoute();
     const weights = Object.fromEntries(route.spec.rules[0]?.backendRefs.map((b) => [b.name, b.weight]) ?? []);
     assert.equal(
       weights['hello-r3'] ?? 0,
@@ -208,11 +210,18 @@ describe('slipway deploy --env production of examples/hello on the test cluster'
     assert.ok(broken.errors > 0, 'the broken build did get some traffic (else nothing was tested)');
     // The cost is bounded by how fast evidence arrives: the 5 % share of the load for one scrape
     // interval (the PodMonitor's 5 s) plus a few seconds of reading and applying.
-    const bound = Math.ceil(rate * 0.05 * (5 + 4));
+    const bound = Math.ceil(rate * 0.05 * (5 + 6));
     assert.ok(
       broken.errors <= bound,
       `the rollback cost at most a scrape interval and a few seconds of the canary's share (${broken.errors} > ${bound})`,
     );
+
+    // `rollback --dry-run` says what a rollback would do now and leaves the route as it is.
+    const plan = await slipway(['rollback', '-c', CONFIG, '--env', 'production', '--dry-run'], env).done;
+    assert.equal(plan.code, 0, plan.stderr);
+    assert.match(plan.stdout, /from release 2 \(5ca1ab1e0002.*\) to release 1 \(5ca1ab1e0001/);
+    assert.match(plan.stdout, /dry run: nothing was changed/);
+    assert.deepEqual((await readRoute()).spec.rules[0]?.backendRefs, route.spec.rules[0]?.backendRefs);
     assert.deepEqual(pods.errors, []);
   });
 });

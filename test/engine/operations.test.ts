@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Strategy } from '../../src/core/spec.ts';
-import { deploy, resume, rollback, sendCommand } from '../../src/engine/api.ts';
+import { deploy, planRollback, resume, rollback, sendCommand } from '../../src/engine/api.ts';
 import { NothingToResumeError, RollbackError } from '../../src/engine/errors.ts';
 import { harness, until } from '../support/engine.ts';
 import { deployInput, STRATEGIES } from '../support/specs.ts';
@@ -45,6 +45,26 @@ describe('operations: rollback, abort, pause/resume, resume', () => {
     const next = await deploy(h.deps(), input('d'));
     assert.equal(next.kind, 'promoted');
     assert.deepEqual([...h.target.world.revisions.keys()], [5]);
+  });
+
+  it('planRollback (rollback --dry-run) names what rollback would do and changes nothing', async () => {
+    const h = harness();
+    await deploy(h.deps(), input('a'));
+    await deploy(h.deps(), input('b'));
+    const before = { log: h.target.log.length, releases: (await h.target.ledger().releases()).length };
+    const plan = await planRollback(h.target, 'test');
+    assert.equal(plan.from?.release, 2);
+    assert.equal(plan.to.release, 1);
+    assert.equal(plan.to.digest, digest('a'));
+    assert.equal(plan.release, 3);
+    assert.equal(plan.runningRevision, undefined, 'release 1 was retired: it starts again');
+    assert.equal(h.target.log.length, before.log, 'no effect, no ledger write');
+    assert.equal((await h.target.ledger().releases()).length, before.releases);
+    await assert.rejects(planRollback(h.target, 'test', { to: 9 }), /release 9 does not exist/);
+    // What it planned is what rollback does.
+    const out = await rollback(h.deps(), 'test');
+    assert.equal(out.release, plan.release);
+    assert.equal((await h.target.ledger().releases()).at(-1)?.digest, plan.to.digest);
   });
 
   it('rollback refuses what it cannot do, saying why', async () => {
