@@ -183,3 +183,23 @@ describe('deploy --artifact', () => {
     assert.match(r.stderr, /--artifact <repository>@sha256:.*SLIPWAY_IMAGE_DIGEST.*got "latest"/);
   });
 });
+
+describe('promote flags', () => {
+  test('--dry-run goes with --from/--to and --full with the release in progress, else exit 2', async () => {
+    const dry = await slipway(['promote', '-c', CONFIG, '--env', 'production', '--dry-run']);
+    assert.equal(dry.code, 2, dry.stderr);
+    assert.match(dry.stderr, /--dry-run applies to --from\/--to/);
+    const full = await slipway([
+      'promote',
+      '-c',
+      CONFIG,
+      '--from',
+      'staging',
+      '--to',
+      'production',
+      '--full',
+    ]);
+    assert.equal(full.code, 2, full.stderr);
+    assert.match(full.stderr, /--full applies to the release in progress/);
+  });
+});

@@ -222,6 +222,18 @@ describe('slipway deploy --env production of examples/hello on the test cluster'
     assert.match(plan.stdout, /from release 2 \(5ca1ab1e0002.*\) to release 1 \(5ca1ab1e0001/);
     assert.match(plan.stdout, /dry run: nothing was changed/);
     assert.deepEqual((await readRoute()).spec.rules[0]?.backendRefs, route.spec.rules[0]?.backendRefs);
+
+    // `promote --from production --to staging --dry-run`: production's digest, staging's config, into
+    // a namespace that does not exist yet; shown, not created.
+    const toStaging = await slipway(
+      ['promote', '-c', CONFIG, '--from', 'production', '--to', 'staging', '--dry-run'],
+      env,
+    ).done;
+    assert.equal(toStaging.code, 0, toStaging.stderr);
+    assert.match(toStaging.stdout, /promotion plan: release \d+ of production \(sha256:5ca1ab1e0002/);
+    assert.match(toStaging.stdout, /\+\+\+ planned\/Deployment\/hello-r1/);
+    assert.ok(toStaging.stdout.includes(`${IMAGE}@${GOOD_2}`), 'staging would run production’s digest');
+    assert.equal(await core.readNamespace({ name: 'hello-staging' }).catch(() => undefined), undefined);
     assert.deepEqual(pods.errors, []);
   });
 });

@@ -141,7 +141,7 @@ export async function deployRelease(ctx: EnvironmentContext, run: DeployRun): Pr
  * shared objects plus the new revision — sent to the API server as a server-side dry run and
  * diffed against the live cluster, as `slipway plan --digest` does. No lock, no ledger entry.
  */
-async function dryRun(
+export async function dryRun(
   ctx: EnvironmentContext,
   given: PreparedArtifact | undefined,
   json: boolean,

@@ -10,13 +10,14 @@ import { type CommonOptions, exitCodeFor, guard, openEnvironment, withCommonOpti
 import { CliError, ExitCode } from '../main.ts';
 import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 import { operate } from './abort.ts';
-import { deployRelease } from './deploy.ts';
+import { deployRelease, dryRun } from './deploy.ts';
 
 interface PromoteOptions extends CommonOptions {
   from?: string;
   to?: string;
   wait?: boolean;
   full?: boolean;
+  dryRun?: boolean;
 }
 
 export function register(program: Command): void {
@@ -27,11 +28,21 @@ export function register(program: Command): void {
       .option('--from <env>', 'environment whose current artifact to deploy')
       .option('--to <env>', 'environment to deploy it to')
       .option(
+        '--dry-run',
+        'with --to: show what the promotion would deploy there (kubernetes: a server-side dry run and diff); change nothing',
+      )
+      .option(
         '--full',
         'finish now, past every remaining step (default: a canary at a pause step only goes past that pause)',
       )
       .option('--wait', 'with --to: wait for another operation’s lock instead of failing (exit 3)'),
   ).action(async (options: PromoteOptions) => {
+    if (options.dryRun && options.to === undefined) {
+      throw new CliError(
+        '--dry-run applies to --from/--to (slipway promote --from staging --to production --dry-run); a promote of the release in progress is a command to it',
+        ExitCode.invalidInput,
+      );
+    }
     if (options.full && options.from !== undefined) {
       throw new CliError(
         '--full applies to the release in progress (slipway promote --env E --full), not to --from/--to',
@@ -60,6 +71,15 @@ export function register(program: Command): void {
       );
     }
     const ctx = await openEnvironment({ ...options, env: options.to as string });
+    const artifact = { digest: current.digest, ...(current.artifactRef ? { ref: current.artifactRef } : {}) };
+    if (options.dryRun) {
+      process.stdout.write(
+        `promotion plan: release ${current.release} of ${options.from} (${current.digest}) to ${ctx.environment}, with ${ctx.environment}'s configuration and ${Object.keys(ctx.resolved.strategy).join('/') || 'default'} strategy\n`,
+      );
+      if (ctx.resolved.target === 'kubernetes') await dryRun(ctx, artifact, options.json === true);
+      else process.stdout.write('dry run: nothing was changed\n');
+      return;
+    }
     const renderer = new ProgressRenderer({
       mode: progressMode(options.json, process.stdout.isTTY),
       environment: ctx.environment,
@@ -71,7 +91,7 @@ export function register(program: Command): void {
     try {
       const outcome = await deployRelease(ctx, {
         renderer,
-        artifact: { digest: current.digest, ...(current.artifactRef ? { ref: current.artifactRef } : {}) },
+        artifact,
         ...(options.wait ? { wait: true } : {}),
       });
       renderer.finish(outcome);

@@ -49,11 +49,21 @@ export async function planEnvironment(
   candidate?: { release: number; digest: string; replicas: number },
 ): Promise<PlannedChange[]> {
   const desired = await target.desired(undefined, candidate);
+  // A first release into a namespace Slipway renders: a dry run cannot create the namespace, so the
+  // server would refuse every object in it. They are shown as rendered (validated by Slipway's own
+  // schema), and only the Namespace itself goes through the server.
+  const newNamespace =
+    desired.some((o) => o.kind === 'Namespace') &&
+    !(await target.client.read('v1', 'Namespace', '', target.namespace));
   const out: PlannedChange[] = [];
   for (const o of desired) {
     const obj = { ...o, metadata: { ...o.metadata, namespace: target.namespace } };
+    if (newNamespace && o.kind !== 'Namespace') {
+      out.push(diffObjects(objectRef(o), undefined, obj));
+      continue;
+    }
     const live = await target.client.read(o.apiVersion, o.kind, target.namespace, o.metadata.name);
-    const next = await target.client.apply(obj, { dryRun: true });
+    const next = await target.client.apply(o.kind === 'Namespace' ? o : obj, { dryRun: true });
     out.push(diffObjects(objectRef(o), live, next));
   }
   const strays = await target.pruneCandidates(desired);
