@@ -3,10 +3,8 @@
  * (per revision), pods and events; applies the engine's declarative actions with server-side apply;
  * wakes the engine from watches; keeps the ledger in Secrets and the lock in a Lease.
  *
- * Objects split in two: *revision objects* (a release's Deployment, its per-revision Service, its
- * content-hashed ConfigMap, ServiceAccount, ExternalSecrets) are rendered from that release's own
- * recorded config, so a rollback runs exactly what ran; *environment objects* (stable/preview
- * Services, HTTPRoute, Ingress, HPA, PDB, NetworkPolicy) follow the current operation's config.
+ * Objects split in two (`runtime/split-objects.ts`): revision objects, rendered from each release's
+ * own recorded config, and environment objects, which follow the current operation's config.
  */
 import type { ResolvedConfig } from '../../config/index.ts';
 import type { ReleaseSpec } from '../../core/spec.ts';
@@ -17,24 +15,22 @@ import { SecretLedger } from './history.ts';
 import { acquireLease } from './lease.ts';
 import {
   type KubeObject,
-  LABEL,
   type Owner,
   objectRef,
   ownershipSelector,
   podSelector,
   revisionName,
-  revisionSelector,
 } from './objects.ts';
-import { renderEnvironment, renderNamespace } from './render/index.ts';
+import { renderNamespace } from './render/index.ts';
 import { DrainClock, sleepKeepingAlive } from './runtime/drain.ts';
 import { type LiveRevision, liveRevisions, observeRevisions, selectorString } from './runtime/live.ts';
 import { findStrays, pruneObjects } from './runtime/prune.ts';
-import { ratioShare, routedShare, upcomingWeight } from './runtime/replicas.ts';
+import { type ReplicaAsk, replicasFor } from './runtime/replicas.ts';
+import { environmentObjects, type RevisionInput, revisionObjects } from './runtime/split-objects.ts';
 import {
-  stableOf,
+  candidateOf,
   type TrafficMode,
   trafficMode,
-  WEIGHTS_ANNOTATION,
   weightsFromReplicas,
   weightsFromRoute,
   weightsFromSelector,
@@ -54,9 +50,6 @@ export interface KubernetesTargetOptions {
   dryRun?: boolean;
   now?: () => number;
 }
-
-/** Revision objects that are shared by name between revisions of the same config. */
-const REVISION_SUPPORT = new Set(['Namespace', 'ServiceAccount', 'ConfigMap', 'ExternalSecret']);
 
 export class KubernetesTarget implements Target {
   readonly environment: string;
@@ -241,7 +234,7 @@ export class KubernetesTarget implements Target {
       );
     }
     const weights = await this.weights(live);
-    const count = this.#replicasFor(release, replicas, spec, live, weights);
+    const count = this.#replicasFor({ release, replicas, spec, live, weights });
     const mine = { release, digest, replicas: count };
     for (const o of this.#revisionObjects(await this.#configFor(release), mine)) await this.#put(o);
     const revisions = [...live.filter((r) => r.release !== release), { ...mine, ready: 0 }];
@@ -251,40 +244,8 @@ export class KubernetesTarget implements Target {
     }
   }
 
-  /**
-   * The replicas a revision really runs, from what the core asked for (never fewer):
-   * - stable, with an HPA: never below what the HPA chose (the HPA scales it during a canary);
-   * - a blue-green candidate, with an HPA: stable's current replicas, so the switch keeps capacity;
-   * - a canary candidate, with an HPA or without a Gateway: its weight relative to stable's
-   *   *current* replicas (`runtime/replicas.ts`), never the HPA maximum; at promotion (100 %) all
-   *   of stable's current replicas, so the HPA moves to a revision as large as the one it leaves.
-   * `weight` is the split about to be applied; without it the weight is inferred from the steps.
-   */
-  #replicasFor(
-    release: number,
-    replicas: number,
-    spec: ReleaseSpec,
-    live: LiveRevision[],
-    weights: Record<string, number>,
-    weight?: number,
-  ): number {
-    const autoscaled = this.#o.config.autoscaling !== undefined;
-    const stable = stableOf(weights, candidateOf(spec));
-    const stableLive = live.find((r) => r.release === stable);
-    if (release === stable) return autoscaled ? Math.max(replicas, stableLive?.replicas ?? 0) : replicas;
-    if (!stableLive || replicas === 0) return replicas;
-    const strategy = spec.strategy;
-    if (strategy.kind === 'blue-green')
-      return autoscaled ? Math.max(replicas, stableLive.replicas) : replicas;
-    if (strategy.kind !== 'canary' || (!autoscaled && this.#mode !== 'replicas')) return replicas;
-    // The core sizes a canary from stable's current replicas (capacityOf): behind a Gateway its count
-    // is already the routed share; only a known split about to be applied can ask for more.
-    if (this.#mode !== 'replicas' && weight === undefined) return replicas;
-    const steps = strategy.steps.flatMap((s) => (s.kind === 'weight' ? [s.weight] : []));
-    const capacity = Math.max(spec.replicas, stableLive.replicas);
-    const w = weight ?? upcomingWeight(steps, capacity, replicas, weights[String(release)] ?? 0);
-    const share = this.#mode === 'replicas' ? ratioShare : routedShare;
-    return Math.max(replicas, share(stableLive.replicas, w));
+  #replicasFor(ask: Omit<ReplicaAsk, 'autoscaled' | 'mode'>): number {
+    return replicasFor({ ...ask, autoscaled: this.#o.config.autoscaling !== undefined, mode: this.#mode });
   }
 
   /**
@@ -329,7 +290,14 @@ export class KubernetesTarget implements Target {
     const mine = live.find((r) => r.release === candidate);
     const weight = weights[String(candidate)] ?? 0;
     if (!mine || weight <= 0 || weight <= (before[String(candidate)] ?? 0)) return;
-    const count = this.#replicasFor(candidate, mine.replicas, spec, live, before, weight);
+    const count = this.#replicasFor({
+      release: candidate,
+      replicas: mine.replicas,
+      spec,
+      live,
+      weights: before,
+      weight,
+    });
     if (count <= mine.replicas) return;
     const revision = { release: candidate, digest: mine.digest, replicas: count };
     for (const o of this.#revisionObjects(await this.#configFor(candidate), revision)) {
@@ -397,68 +365,17 @@ export class KubernetesTarget implements Target {
     return (record?.config as ResolvedConfig | undefined) ?? this.#o.config;
   }
 
-  #render(
-    config: ResolvedConfig,
-    revisions: { release: number; digest: string; replicas: number }[],
-    weights: Record<string, number>,
-    candidate?: number,
-  ): KubeObject[] {
-    const releases = revisions.map((r) => r.release).sort((a, b) => a - b);
-    const heavy = stableOf(weights, candidate);
-    const stable = heavy !== undefined && releases.includes(heavy) ? heavy : releases[0];
-    return renderEnvironment(config, {
-      environment: this.environment,
-      service: this.owner.service,
-      revisions: revisions.map(({ release, digest, replicas }) => ({ release, digest, replicas })),
-      traffic: { weights, stable, preview: releases[releases.length - 1] },
-    });
-  }
-
-  #revisionObjects(
-    config: ResolvedConfig,
-    r: { release: number; digest: string; replicas: number },
-  ): KubeObject[] {
-    return this.#render(config, [r], { [String(r.release)]: 100 }).filter(
-      (o) => o.metadata.labels?.[LABEL.release] === String(r.release) || REVISION_SUPPORT.has(o.kind),
-    );
+  #revisionObjects(config: ResolvedConfig, r: RevisionInput): KubeObject[] {
+    return revisionObjects(config, this.owner, r);
   }
 
   #environmentObjects(
     config: ResolvedConfig,
-    revisions: { release: number; digest: string; replicas: number }[],
+    revisions: RevisionInput[],
     weights: Record<string, number>,
     candidate?: number,
   ): KubeObject[] {
-    if (revisions.length === 0) return [];
-    const objects = this.#render(config, revisions, weights, candidate).filter(
-      (o) =>
-        o.metadata.labels?.[LABEL.release] === undefined &&
-        !REVISION_SUPPORT.has(o.kind) &&
-        o.kind !== 'Deployment',
-    );
-    if (this.#mode === 'replicas') this.#noteSplit(objects, weights, config.strategy.canary !== undefined);
-    return objects;
-  }
-
-  /**
-   * Without a Gateway the shared Service carries the split: every apply of it states the split in
-   * the `slipway.dev/weights` annotation (server-side apply drops an annotation a later apply of the
-   * same manager leaves out). A canary's Service selects every pod only while more than one release
-   * has weight; when one release serves alone (before the first step, after a rollback's
-   * `{ stable: 100, candidate: 0 }`, after promotion) it selects that release only, so moving traffic
-   * away is one selector change, immediately, and the drain before the scale-down means something.
-   * A candidate's pods also get no traffic before its first `set-traffic`.
-   */
-  #noteSplit(objects: KubeObject[], weights: Record<string, number>, canary: boolean): void {
-    const shared = objects.find((o) => o.kind === 'Service' && o.metadata.name === this.owner.service);
-    if (!shared || Object.keys(weights).length === 0) return;
-    shared.metadata.annotations = {
-      ...shared.metadata.annotations,
-      [WEIGHTS_ANNOTATION]: JSON.stringify(weights),
-    };
-    const serving = Object.keys(weights).filter((k) => (weights[k] ?? 0) > 0);
-    const spec = shared.spec as { selector?: Record<string, string> };
-    if (canary && serving.length === 1) spec.selector = revisionSelector(this.owner, Number(serving[0]));
+    return environmentObjects(config, this.owner, this.#mode, { revisions, weights, candidate });
   }
 
   #put(o: KubeObject): Promise<KubeObject> {
@@ -466,6 +383,3 @@ export class KubernetesTarget implements Target {
     return this.client.apply(obj, { dryRun: this.#o.dryRun === true });
   }
 }
-
-/** The revision an operation brings in (a rollback to N re-runs N's revision). */
-const candidateOf = (spec: ReleaseSpec): number => spec.revision ?? spec.release;

@@ -7,6 +7,9 @@
  * what the core asked for).
  */
 import { canaryReplicas } from '../../../core/capacity.ts';
+import type { ReleaseSpec } from '../../../core/spec.ts';
+import type { LiveRevision } from './live.ts';
+import { candidateOf, stableOf, type TrafficMode } from './traffic.ts';
 
 /**
  * Candidate pods for `weight` % when the HTTPRoute splits by weight: `ceil(stable × weight / 100)`,
@@ -58,4 +61,46 @@ export function upcomingWeight(
   if (next !== undefined) return next;
   if (replicas >= specReplicas) return 100;
   return current;
+}
+
+/** What `replicasFor` sizes: the core's ask for `release`, and what the cluster runs now. */
+export interface ReplicaAsk {
+  release: number;
+  /** What the core asked for. */
+  replicas: number;
+  spec: ReleaseSpec;
+  live: LiveRevision[];
+  weights: Record<string, number>;
+  /** The split about to be applied; without it the weight is inferred from the steps. */
+  weight?: number;
+  /** The environment has an HPA. */
+  autoscaled: boolean;
+  mode: TrafficMode;
+}
+
+/**
+ * The replicas a revision really runs, from what the core asked for (never fewer):
+ * - stable, with an HPA: never below what the HPA chose (the HPA scales it during a canary);
+ * - a blue-green candidate, with an HPA: stable's current replicas, so the switch keeps capacity;
+ * - a canary candidate behind a Gateway: the core's count (it sizes from stable's current replicas),
+ *   or more for a known split about to be applied;
+ * - a canary candidate without a Gateway: its pod ratio beside stable's current replicas.
+ */
+export function replicasFor(ask: ReplicaAsk): number {
+  const { release, replicas, spec, live, weights, weight, autoscaled, mode } = ask;
+  const stable = stableOf(weights, candidateOf(spec));
+  const stableLive = live.find((r) => r.release === stable);
+  if (release === stable) return autoscaled ? Math.max(replicas, stableLive?.replicas ?? 0) : replicas;
+  if (!stableLive || replicas === 0) return replicas;
+  const strategy = spec.strategy;
+  if (strategy.kind === 'blue-green') return autoscaled ? Math.max(replicas, stableLive.replicas) : replicas;
+  if (strategy.kind !== 'canary' || (!autoscaled && mode !== 'replicas')) return replicas;
+  // The core sizes a canary from stable's current replicas (capacityOf): behind a Gateway its count
+  // is already the routed share; only a known split about to be applied can ask for more.
+  if (mode !== 'replicas' && weight === undefined) return replicas;
+  const steps = strategy.steps.flatMap((s) => (s.kind === 'weight' ? [s.weight] : []));
+  const capacity = Math.max(spec.replicas, stableLive.replicas);
+  const w = weight ?? upcomingWeight(steps, capacity, replicas, weights[String(release)] ?? 0);
+  const share = mode === 'replicas' ? ratioShare : routedShare;
+  return Math.max(replicas, share(stableLive.replicas, w));
 }

@@ -8,7 +8,8 @@
  */
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ResolvedConfig } from '../../../config/index.ts';
-import { LABEL, revisionName } from '../objects.ts';
+import type { ReleaseSpec } from '../../../core/spec.ts';
+import { type KubeObject, LABEL, type Owner, revisionName, revisionSelector } from '../objects.ts';
 
 export type TrafficMode = 'gateway' | 'selector' | 'replicas';
 
@@ -99,4 +100,33 @@ export function stableOf(weights: Record<string, number>, candidate?: number): n
   if (candidate === undefined) return heaviest(weights);
   const others = Object.fromEntries(Object.entries(weights).filter(([k]) => k !== String(candidate)));
   return heaviest(others) ?? heaviest(weights);
+}
+
+/** The revision an operation brings in (a rollback to N re-runs N's revision). */
+export const candidateOf = (spec: ReleaseSpec): number => spec.revision ?? spec.release;
+
+/**
+ * Without a Gateway the shared Service carries the split: every apply of it states the split in
+ * the `slipway.dev/weights` annotation (server-side apply drops an annotation a later apply of the
+ * same manager leaves out). A canary's Service selects every pod only while more than one release
+ * has weight; when one release serves alone (before the first step, after a rollback's
+ * `{ stable: 100, candidate: 0 }`, after promotion) it selects that release only, so moving traffic
+ * away is one selector change, immediately, and the drain before the scale-down means something.
+ * A candidate's pods also get no traffic before its first `set-traffic`. Edits `objects` in place.
+ */
+export function noteSplit(
+  objects: KubeObject[],
+  owner: Owner,
+  weights: Record<string, number>,
+  canary: boolean,
+): void {
+  const shared = objects.find((o) => o.kind === 'Service' && o.metadata.name === owner.service);
+  if (!shared || Object.keys(weights).length === 0) return;
+  shared.metadata.annotations = {
+    ...shared.metadata.annotations,
+    [WEIGHTS_ANNOTATION]: JSON.stringify(weights),
+  };
+  const serving = Object.keys(weights).filter((k) => (weights[k] ?? 0) > 0);
+  const spec = shared.spec as { selector?: Record<string, string> };
+  if (canary && serving.length === 1) spec.selector = revisionSelector(owner, Number(serving[0]));
 }
