@@ -18,7 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { type Cluster, eventually, useCluster } from '../support/k8s/cluster.ts';
 import { GatewayTraffic } from '../support/k8s/standins/gateway.ts';
 import { PodStandIns, standinDigest } from '../support/k8s/standins/pods.ts';
-import { ClusterPrometheus, prometheusBinary } from '../support/k8s/standins/prometheus.ts';
+import { ClusterPrometheus } from '../support/k8s/standins/prometheus.ts';
+import { prometheusBinary } from '../support/prometheus.ts';
 
 const found = await useCluster();
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

@@ -2,29 +2,22 @@
 // 127.0.0.1 every second, for the provider tests. Each process is one revision, labelled as the
 // kubernetes target's PodMonitor labels a pod (service, slipway_dev_release, namespace) and with
 // `revision` for hand-written queries. Everything started is stopped when the test ends.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { request } from 'undici';
+import { freePort } from '../../src/targets/local/supervisor/ports.ts';
 import { eventually } from '../support/k8s/cluster.ts';
+import { prometheusBinary, startPrometheus } from '../support/prometheus.ts';
 
-const binary = spawnSync('prometheus', ['--version']).status === 0 ? 'prometheus' : undefined;
 /** Pass as `{ skip }`: the reason these tests cannot run here, or false. */
-export const skip = binary ? false : 'the prometheus binary is not installed (apt-get install prometheus)';
+export const skip = prometheusBinary()
+  ? false
+  : 'the prometheus binary is not installed (apt-get install prometheus)';
 const root = new URL('../../', import.meta.url).pathname;
 export const NAMESPACE = 'hello-test';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RealPrometheus {
   url: string;
@@ -61,7 +54,6 @@ export async function realPrometheus(
   };
   const ports: number[] = [];
   for (const env of revisions) ports.push(await hello(env));
-  const promPort = await freePort();
   const targets = ports.map((port, i) => {
     const release = String(i + 1);
     return `      - { targets: ['127.0.0.1:${port}'], labels: { revision: '${release}', service: hello, slipway_dev_release: '${release}', namespace: ${NAMESPACE} } }`;
@@ -75,27 +67,9 @@ scrape_configs:
 ${targets.join('\n')}
 `,
   );
-  children.push(
-    spawn(
-      binary as string,
-      [
-        `--config.file=${join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-      ],
-      { stdio: 'ignore' },
-    ),
-  );
-  const url = `http://127.0.0.1:${promPort}`;
-  await eventually(
-    'prometheus ready',
-    async () => {
-      const r = await request(`${url}/-/ready`).catch(() => undefined);
-      await r?.body.dump();
-      return r?.statusCode === 200 ? true : undefined;
-    },
-    60_000,
-  );
+  const prometheus = await startPrometheus(dir);
+  children.push(prometheus.child);
+  const url = prometheus.url;
   return {
     url,
     ports,

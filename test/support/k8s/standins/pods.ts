@@ -30,7 +30,8 @@ import {
   type V1Pod,
   Watch,
 } from '@kubernetes/client-node';
-import { freePort, spawnTied } from './processes.ts';
+import { freePort } from '../../../../src/targets/local/supervisor/ports.ts';
+import { spawnTied, stopProcess } from '../../processes.ts';
 
 export const ADDRESS_ANNOTATION = 'slipway.test/address';
 /**
@@ -303,24 +304,14 @@ export class PodStandIns {
   }
 
   /** SIGTERM; resolves once the process has exited (SIGKILL after `graceMs`). */
-  #terminate(uid: string, graceMs = 30_000): Promise<void> {
+  async #terminate(uid: string, graceMs = 30_000): Promise<void> {
     const s = this.#running.get(uid);
     this.#stopProbe(uid);
-    if (!s) return Promise.resolve();
+    if (!s) return;
     this.#terminating.add(uid);
-    const c = s.child;
-    return new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(kill);
-        this.#running.delete(uid);
-        this.#terminating.delete(uid);
-        resolve();
-      };
-      const kill = setTimeout(() => c.kill('SIGKILL'), graceMs);
-      if (c.exitCode !== null || c.signalCode !== null) return done();
-      c.once('exit', done);
-      c.kill('SIGTERM');
-    });
+    await stopProcess(s.child, graceMs);
+    this.#running.delete(uid);
+    this.#terminating.delete(uid);
   }
 
   /** A pod marked for deletion: stop its process, then (for pods kwok leaves alone) remove it. */

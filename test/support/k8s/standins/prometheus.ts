@@ -12,17 +12,15 @@
  * itself, unchanged. The target address is the pod's stand-in process (`slipway.test/address`,
  * see pods.ts), since kwok's pod IPs route nowhere; pods without one are not targets yet.
  */
-import { type ChildProcess, spawnSync } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CoreV1Api, KubernetesObjectApi, V1Pod } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
+import { stopProcess } from '../../processes.ts';
+import { startPrometheus } from '../../prometheus.ts';
 import { ADDRESS_ANNOTATION } from './pods.ts';
-import { freePort, spawnTied } from './processes.ts';
-
-export const prometheusBinary = (): string | undefined =>
-  spawnSync('prometheus', ['--version']).status === 0 ? 'prometheus' : undefined;
 
 interface Relabeling {
   action?: string;
@@ -159,8 +157,6 @@ export class ClusterPrometheus {
   }
 
   async start(): Promise<void> {
-    const binary = prometheusBinary();
-    if (!binary) throw new Error('the prometheus binary is not installed (apt-get install prometheus)');
     // A CRD installed moments ago may answer 429 ("storage is (re)initializing") for a while.
     for (let attempt = 1; ; attempt++) {
       try {
@@ -171,26 +167,9 @@ export class ClusterPrometheus {
         await new Promise((r) => setTimeout(r, 500));
       }
     }
-    const port = await freePort();
-    this.url = `http://127.0.0.1:${port}`;
-    this.#child = spawnTied(
-      binary,
-      [
-        `--config.file=${join(this.#dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${join(this.#dir, 'data')}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-      ],
-      { stdio: 'ignore' },
-    );
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const ready = await fetch(`${this.url}/-/ready`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ready) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const started = await startPrometheus(this.#dir);
+    this.url = started.url;
+    this.#child = started.child;
     // PodMonitors come and go with releases: follow them (SIGHUP reloads the configuration).
     this.#timer = setInterval(() => void this.#writeConfig().catch(() => {}), 250);
   }
@@ -231,17 +210,7 @@ export class ClusterPrometheus {
 
   async stop(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
-    const c = this.#child;
-    if (c && c.exitCode === null && c.signalCode === null) {
-      await new Promise<void>((resolve) => {
-        const kill = setTimeout(() => c.kill('SIGKILL'), 5000);
-        c.once('exit', () => {
-          clearTimeout(kill);
-          resolve();
-        });
-        c.kill('SIGTERM');
-      });
-    }
+    if (this.#child) await stopProcess(this.#child, 5000);
     rmSync(this.#dir, { recursive: true, force: true });
   }
 }
