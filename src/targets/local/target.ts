@@ -63,7 +63,10 @@ export class LocalTarget implements Target {
           await this.#ensure(action.release, action.replicas, spec);
           break;
         case 'set-traffic':
-          await this.#call('POST', this.#path('traffic'), { weights: action.weights });
+          await this.#call('POST', this.#path('traffic'), {
+            weights: action.weights,
+            ...(action.stable === undefined ? {} : { stable: action.stable }),
+          });
           break;
         case 'retire-revision':
           await this.#call('POST', this.#path('retire'), {
@@ -71,8 +74,6 @@ export class LocalTarget implements Target {
             drainMs: action.drainMs,
           });
           break;
-        case 'record':
-          break; // the engine writes the ledger
       }
     }
   }
