@@ -29,7 +29,13 @@ describe('decisions are values', () => {
     const dr = new Driver(releaseSpec(STRATEGIES.canary), 1);
     dr.world.script(2, { readyAfterMs: 0 });
     dr.runUntil((d) => d.phase === 'analysing');
-    const observed = { ...dr.world.observe(dr.now), stable: 1, metrics: {}, progress: dr.progress, commands: [] };
+    const observed = {
+      ...dr.world.observe(dr.now),
+      stable: 1,
+      metrics: {},
+      progress: dr.progress,
+      commands: [],
+    };
     assert.deepEqual(step(dr.spec, observed, dr.now), step(dr.spec, observed, dr.now));
   });
 
@@ -42,7 +48,13 @@ describe('decisions are values', () => {
     assert.equal(d.abort?.cause, 'analysis');
     assert.equal(d.abort?.rule, 'canary.analysis.fail');
     assert.equal(d.verdict?.kind, 'fail');
-    for (const key of ['candidateRequests', 'candidateErrors', 'errorsEValue', 'errorsThreshold', 'failureBudget']) {
+    for (const key of [
+      'candidateRequests',
+      'candidateErrors',
+      'errorsEValue',
+      'errorsThreshold',
+      'failureBudget',
+    ]) {
       assert.equal(typeof d.verdict?.evidence[key], 'number', key);
     }
     const looked = dr.decisions.filter((x) => x.looked);
