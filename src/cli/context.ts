@@ -152,7 +152,9 @@ export function toCliError(err: unknown): unknown {
     );
   }
   if (err instanceof OperationInFlightError) return new CliError(err.message, ExitCode.lockHeld);
-  if (err instanceof ConfigError) return new CliError(err.message, ExitCode.invalidInput);
+  if (err instanceof ConfigError) {
+    return new CliError(`${err.message}:\n${formatProblems(err.problems, err.file)}`, ExitCode.invalidInput);
+  }
   for (const cls of [
     NothingToResumeError,
     RollbackError,

@@ -11,8 +11,18 @@ export {
   validateConfigText,
 } from './load.ts';
 export { DEFAULT_EXCLUSIVE, mergeOverlay } from './merge.ts';
+export {
+  configHash,
+  type LocalModel,
+  type LocalSecretModel,
+  type ProbeModel,
+  type ReleaseIdentity,
+  type ReleaseModel,
+  type ReleaseTemplate,
+  releaseModel,
+  toReleaseSpec,
+} from './model.ts';
 export { ConfigError, type ConfigProblem } from './problems.ts';
-export { configHash, type ReleaseIdentity, toReleaseSpec } from './release-spec.ts';
 export { formatProblem, formatProblems } from './report.ts';
 export {
   type CanaryStepConfig,
@@ -21,3 +31,4 @@ export {
   TARGETS,
   type TargetName,
 } from './schema/index.ts';
+export { readStoredConfig, STORED_CONFIG_VERSION, type StoredConfig, storeConfig } from './stored.ts';

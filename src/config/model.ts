@@ -1,11 +1,129 @@
 /**
- * The single conversion from a resolved environment config to the core's `ReleaseSpec`: human
- * durations become milliseconds, percentages become counts, canary steps become `CanaryStep`s.
+ * The typed release model: the one translation of a resolved environment (`ResolvedConfig`, the
+ * validated document as written, which is what is stored, hashed and printed) into the values the
+ * rest of Slipway works with. Human durations become milliseconds here and nowhere else,
+ * percentages become counts, canary steps become `CanaryStep`s; the core gets its `ReleaseSpec`,
+ * the local target its process and proxy settings.
  */
 import { createHash } from 'node:crypto';
 import type { AnalysisSpec, CanaryStep, CheckSpec, ReleaseSpec, Strategy } from '../core/spec.ts';
 import { parseDuration } from './duration.ts';
 import type { CanaryStepConfig, ResolvedConfig } from './schema/index.ts';
+
+/** Everything the core needs for a release of this environment but its identity (number, artifact). */
+export type ReleaseTemplate = Omit<ReleaseSpec, 'release' | 'revision' | 'artifact'>;
+
+/** One health check of an instance, in milliseconds. */
+export interface ProbeModel {
+  path: string;
+  intervalMs: number;
+  timeoutMs: number;
+  failureThreshold: number;
+}
+
+/** A secret the local target reads: from a dotenv file (relative to slipway.yaml) or the deployer's environment. */
+export interface LocalSecretModel {
+  name: string;
+  source: 'file' | 'env';
+  key: string;
+  path?: string;
+  optional?: boolean;
+}
+
+/** What the local target runs: processes, their health checks and the environment's proxy. */
+export interface LocalModel {
+  artifact: { path: string; start: string; build?: string };
+  portEnv: string;
+  replicas: number;
+  env: Record<string, string>;
+  secrets: LocalSecretModel[];
+  health: { startup: ProbeModel; readiness: ProbeModel; liveness: ProbeModel };
+  proxy: {
+    port: number;
+    sticky: boolean;
+    retry: { methods: string[]; budgetPercent: number };
+    /** How long a retired revision may drain (`proxy.drainTimeout`). */
+    drainMs: number;
+  };
+  /** Requests slower than this count as slow (`analysis.latency.maxMs`; 0 = none). */
+  latencyBoundMs: number;
+}
+
+export interface ReleaseModel {
+  environment: string;
+  spec: ReleaseTemplate;
+  /** Present when the environment runs on the local target. */
+  local?: LocalModel;
+}
+
+/** The environment, translated once. `config` must have passed validation (`validateConfigFile`). */
+export function releaseModel(config: ResolvedConfig, environment: string): ReleaseModel {
+  const spec: ReleaseTemplate = {
+    service: config.service,
+    environment,
+    configHash: configHash(config),
+    replicas: config.replicas,
+    strategy: toStrategy(config),
+    analysis: toAnalysis(config.analysis),
+    progressDeadlineMs: ms(config.progressDeadline),
+    drainMs: ms(
+      config.target === 'local' ? config.proxy.drainTimeout : config.kubernetes.terminationGracePeriod,
+    ),
+  };
+  return { environment, spec, ...(config.target === 'local' ? { local: toLocal(config, environment) } : {}) };
+}
+
+function toLocal(config: ResolvedConfig, environment: string): LocalModel {
+  const local = config.artifact.local;
+  const port = config.proxy.port;
+  // The config's target checks require both for a local environment; reaching here without is a bug.
+  if (!local || port === undefined) {
+    throw new TypeError(
+      `environment ${environment}: a validated local environment has artifact.local and proxy.port`,
+    );
+  }
+  const secrets = Object.entries(config.secrets).map(([name, ref]): LocalSecretModel => {
+    if (ref.source !== 'file' && ref.source !== 'env') {
+      throw new TypeError(`secrets.${name}: a validated local environment reads secrets from file or env`);
+    }
+    return {
+      name,
+      source: ref.source,
+      key: ref.key,
+      ...(ref.path === undefined ? {} : { path: ref.path }),
+      ...(ref.optional === true ? { optional: true } : {}),
+    };
+  });
+  const probe = (p: ResolvedConfig['health']['startup']): ProbeModel => ({
+    path: p.path,
+    intervalMs: ms(p.period),
+    timeoutMs: ms(p.timeout),
+    failureThreshold: p.failureThreshold,
+  });
+  return {
+    artifact: {
+      path: local.path,
+      start: local.start,
+      ...(local.build === undefined ? {} : { build: local.build }),
+    },
+    portEnv: config.portEnv,
+    replicas: config.replicas,
+    env: Object.fromEntries(Object.entries(config.env).map(([k, v]) => [k, String(v)])),
+    secrets,
+    health: {
+      startup: probe(config.health.startup),
+      readiness: probe(config.health.readiness),
+      liveness: probe(config.health.liveness),
+    },
+    proxy: {
+      port,
+      sticky: config.proxy.sticky,
+      retry: { methods: [...config.proxy.retry.methods], budgetPercent: config.proxy.retry.budgetPercent },
+      drainMs: ms(config.proxy.drainTimeout),
+    },
+    latencyBoundMs: config.analysis.latency?.maxMs ?? 0,
+  };
+}
 
 export interface ReleaseIdentity {
   environment: string;
@@ -26,23 +144,14 @@ export function toReleaseSpec(config: ResolvedConfig, id: ReleaseIdentity): Rele
     throw new TypeError(`release must be a whole number >= 1, got ${id.release}`);
   }
   return {
-    service: config.service,
-    environment: id.environment,
+    ...releaseModel(config, id.environment).spec,
     release: id.release,
     artifact: id.ref === undefined ? { digest: id.digest } : { digest: id.digest, ref: id.ref },
-    configHash: configHash(config),
-    replicas: config.replicas,
-    strategy: toStrategy(config),
-    analysis: toAnalysis(config.analysis),
-    progressDeadlineMs: ms(config.progressDeadline),
-    drainMs: ms(
-      config.target === 'local' ? config.proxy.drainTimeout : config.kubernetes.terminationGracePeriod,
-    ),
   };
 }
 
 /** Validated durations always parse; a failure here is a programming error, not user input. */
-function ms(duration: string): number {
+export function ms(duration: string): number {
   const value = parseDuration(duration);
   if (value === undefined) throw new TypeError(`not a validated duration: ${duration}`);
   return value;

@@ -7,6 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { ResolvedConfig } from '../config/index.ts';
+import { releaseModel } from '../config/index.ts';
 import { checkReader } from '../providers/checks.ts';
 import type { EnvironmentView, LogLines, LogQuery, OpenedTarget, TargetContext } from './index.ts';
 import {
@@ -14,10 +15,9 @@ import {
   DaemonClient,
   type EnvironmentStatus,
   LocalConfigError,
-  type LocalConfigView,
   openLocalTarget,
-  proxyFromConfig,
-  runtimeFromConfig,
+  proxyOf,
+  runtimeOf,
   StatePaths,
   stopDaemon,
   tailFile,
@@ -25,21 +25,18 @@ import {
 import { resolveSecrets } from './local/supervisor/secrets.ts';
 import { parseProxyMetrics } from './samples.ts';
 
-export type { LocalConfigView } from './local/from-config.ts';
-
 export async function openLocal(resolved: ResolvedConfig, ctx: TargetContext): Promise<OpenedTarget> {
-  const config = resolved as unknown as LocalConfigView;
   const paths = new StatePaths(ctx.stateDir ?? join(ctx.serviceDir, '.slipway'));
   const env = ctx.environment;
-  // Checks the config can run locally before the daemon is involved (throws LocalConfigError).
-  const proxy = proxyFromConfig(config, env);
-  const local = config.artifact.local;
-  if (!local)
-    runtimeFromConfig(config, { release: 1, digest: '', environment: env, serviceDir: ctx.serviceDir });
+  const model = releaseModel(resolved, env).local;
+  if (!model)
+    throw new TypeError(`environment ${env} is not a local environment (target: ${resolved.target})`);
+  const proxy = proxyOf(model);
+  const local = model.artifact;
   const target = await openLocalTarget({
     stateDir: paths.root,
     environment: env,
-    config,
+    config: resolved,
     serviceDir: ctx.serviceDir,
     ...(ctx.processEnv ? { processEnv: ctx.processEnv } : {}),
   });
@@ -52,12 +49,7 @@ export async function openLocal(resolved: ResolvedConfig, ctx: TargetContext): P
   };
 
   const preflight = async () => {
-    const runtime = runtimeFromConfig(config, {
-      release: 1,
-      digest: '',
-      environment: env,
-      serviceDir: ctx.serviceDir,
-    });
+    const runtime = runtimeOf(model, { release: 1, digest: '', serviceDir: ctx.serviceDir });
     await resolveSecrets(runtime.secrets, {
       environment: env,
       defaultFile: paths.secrets(env),
@@ -80,7 +72,7 @@ export async function openLocal(resolved: ResolvedConfig, ctx: TargetContext): P
       await preflight();
       const packed = await buildArtifact({
         serviceDir: ctx.serviceDir,
-        artifact: local as { build?: string; path: string },
+        artifact: local,
         paths,
         ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
       });

@@ -6,7 +6,7 @@
  * completed.
  */
 import type { Command } from 'commander';
-import { configHash, type ResolvedConfig, toReleaseSpec } from '../../config/index.ts';
+import { configHash, type ResolvedConfig, storeConfig, toReleaseSpec } from '../../config/index.ts';
 import type { Decision } from '../../core/decision.ts';
 import type { Observed } from '../../core/types.ts';
 import { deploy, OperationInFlightError, type OperationOutcome, resume } from '../../engine/index.ts';
@@ -116,7 +116,7 @@ export async function deployRelease(ctx: EnvironmentContext, run: DeployRun): Pr
   return guard(async () => {
     try {
       renderer.release = await next();
-      return await deploy(deps, { spec, config: ctx.resolved });
+      return await deploy(deps, { spec, config: storeConfig(ctx.resolved) });
     } catch (err) {
       if (!(err instanceof OperationInFlightError)) throw err;
       const open = (await ctx.opened.target.ledger().releases()).find((r) => r.release === err.release);
@@ -132,7 +132,7 @@ export async function deployRelease(ctx: EnvironmentContext, run: DeployRun): Pr
         `release ${err.release} ${resumed.kind}; now deploying ${same ? 'it again' : 'the new artifact'}`,
       );
       renderer.release = await next();
-      return deploy(deps, { spec, config: ctx.resolved });
+      return deploy(deps, { spec, config: storeConfig(ctx.resolved) });
     }
   });
 }

@@ -6,7 +6,7 @@
  * Objects split in two (`runtime/split-objects.ts`): revision objects, rendered from each release's
  * own recorded config, and environment objects, which follow the current operation's config.
  */
-import type { ResolvedConfig } from '../../config/index.ts';
+import { type ResolvedConfig, readStoredConfig } from '../../config/index.ts';
 import type { ReleaseSpec } from '../../core/spec.ts';
 import type { Action, TargetObservation } from '../../core/types.ts';
 import type { Ledger, Lock, Target } from '../../engine/target.ts';
@@ -360,7 +360,9 @@ export class KubernetesTarget implements Target {
   async #configFor(release: number | undefined): Promise<ResolvedConfig> {
     if (release === undefined) return this.#o.config;
     const record = (await this.#ledger.releases()).find((r) => r.release === release);
-    return (record?.config as ResolvedConfig | undefined) ?? this.#o.config;
+    return record
+      ? readStoredConfig(record.config, `release ${release} of ${this.environment}`)
+      : this.#o.config;
   }
 
   #revisionObjects(config: ResolvedConfig, r: RevisionInput): KubeObject[] {

@@ -17,13 +17,7 @@ export {
 export { DaemonClient, DaemonError, ensureDaemon, isAlive, stopDaemon } from './daemon/client.ts';
 export type { DaemonInfo } from './daemon/daemon.ts';
 export type { EnvironmentStatus } from './daemon/environment.ts';
-export {
-  drainMsFromConfig,
-  LocalConfigError,
-  type LocalConfigView,
-  proxyFromConfig,
-  runtimeFromConfig,
-} from './from-config.ts';
+export { LocalConfigError, proxyOf, runtimeOf } from './from-config.ts';
 export type { ProbeSettings, ProxySettings, RevisionRuntime, SecretRef } from './runtime.ts';
 export { FileLedger } from './state/ledger.ts';
 export { StatePaths } from './state/paths.ts';

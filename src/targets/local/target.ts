@@ -4,12 +4,13 @@
  * and started again), the next call finds the new one.
  */
 import { dirname, resolve } from 'node:path';
+import { type LocalModel, type ResolvedConfig, readStoredConfig, releaseModel } from '../../config/index.ts';
 import type { ReleaseSpec } from '../../core/spec.ts';
 import type { Action, RevisionCounts, TargetObservation } from '../../core/types.ts';
 import { type Ledger, type Lock, LockHeldError, type Target } from '../../engine/target.ts';
 import type { MetricProvider } from '../../providers/provider.ts';
 import { type DaemonClient, DaemonError, ensureDaemon } from './daemon/client.ts';
-import { type LocalConfigView, proxyFromConfig, runtimeFromConfig } from './from-config.ts';
+import { proxyOf, runtimeOf } from './from-config.ts';
 import { type Call, RemoteLedger } from './remote-ledger.ts';
 import { checkEnvironmentName } from './state/paths.ts';
 import { secretsFromEnv } from './supervisor/secrets.ts';
@@ -19,7 +20,7 @@ export interface LocalTargetOptions {
   stateDir: string;
   environment: string;
   /** The environment's resolved configuration (what new releases run with). */
-  config: LocalConfigView;
+  config: ResolvedConfig;
   /** Folder holding slipway.yaml; relative secret files are resolved from it. Default: the state folder's parent. */
   serviceDir?: string;
   /** Where `source: env` secrets are read (default `process.env`). */
@@ -40,16 +41,19 @@ export class LocalTarget implements Target {
   #client: DaemonClient;
   #ledger: RemoteLedger;
 
+  #model: LocalModel;
+
   constructor(opts: LocalTargetOptions, client: DaemonClient) {
     this.environment = opts.environment;
     this.#opts = opts;
+    this.#model = localModelOf(opts.config, opts.environment);
     this.#client = client;
     this.#ledger = new RemoteLedger(this.#call, opts.environment);
   }
 
   /** The proxy port users reach this environment on. */
   get proxyPort(): number | undefined {
-    return this.#opts.config.proxy.port;
+    return this.#model.proxy.port;
   }
 
   observe(): Promise<TargetObservation> {
@@ -149,16 +153,20 @@ export class LocalTarget implements Target {
       );
     }
     // An older release runs as it was recorded; the candidate may not be recorded yet.
-    const config = (record?.config as LocalConfigView | undefined) ?? this.#opts.config;
-    const runtime = runtimeFromConfig(config, {
+    const model = record
+      ? localModelOf(
+          readStoredConfig(record.config, `release ${release} of ${this.environment}`),
+          this.environment,
+        )
+      : this.#model;
+    const runtime = runtimeOf(model, {
       release,
       digest,
-      environment: this.environment,
       serviceDir: this.#opts.serviceDir ?? dirname(resolve(this.#opts.stateDir)),
     });
     await this.#call('POST', this.#path('revisions'), {
       runtime,
-      proxy: proxyFromConfig(this.#opts.config, this.environment),
+      proxy: proxyOf(this.#model),
       replicas,
       secretValues: secretsFromEnv(runtime.secrets, this.#opts.processEnv),
     });
@@ -183,6 +191,14 @@ export class LocalTarget implements Target {
       return this.#client.request<T>(method, path, body, signal);
     }
   };
+}
+
+/** The environment's local settings; the config module has checked that it is a local environment. */
+function localModelOf(config: ResolvedConfig, environment: string): LocalModel {
+  const local = releaseModel(config, environment).local;
+  if (!local)
+    throw new TypeError(`environment ${environment} is not a local environment (target: ${config.target})`);
+  return local;
 }
 
 class LocalLock implements Lock {

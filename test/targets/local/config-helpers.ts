@@ -1,33 +1,34 @@
 /**
- * A resolved environment for the fixture app, written out as `resolveEnvironment` produces it
- * (defaults applied, durations as strings), with fast health checks.
+ * A resolved environment for the fixture app, as `resolveEnvironment` produces it (the real schema
+ * fills in the defaults), with fast health checks.
  */
-import type { LocalConfigView } from '../../../src/targets/local/from-config.ts';
+import type { ResolvedConfig } from '../../../src/config/index.ts';
+import { resolvedSchema } from '../../../src/config/schema/index.ts';
 
-export type ConfigOverrides = Omit<Partial<LocalConfigView>, 'proxy'> & {
-  proxy?: Partial<LocalConfigView['proxy']>;
-};
+export interface ConfigOverrides {
+  env?: Record<string, string | number | boolean>;
+  secrets?: Record<string, { source: 'file' | 'env'; key: string; path?: string; optional?: boolean }>;
+  replicas?: number;
+  health?: Record<string, unknown>;
+  analysis?: Record<string, unknown>;
+  proxy?: { port?: number; sticky?: boolean; drainTimeout?: string; retry?: Record<string, unknown> };
+}
 
-export function fixtureConfig(port: number, over: ConfigOverrides = {}): LocalConfigView {
-  return {
+export function fixtureConfig(port: number, over: ConfigOverrides = {}): ResolvedConfig {
+  return resolvedSchema.parse({
+    service: 'fixture',
+    target: 'local',
     artifact: { local: { path: 'app', start: 'node server.mjs' } },
-    portEnv: 'PORT',
     health: {
       startup: { path: '/healthz', period: '100ms', timeout: '100ms', failureThreshold: 50 },
       readiness: { path: '/readyz', period: '200ms', timeout: '100ms', failureThreshold: 2 },
       liveness: { path: '/healthz', period: '1s', timeout: '500ms', failureThreshold: 3 },
+      ...over.health,
     },
-    replicas: 1,
-    env: {},
-    secrets: {},
-    analysis: {},
-    ...over,
-    proxy: {
-      sticky: false,
-      retry: { methods: ['GET', 'HEAD', 'OPTIONS'], budgetPercent: 10 },
-      drainTimeout: '1s',
-      ...over.proxy,
-      port: over.proxy?.port ?? port,
-    },
-  };
+    replicas: over.replicas ?? 1,
+    env: over.env ?? {},
+    secrets: over.secrets ?? {},
+    analysis: over.analysis ?? {},
+    proxy: { drainTimeout: '1s', ...over.proxy, port: over.proxy?.port ?? port },
+  });
 }
