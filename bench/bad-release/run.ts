@@ -37,7 +37,7 @@ for (const { failRate, rate } of SCENARIOS) {
   const summary = await runDemo({
     mode: 'quiet',
     rate,
-    postShare: 0,
+    putShare: 0,
     loadMaxMs: 600_000,
     // Hold 10% for up to a minute: the judge, not the step timer, ends the release.
     canary: { weights: [10], holdMs: 60_000 },

@@ -1,5 +1,5 @@
 /**
- * A bounded background load on 127.0.0.1: mixed GET / and POST /echo at a fixed rate through one
+ * A bounded background load on 127.0.0.1: mixed GET / and PUT /echo at a fixed rate through one
  * undici pool (keep-alive, like real clients). Every answer that is not 2xx, every connection error
  * and every timeout counts as an error a user saw. It stops by itself after `maxDurationMs`.
  */
@@ -10,8 +10,8 @@ export interface LoadOptions {
   origin: string;
   /** Requests per second (bounded to 2,000). */
   rate: number;
-  /** Share of requests that are POST /echo (default 0.3). */
-  postShare?: number;
+  /** Share of requests that are PUT /echo (default 0.3). */
+  putShare?: number;
   /** Safety bound: the load stops by itself after this long (default 120 s). */
   maxDurationMs?: number;
   /** A request not answered within this long counts as an error (default 5 s). */
@@ -25,7 +25,7 @@ export interface LoadCounts {
   ok: number;
   errors: number;
   getErrors: number;
-  postErrors: number;
+  putErrors: number;
   /** Answers by the app's reported version (`GET /` returns it). */
   versions: Record<string, number>;
   /** The first few error descriptions, for the report. */
@@ -47,7 +47,7 @@ export class LoadGenerator {
     ok: 0,
     errors: 0,
     getErrors: 0,
-    postErrors: 0,
+    putErrors: 0,
     versions: {},
     samples: [],
   };
@@ -61,7 +61,7 @@ export class LoadGenerator {
       throw new RangeError(`the load generator only targets 127.0.0.1, got ${opts.origin}`);
     }
     this.#opts = {
-      postShare: 0.3,
+      putShare: 0.3,
       maxDurationMs: 120_000,
       timeoutMs: 5000,
       connections: 32,
@@ -110,15 +110,15 @@ export class LoadGenerator {
   }
 
   async #one(n: number): Promise<void> {
-    // Every 1/postShare-th request is a POST, spread evenly rather than randomly, so runs compare.
-    const isPost = Math.floor((n + 1) * this.#opts.postShare) > Math.floor(n * this.#opts.postShare);
-    const method = isPost ? 'POST' : 'GET';
+    // Every 1/putShare-th request is a PUT, spread evenly rather than randomly, so runs compare.
+    const isPut = Math.floor((n + 1) * this.#opts.putShare) > Math.floor(n * this.#opts.putShare);
+    const method = isPut ? 'PUT' : 'GET';
     try {
       const res = await this.#pool.request(
-        isPost
+        isPut
           ? {
               path: '/echo',
-              method: 'POST',
+              method: 'PUT',
               headers: { 'content-type': 'application/json' },
               body: JSON.stringify({ n }),
             }
@@ -128,7 +128,7 @@ export class LoadGenerator {
       this.#counts.answered++;
       if (res.statusCode >= 200 && res.statusCode < 300) {
         this.#counts.ok++;
-        if (!isPost) {
+        if (!isPut) {
           const version = (JSON.parse(text) as { version?: string }).version ?? '?';
           this.#counts.versions[version] = (this.#counts.versions[version] ?? 0) + 1;
         }
@@ -140,7 +140,7 @@ export class LoadGenerator {
 
   #error(method: string, description: string): void {
     this.#counts.errors++;
-    if (method === 'POST') this.#counts.postErrors++;
+    if (method === 'PUT') this.#counts.putErrors++;
     else this.#counts.getErrors++;
     if (this.#counts.samples.length < 5) this.#counts.samples.push(description);
   }
@@ -159,7 +159,7 @@ export function countsBetween(a: LoadCounts, b: LoadCounts): LoadCounts {
     ok: b.ok - a.ok,
     errors: b.errors - a.errors,
     getErrors: b.getErrors - a.getErrors,
-    postErrors: b.postErrors - a.postErrors,
+    putErrors: b.putErrors - a.putErrors,
     versions,
     samples: b.samples.slice(a.samples.length),
   };

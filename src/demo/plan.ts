@@ -4,6 +4,7 @@
  * promoted automatically, v3 is a canary that fails part of its requests and is rolled back.
  */
 import type { ResolvedConfig } from '../config/index.ts';
+import { resolvedSchema } from '../config/schema/index.ts';
 
 export interface DemoRelease {
   version: string;
@@ -29,8 +30,9 @@ export interface OverlayOptions {
 /**
  * The overlay for one demo release. Besides version and faults it keeps the example's own build (an
  * esbuild bundle: offline, and the packed artifact is self-contained, so a fresh clone works), uses a
- * free proxy port, and declares POST retryable because the demo's POST /echo has no side effect — the
- * proxy may only retry requests the config says are safe to repeat.
+ * free proxy port, and lets the proxy retry the demo's writes, which are PUTs (idempotent, RFC 9110) —
+ * the proxy may only retry requests the config says are safe to repeat. The overlay is validated by the
+ * same schema as slipway.yaml: the demo runs nothing a user could not write.
  */
 export function demoOverlay(
   base: ResolvedConfig,
@@ -42,7 +44,7 @@ export function demoOverlay(
   const proxy = config.proxy as ResolvedConfig['proxy'] & Record<string, unknown>;
   proxy.port = opts.port;
   proxy.drainTimeout = '2s';
-  proxy.retry = { ...proxy.retry, methods: [...new Set([...proxy.retry.methods, 'POST'])] };
+  proxy.retry = { ...proxy.retry, methods: [...new Set([...proxy.retry.methods, 'PUT'])] };
   const ramp = opts.canary ?? { weights: [10, 50], holdMs: 5000 };
   const hold = `${Math.round(ramp.holdMs / 1000)}s`;
   config.strategy = (
@@ -55,5 +57,5 @@ export function demoOverlay(
           },
         }
   ) as ResolvedConfig['strategy'];
-  return config;
+  return resolvedSchema.parse(config);
 }

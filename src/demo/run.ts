@@ -32,8 +32,8 @@ export interface DemoOptions {
   stateDir?: string;
   /** Background load in requests per second (default 150). */
   rate?: number;
-  /** Share of POST /echo in the load (default 0.3). */
-  postShare?: number;
+  /** Share of PUT /echo in the load (default 0.3). */
+  putShare?: number;
   /** The load's own time bound (default 150 s). */
   loadMaxMs?: number;
   releases?: DemoRelease[];
@@ -89,17 +89,17 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
       renderer.finish(outcome);
       if (i === 0 && !load) {
         // Users arrive once v1 serves; the load runs to the end of the demo (or its own time bound).
-        const postShare = opts.postShare ?? 0.3;
+        const putShare = opts.putShare ?? 0.3;
         load = new LoadGenerator({
           origin: `http://127.0.0.1:${port}`,
           rate,
-          postShare,
+          putShare,
           maxDurationMs: opts.loadMaxMs ?? 150_000,
         });
         load.start();
-        const post = Math.round(postShare * 100);
+        const put = Math.round(putShare * 100);
         say(
-          `  background load: ${rate} req/s (${100 - post}% GET /, ${post}% POST /echo) on 127.0.0.1:${port}`,
+          `  background load: ${rate} req/s (${100 - put}% GET /, ${put}% PUT /echo) on 127.0.0.1:${port}`,
         );
       }
       const seen = load && before ? countsBetween(before, load.counts()) : undefined;
@@ -135,7 +135,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
       requests: totals?.answered ?? 0,
       userErrors: totals?.errors ?? 0,
       userErrorsGet: totals?.getErrors ?? 0,
-      userErrorsPost: totals?.postErrors ?? 0,
+      userErrorsPut: totals?.putErrors ?? 0,
       userErrorSamples: totals?.samples ?? [],
       candidateErrors: releases.reduce((n, r) => n + r.candidateErrors, 0),
       absorbed: releases.reduce((n, r) => n + r.absorbed, 0),

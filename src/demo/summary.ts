@@ -30,7 +30,7 @@ export interface DemoSummary {
   requests: number;
   userErrors: number;
   userErrorsGet: number;
-  userErrorsPost: number;
+  userErrorsPut: number;
   userErrorSamples: string[];
   candidateErrors: number;
   absorbed: number;

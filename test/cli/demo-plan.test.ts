@@ -27,7 +27,7 @@ describe('demo plan', () => {
       base.artifact.local?.build,
       'the demo builds the bundle like a user would',
     );
-    assert.ok(one.proxy.retry.methods.includes('POST'));
+    assert.ok(one.proxy.retry.methods.includes('PUT'), 'the writes are PUTs, which the proxy may retry');
     const three = demoOverlay(base, v3!, { port: 9999, canary: { weights: [10, 50], holdMs: 4000 } });
     assert.equal(three.env?.FAIL_RATE, '0.3');
     assert.deepEqual(three.strategy.canary?.steps, [
@@ -49,7 +49,7 @@ describe('demo plan', () => {
       requests: 4125,
       userErrors: 0,
       userErrorsGet: 0,
-      userErrorsPost: 0,
+      userErrorsPut: 0,
       userErrorSamples: [],
       candidateErrors: 7,
       absorbed: 7,

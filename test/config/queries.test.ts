@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type ResolvedConfig, validateConfigText } from '../../src/config/index.ts';
-import { toReleaseSpec } from '../../src/config/release-spec.ts';
+import { toReleaseSpec } from '../../src/config/model.ts';
 import { build } from './support/build.ts';
 import { expectProblem, problemsOf } from './support/problems.ts';
 

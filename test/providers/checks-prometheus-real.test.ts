@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { type ResolvedConfig, validateConfigText } from '../../src/config/index.ts';
-import { toReleaseSpec } from '../../src/config/release-spec.ts';
+import { toReleaseSpec } from '../../src/config/model.ts';
 import { type ChecksMemo, checksVerdict, foldReading } from '../../src/core/analysis/checks.ts';
 import type { PrometheusCheckSpec } from '../../src/core/spec.ts';
 import type { Verdict } from '../../src/core/types.ts';

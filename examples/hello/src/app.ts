@@ -57,7 +57,9 @@ export function buildApp(options: AppOptions): App {
     version: config.appVersion,
     instance: instanceId,
   }));
+  // PUT is the idempotent write (RFC 9110): a proxy may retry it; POST is not retried.
   fastify.post('/echo', { preHandler: faults }, async (request) => request.body ?? null);
+  fastify.put('/echo', { preHandler: faults }, async (request) => request.body ?? null);
 
   fastify.get('/healthz', async () => ({ status: 'ok' }));
   fastify.get('/readyz', async (_request, reply) => {

@@ -22,7 +22,7 @@ export async function healthyBaseline(
   const load = new LoadGenerator({
     origin: `http://127.0.0.1:${ws.port}`,
     rate: 100,
-    postShare: 0,
+    putShare: 0,
     maxDurationMs: 240_000,
   });
   load.start();
