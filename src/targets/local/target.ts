@@ -74,8 +74,8 @@ export class LocalTarget implements Target {
           await this.#ensure(action.release, action.replicas, spec);
           break;
         case 'set-traffic': {
-          // The stable revision travels with the split once the core's action carries it.
-          const stable = 'stable' in action && typeof action.stable === 'number' ? action.stable : undefined;
+          // The stable revision travels with the split: the daemon retries idempotent requests there.
+          const stable = action.stable;
           await this.#call('traffic', {
             params: this.#params,
             body: { weights: action.weights, ...(stable === undefined ? {} : { stable }) },
@@ -88,8 +88,6 @@ export class LocalTarget implements Target {
             body: { release: action.release, drainMs: action.drainMs },
           });
           break;
-        case 'record':
-          break; // the engine writes the ledger
       }
     }
   }

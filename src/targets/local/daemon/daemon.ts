@@ -134,11 +134,6 @@ export class Daemon {
     }
   }
 
-  /** The ledger recorded how a release ended: a promoted one is now the stable revision. */
-  recordFinished(name: string, release: number, outcome: string): void {
-    if (outcome === 'promoted') this.environment(name).stable = release;
-  }
-
   environment(name: string): Environment {
     this.requireEnvironment(name);
     let env = this.#envs.get(name);

@@ -118,8 +118,8 @@ export class Environment {
 
   /**
    * Validates and applies a new split in one table swap. `stable` names the revision serving users
-   * before the operation (where idempotent requests are retried); without it the last promoted
-   * release the ledger recorded stays stable.
+   * (where idempotent requests are retried); the core names it in every split (absent only when
+   * nothing serves), so the daemon never has to guess it from ledger writes.
    */
   setTraffic(weights: Record<string, number>, stable?: number): void {
     const problems: string[] = [];

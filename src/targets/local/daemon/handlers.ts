@@ -90,7 +90,6 @@ export const HANDLERS: { [N in RouteName]: Handler<N> } = {
   },
   finish: async (d, { params, body }) => {
     await d.ledger(params.env).finish(params.release, body.outcome, body.reasons, body.at);
-    d.recordFinished(params.env, params.release, body.outcome);
     return {};
   },
   events: async (d, { params }) => ({ events: await d.ledger(params.env).events(params.release) }),
