@@ -98,9 +98,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoSummary> {
         });
         load.start();
         const put = Math.round(putShare * 100);
-        say(
-          `  background load: ${rate} req/s (${100 - put}% GET /, ${put}% PUT /echo) on 127.0.0.1:${port}`,
-        );
+        say(`  background load: ${rate} req/s (${100 - put}% GET /, ${put}% PUT /echo) on 127.0.0.1:${port}`);
       }
       const seen = load && before ? countsBetween(before, load.counts()) : undefined;
       const cand = await watch.settle(outcome.release);
