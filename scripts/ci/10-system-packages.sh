@@ -2,11 +2,13 @@
 # Debian packages the test suite uses, installed when missing:
 #   prometheus  the real Prometheus the analysis tests and the production rehearsal scrape with
 #   util-linux  setpriv, which ties app processes to their parent (local target, test stand-ins)
+#   chromium    the real browser the dashboard tests drive with playwright-core (never `playwright install`)
 set -euo pipefail
 
 missing=()
 command -v prometheus >/dev/null || missing+=(prometheus)
 command -v setpriv >/dev/null || missing+=(util-linux)
+command -v chromium >/dev/null || missing+=(chromium)
 if ((${#missing[@]} == 0)); then
   echo "system packages: all present (prometheus $(prometheus --version 2>&1 | head -1 | awk '{print $3}'))"
   exit 0
@@ -23,3 +25,4 @@ if command -v systemctl >/dev/null && systemctl is-active --quiet prometheus 2>/
   $sudo systemctl stop prometheus || true
 fi
 command -v prometheus >/dev/null
+command -v chromium >/dev/null
