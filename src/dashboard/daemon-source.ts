@@ -5,9 +5,12 @@
  */
 import { readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { dirname } from 'node:path';
+import type { NotificationConfig } from '../config/schema/notifications.ts';
 import { planRollback, rollback } from '../engine/api.ts';
 import { systemClock } from '../engine/clock.ts';
 import type { Ledger } from '../engine/target.ts';
+import { createNotifier } from '../notifications/notifier.ts';
 import { DaemonClient } from '../targets/local/daemon/client.ts';
 import type { EnvironmentStatus } from '../targets/local/daemon/environment.ts';
 import type { LocalConfigView } from '../targets/local/from-config.ts';
@@ -100,11 +103,20 @@ function environmentSource(daemon: DaemonView, name: string): EnvironmentSource 
     },
     async rollback(to) {
       const t = await target();
-      return rollback(
-        { target: t, metrics: t.metrics(), clock: systemClock, holder },
-        name,
-        to === undefined ? {} : { to },
-      );
+      // Announced like a rollback from a shell, to the channels of the latest release's config.
+      const latest = (await t.ledger().releases()).at(-1)?.config as
+        | { notifications?: NotificationConfig[] }
+        | undefined;
+      const notifier = createNotifier({
+        configs: latest?.notifications ?? [],
+        ledger: t.ledger(),
+        environment: name,
+        serviceDir: dirname(daemon.paths.root),
+        processEnv: process.env,
+      });
+      const deps = { target: t, metrics: t.metrics(), clock: systemClock, holder };
+      const withNotes = notifier ? { ...deps, onProgress: notifier.onProgress } : deps;
+      return rollback(withNotes, name, to === undefined ? {} : { to });
     },
   };
 }

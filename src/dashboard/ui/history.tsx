@@ -105,7 +105,15 @@ export function History(props: { env: EnvironmentState; onAction: (a: PendingAct
                         {diff.text.split('\n').map((line, n) => (
                           <span
                             key={n}
-                            class={/^(\+\+\+|---|===)/.test(line) ? 'head' : line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : ''}
+                            class={
+                              /^(\+\+\+|---|===)/.test(line)
+                                ? 'head'
+                                : line.startsWith('+')
+                                  ? 'add'
+                                  : line.startsWith('-')
+                                    ? 'del'
+                                    : ''
+                            }
                           >
                             {line}
                             {'\n'}
