@@ -27,6 +27,7 @@ import {
   DaemonError,
   LocalConfigError,
   MissingSecretError,
+  StateFolderError,
 } from '../targets/local/index.ts';
 import { DEFAULT_CONFIG } from './commands/config.ts';
 import { CliError, ExitCode } from './main.ts';
@@ -177,6 +178,7 @@ export function toCliError(err: unknown): unknown {
     NothingToResumeError,
     RollbackError,
     LocalConfigError,
+    StateFolderError,
     MissingSecretError,
     ArtifactFolderError,
     TargetUnavailableError,

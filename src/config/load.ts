@@ -3,7 +3,7 @@
  * one pass. Problems are collected, never thrown one by one: `validateConfigText` returns them all,
  * `loadConfig` throws one `ConfigError` carrying them all.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { type Document, LineCounter, parseDocument } from 'yaml';
 import { didYouMean } from './did-you-mean.ts';
@@ -18,6 +18,7 @@ import {
   translateIssues,
 } from './problems.ts';
 import { fileSchema, type ResolvedConfig, resolvedSchema } from './schema/index.ts';
+import { decodeConfig, duplicateKeys, type SourceProblem, sizeProblem } from './source.ts';
 import { crossEnvironmentChecks, type TargetProblem, targetChecks } from './target-checks.ts';
 
 export interface LoadedConfig {
@@ -43,11 +44,15 @@ export function validateConfigText(
   file: string,
   options: ValidateOptions = {},
 ): ValidationResult {
+  const tooLarge = sizeProblem(Buffer.byteLength(text));
+  if (tooLarge) return { ok: false, problems: [{ path: '', ...tooLarge }] };
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // Duplicate keys are found by `duplicateKeys` (linear); the parser's own check is quadratic.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
   const syntax = syntaxProblems(doc, lines);
+  if (doc.errors.length > 0) return { ok: false, problems: syntax };
   // A duplicate key leaves a usable document (the last value wins), so validation can go on.
-  if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return { ok: false, problems: syntax };
+  syntax.push(...duplicateKeys(doc).map(({ offset }) => duplicateProblem(doc, lines, offset)));
   let raw: unknown;
   try {
     raw = doc.toJS({ maxAliasCount: 100 });
@@ -213,20 +218,27 @@ const SYNTAX_HINTS: Record<string, string> = {
 function syntaxProblems(doc: Document, lines: LineCounter): ConfigProblem[] {
   return doc.errors.map((error) => {
     const pos = error.linePos?.[0] ?? lines.linePos(error.pos[0]);
-    const duplicate = error.code === 'DUPLICATE_KEY';
-    const message = duplicate
-      ? 'is defined twice in the same mapping'
-      : `YAML syntax error: ${error.message.split('\n')[0]}`;
     const problem: ConfigProblem = {
-      path: duplicate ? formatPath(pathAtOffset(doc, error.pos[0])) : '',
-      message,
+      path: '',
+      message: `YAML syntax error: ${error.message.split('\n')[0]}`,
       line: pos.line,
       column: pos.col,
     };
-    const hint = duplicate ? 'YAML keeps only one of them; merge the two entries' : SYNTAX_HINTS[error.code];
+    const hint = SYNTAX_HINTS[error.code];
     if (hint) problem.hint = hint;
     return problem;
   });
+}
+
+function duplicateProblem(doc: Document, lines: LineCounter, offset: number): ConfigProblem {
+  const pos = lines.linePos(offset);
+  return {
+    path: formatPath(pathAtOffset(doc, offset)),
+    message: 'is defined twice in the same mapping',
+    line: pos.line,
+    column: pos.col,
+    hint: 'YAML keeps only one of them; merge the two entries',
+  };
 }
 
 function unknownEnvironment(name: string, known: string[]): ConfigProblem {
@@ -246,7 +258,20 @@ export async function validateConfigFile(
   options: ValidateOptions = {},
 ): Promise<ValidationResult> {
   try {
-    return validateConfigText(await readFile(path, 'utf8'), path, options);
+    // The size is checked before reading, so a huge file costs no memory.
+    const fh = await open(path, 'r');
+    let bytes: Buffer;
+    try {
+      const { size } = await fh.stat();
+      const tooLarge = sizeProblem(size);
+      if (tooLarge) return { ok: false, problems: [located(path, tooLarge)] };
+      bytes = await fh.readFile();
+    } finally {
+      await fh.close();
+    }
+    const decoded = decodeConfig(bytes);
+    if ('problem' in decoded) return { ok: false, problems: [located(path, decoded.problem)] };
+    return validateConfigText(decoded.text, path, options);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const reason =
@@ -254,6 +279,10 @@ export async function validateConfigFile(
     const hint = 'pass --config FILE, or run slipway in the folder that holds slipway.yaml';
     return { ok: false, problems: [{ path: '', message: `${resolve(path)} ${reason}`, hint }] };
   }
+}
+
+function located(path: string, p: SourceProblem): ConfigProblem {
+  return { path: '', ...p, message: `${resolve(path)} ${p.message}` };
 }
 
 /** Reads and validates a config file; throws `ConfigError` (with every problem) when it is not valid. */

@@ -1,190 +1,155 @@
 /**
  * The release engine's decision function: `step(spec, observed, now)` is pure (no I/O, no clock,
- * no randomness). It reads the memo it wrote last time (`observed.progress`), handles operator
- * commands, candidate failure and the progress deadline, dispatches to the strategy, and returns
- * the next actions with the updated memo.
+ * no randomness). It reads the memo it wrote last time, handles operator commands and the candidate's
+ * health, gathers the evidence once when the strategy (or a pause) judges the candidate, lets the
+ * strategy decide, applies the progress deadline, turns an abort into the rollback, and returns the
+ * next effects with the new memo and the rule that fired.
  */
+import type { Decision } from './decision.ts';
+import { analysisWake, type Evidence, gatherEvidence, type Look } from './evidence.ts';
+import { type Memo, readMemo, withAbort } from './memo.ts';
+import { applyCommands } from './operator.ts';
+import { type Act, abort, effectsOf, type Outcome, type Wait, wait, waitsOnTarget } from './outcome.ts';
 import { isTerminal } from './phase.ts';
-import { type Progress, readProgress } from './progress.ts';
-import { requestAbort, rollBack } from './rollback.ts';
+import { rollBack } from './rollback.ts';
 import type { ReleaseSpec } from './spec.ts';
-import { blueGreenStep } from './strategies/blue-green.ts';
-import { canaryStep } from './strategies/canary.ts';
-import {
-  advance,
-  analyse,
-  analysisWake,
-  promoteFully,
-  readyOf,
-  record,
-  type StepContext,
-  type StrategyOutcome,
-  weightOf,
-} from './strategies/context.ts';
-import { rollingUpdateStep } from './strategies/rolling.ts';
-import type { Action, Decision, Observed } from './types.ts';
+import { type BoundRules, rulesFor } from './strategies/registry.ts';
+import type { Effect, Observed } from './types.ts';
+import { type ReleaseView, readyOf, record, serving, viewOf } from './view.ts';
 
 export function step(spec: ReleaseSpec, observed: Observed, now: number): Decision {
-  const memo = readProgress(observed.progress, now);
-  if (isTerminal(memo.phase)) {
-    return {
-      phase: memo.phase,
-      actions: [],
-      reason: memo.reason ?? `operation finished: ${memo.phase}`,
-      progress: memo,
-      verdict: memo.verdict,
-    };
-  }
-  const candidate = spec.revision ?? spec.release;
-  const stable = observed.stable === candidate ? undefined : observed.stable;
-  const ctx: StepContext = { spec, observed, now, memo, candidate, stable };
-  // Set again by `analyse` when this decision looks at the checks; the engine reads them only then.
-  if (memo.checks) memo.checks.wanted = false;
-  const pre: Action[] = [];
-  if (memo.phase === 'pending')
-    pre.push(record(ctx, 'started', `release ${spec.release} (${spec.strategy.kind})`));
-  pre.push(...handleCommands(ctx));
+  const view = viewOf(spec, observed, now);
+  const last = readMemo(observed.progress, spec, view.stable === undefined, now);
+  if (isTerminal(last.phase)) return finished(last);
+  const rules = rulesFor(spec.strategy, last.strategy.kind);
 
-  const cand = observed.revisions.find((r) => r.release === candidate);
-  if (cand?.failed) requestAbort(ctx, 'candidate-failed', `candidate failed: ${cand.failed}`);
-  // A candidate that was up and has vanished (deleted by hand, lost with its node) is not trusted again.
-  if (!cand && memo.candidateReady > 0) {
-    requestAbort(ctx, 'candidate-failed', `candidate revision ${candidate} has disappeared`);
-  }
-  const ready = readyOf(ctx, candidate);
-  if (ready > memo.candidateReady) memo.progressAt = now;
-  memo.candidateReady = ready;
+  const started: Effect[] = [];
+  if (last.phase === 'pending')
+    started.push(record(view, 'started', `release ${spec.release} (${spec.strategy.kind})`));
+  const commands = applyCommands(view, last, (m) => rules.openGate(view, m));
+  // The checks are wanted again only if this decision looks at them.
+  let memo = watchCandidate(view, commands.memo);
+  memo = { ...memo, analysis: { ...memo.analysis, wantsChecks: false } };
 
-  let out = memo.abort ? undefined : decide(ctx);
-  if (out?.waitingOnTarget && now - memo.progressAt >= spec.progressDeadlineMs) {
-    requestAbort(ctx, 'deadline', `no progress for ${spec.progressDeadlineMs} ms (${out.reason})`);
-    out = undefined;
-  } else if (out && !out.waitingOnTarget) {
+  const look = memo.abort ? undefined : lookFor(view, memo, rules);
+  const evidence = look ? gatherEvidence(view, memo.analysis, look) : undefined;
+  if (evidence) memo = { ...memo, analysis: evidence.analysis };
+
+  const decided = memo.abort ? undefined : decideFor(view, memo, rules, evidence);
+  const settled = settle(view, decided?.memo ?? memo, decided?.outcome);
+  return compile(view, settled.memo, settled.outcome, [...started, ...commands.effects], !!evidence);
+}
+
+/** The strategy's answer, unless it aborted or waited on the target past the deadline: then the rollback's. */
+function settle(
+  view: ReleaseView,
+  memo: Memo,
+  outcome: Outcome | undefined,
+): { memo: Memo; outcome: Act | Wait } {
+  const { now, spec } = view;
+  if (!outcome) return rollBack(view, memo);
+  if (outcome.kind === 'abort') {
+    return rollBack(
+      view,
+      withAbort(memo, { cause: outcome.cause, reason: outcome.reason, rule: outcome.rule }),
+    );
+  }
+  if (!waitsOnTarget(outcome)) {
     // The deadline measures time spent waiting on the target, not deliberate waits (pauses, analysis).
-    memo.progressAt = now;
+    return { memo: { ...memo, progressAt: now }, outcome };
   }
-  if (!out) out = abortOutcome(ctx);
-  if (out.waitingOnTarget) out.wakeAt = minTime(out.wakeAt, memo.progressAt + spec.progressDeadlineMs);
+  if (now - memo.progressAt >= spec.progressDeadlineMs) {
+    const reason = `no progress for ${spec.progressDeadlineMs} ms (${outcome.reason})`;
+    return rollBack(view, withAbort(memo, { cause: 'deadline', reason, rule: 'deadline.no-progress' }));
+  }
+  return { memo, outcome };
+}
 
-  memo.phase = out.phase;
-  memo.reason = out.reason;
+/** A candidate that failed, or that was up and has vanished (deleted by hand, lost with its node), is not trusted again. */
+function watchCandidate(view: ReleaseView, memo: Memo): Memo {
+  const { candidate, now } = view;
+  const cand = view.observed.revisions.find((r) => r.release === candidate);
+  let m = memo;
+  if (cand?.failed) {
+    m = withAbort(m, {
+      cause: 'candidate-failed',
+      reason: `candidate failed: ${cand.failed}`,
+      rule: 'candidate.failed',
+    });
+  }
+  if (!cand && m.candidateReady > 0) {
+    const reason = `candidate revision ${candidate} has disappeared`;
+    m = withAbort(m, { cause: 'candidate-failed', reason, rule: 'candidate.vanished' });
+  }
+  const ready = readyOf(view, candidate);
+  return { ...m, candidateReady: ready, ...(ready > m.candidateReady ? { progressAt: now } : {}) };
+}
+
+/** An operator pause freezes progress, not protection: continuous analysis still judges a serving candidate. */
+function lookFor(view: ReleaseView, memo: Memo, rules: BoundRules): Look | undefined {
+  if (memo.operator.pausedAt === undefined) return rules.look(view, memo);
+  return rules.continuous && serving(view)
+    ? { deadlineReached: false, since: memo.stageStartedAt }
+    : undefined;
+}
+
+function decideFor(
+  view: ReleaseView,
+  memo: Memo,
+  rules: BoundRules,
+  evidence: Evidence | undefined,
+): { memo: Memo; outcome: Outcome } {
+  if (memo.operator.pausedAt === undefined) return rules.decide(view, memo, evidence);
+  const verdict = evidence?.verdict;
+  if (verdict?.kind === 'fail') {
+    const why = `analysis failed: ${verdict.reasons.join('; ')}`;
+    return { memo, outcome: abort('analysis', 'operator.paused.analysis-failed', why) };
+  }
+  const watching = rules.continuous && serving(view);
+  const why = 'paused by operator; resume, promote or abort';
   return {
-    phase: out.phase,
-    actions: [...pre, ...out.actions],
-    reason: out.reason,
-    wakeAt: isTerminal(out.phase) ? undefined : out.wakeAt,
-    progress: memo,
-    verdict: memo.verdict,
+    memo,
+    outcome: wait('paused', 'operator.paused', why, 'operator', watching ? analysisWake(view) : undefined),
   };
 }
 
-function decide(ctx: StepContext): StrategyOutcome | undefined {
-  const { spec, memo, stable, candidate } = ctx;
-  const strategy = spec.strategy;
-  const serving = weightOf(ctx, candidate) > 0;
-  const continuous =
-    stable !== undefined &&
-    (strategy.kind === 'rolling' || (strategy.kind === 'canary' && strategy.continuousAnalysis));
-
-  if (memo.pausedAt !== undefined) {
-    // An operator pause freezes progress, not protection: a failing canary still rolls back.
-    if (continuous && serving && analyse(ctx).kind === 'fail') {
-      requestAbort(ctx, 'analysis', `analysis failed: ${memo.verdict?.reasons.join('; ')}`);
-      return undefined;
-    }
-    return {
-      phase: 'paused',
-      actions: [],
-      reason: 'paused by operator; resume, promote or abort',
-      wakeAt: continuous && serving ? analysisWake(ctx) : undefined,
-    };
+function compile(
+  view: ReleaseView,
+  memo: Memo,
+  out: Act | Wait,
+  before: Effect[],
+  looked: boolean,
+): Decision {
+  const terminal = isTerminal(out.phase);
+  let wakeAt = out.wakeAt;
+  if (waitsOnTarget(out)) {
+    const deadline = memo.progressAt + view.spec.progressDeadlineMs;
+    wakeAt = wakeAt === undefined ? deadline : Math.min(wakeAt, deadline);
   }
-  // A first release has nobody to compare with or protect: bring it up and route to it.
-  if (stable === undefined) return promoteFully(ctx, 'first release');
-  if (strategy.kind === 'rolling' && serving && !memo.promoteRequested && analyse(ctx).kind === 'fail') {
-    requestAbort(ctx, 'analysis', `analysis failed: ${memo.verdict?.reasons.join('; ')}`);
-    return undefined;
-  }
-  const out =
-    strategy.kind === 'canary'
-      ? canaryStep(ctx, strategy)
-      : strategy.kind === 'blue-green'
-        ? blueGreenStep(ctx, strategy)
-        : rollingUpdateStep(ctx, strategy);
-  if (out && continuous && serving && out.phase !== 'promoted')
-    out.wakeAt = minTime(out.wakeAt, analysisWake(ctx));
-  return out;
+  const next: Memo = { ...memo, phase: out.phase, reason: out.reason, rule: out.rule };
+  return {
+    phase: out.phase,
+    rule: out.rule,
+    effects: [...before, ...effectsOf(out)],
+    reason: out.reason,
+    ...(terminal || out.awaiting === undefined ? {} : { awaiting: out.awaiting }),
+    ...(terminal || wakeAt === undefined ? {} : { wakeAt }),
+    memo: next,
+    looked,
+    ...(next.analysis.verdict ? { verdict: next.analysis.verdict } : {}),
+    ...(next.abort ? { abort: next.abort } : {}),
+  };
 }
 
-/** Operator commands not yet handled, in the order they were sent. */
-function handleCommands(ctx: StepContext): Action[] {
-  const { memo, now } = ctx;
-  const fresh = ctx.observed.commands.slice(memo.commandsSeen);
-  memo.commandsSeen = ctx.observed.commands.length;
-  const actions: Action[] = [];
-  for (const c of fresh) {
-    if (c.kind === 'abort')
-      requestAbort(ctx, 'operator', `aborted by operator${c.reason ? `: ${c.reason}` : ''}`);
-    if (c.kind === 'promote' && !c.full && atPauseStep(ctx)) {
-      // The manual gate opens: the steps after the pause still run (analysis included).
-      advance(ctx);
-      memo.pausedAt = undefined;
-      actions.push(record(ctx, 'step', 'promoted past the pause by operator'));
-    } else if (c.kind === 'promote') memo.promoteRequested = true;
-    if (c.kind === 'pause' && memo.pausedAt === undefined) {
-      memo.pausedAt = now;
-      actions.push(record(ctx, 'paused', 'paused by operator'));
-    }
-    if (c.kind === 'resume' && memo.pausedAt !== undefined) {
-      // Time spent paused does not count against a timed step or the progress deadline.
-      memo.stepStartedAt += now - memo.pausedAt;
-      memo.progressAt = now;
-      memo.pausedAt = undefined;
-      actions.push(record(ctx, 'resumed', 'resumed by operator'));
-    }
-  }
-  // Promote and abort end a pause: the operator has decided.
-  if ((memo.promoteRequested || memo.abort) && memo.pausedAt !== undefined) memo.pausedAt = undefined;
-  return actions;
-}
-
-/** A canary waiting at one of its pause steps (timed or until promoted). */
-function atPauseStep(ctx: StepContext): boolean {
-  const { strategy } = ctx.spec;
-  const { memo } = ctx;
-  return (
-    strategy.kind === 'canary' &&
-    memo.stage === 'steps' &&
-    !memo.promoteRequested &&
-    strategy.steps[memo.stepIndex]?.kind === 'pause'
-  );
-}
-
-function abortOutcome(ctx: StepContext): StrategyOutcome {
-  const out = rollBack(ctx);
-  const { memo, now, spec } = ctx;
-  if (
-    out.phase === 'aborting' &&
-    memo.phase === 'aborting' &&
-    now - memo.progressAt >= spec.progressDeadlineMs
-  ) {
-    return {
-      phase: 'failed',
-      actions: [record(ctx, 'failed', `${memo.abort?.reason}; stable never became ready again`)],
-      reason: `rollback stuck: stable revision ${ctx.stable} has no ready instance after ${spec.progressDeadlineMs} ms`,
-    };
-  }
-  if (out.phase === 'aborting' && memo.phase !== 'aborting') memo.progressAt = now;
-  return out;
-}
-
-function minTime(a: number | undefined, b: number): number {
-  return a === undefined ? b : Math.min(a, b);
-}
-
-/** How a finished operation ended: `aborted` when an operator's abort caused the rollback. */
-export function outcomeOf(decision: Decision): 'promoted' | 'rolled-back' | 'failed' | 'aborted' {
-  if (decision.phase === 'promoted') return 'promoted';
-  if (decision.phase === 'failed') return 'failed';
-  return (decision.progress as Progress | undefined)?.abort?.cause === 'operator' ? 'aborted' : 'rolled-back';
+function finished(memo: Memo): Decision {
+  return {
+    phase: memo.phase,
+    rule: 'finished',
+    effects: [],
+    reason: memo.reason ?? `operation finished: ${memo.phase}`,
+    memo,
+    looked: false,
+    ...(memo.analysis.verdict ? { verdict: memo.analysis.verdict } : {}),
+    ...(memo.abort ? { abort: memo.abort } : {}),
+  };
 }

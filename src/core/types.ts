@@ -2,7 +2,6 @@
  * The contracts between the pure core, the engine loop and the targets.
  * Revision ids are release numbers; in weight maps they are written as strings ("3": 90).
  */
-import type { ReleaseSpec } from './spec.ts';
 
 export type { ReleaseSpec } from './spec.ts';
 
@@ -113,21 +112,36 @@ export interface LedgerEvent {
   weights?: Record<string, number>;
 }
 
+/**
+ * What a target applies. Every action is declarative, so applying one twice is harmless:
+ * `ensure-revision` states a desired instance count, `set-traffic` the whole split (and which
+ * revision is stable: the one the proxy retries on and that sticky sessions leave last), and
+ * retiring a revision that is gone does nothing.
+ */
 export type Action =
   | { kind: 'ensure-revision'; release: number; replicas: number }
-  | { kind: 'set-traffic'; weights: Record<string, number> }
-  | { kind: 'retire-revision'; release: number; drainMs: number }
-  | { kind: 'record'; event: LedgerEvent };
+  | {
+      kind: 'set-traffic';
+      weights: Record<string, number>;
+      /**
+       * The stable revision from now on: the operation's stable while a release runs, the candidate
+       * from the decision that promotes it; absent only when nothing serves.
+       */
+      stable?: number;
+    }
+  | { kind: 'retire-revision'; release: number; drainMs: number };
 
-export interface Decision {
-  phase: Phase;
-  actions: Action[];
-  reason: string;
-  /** Ask to be stepped again at this time even if nothing changes. */
-  wakeAt?: number;
-  /** Serializable memo handed back as `observed.progress` on the next step. */
-  progress: unknown;
-  verdict?: Verdict;
+/** A ledger line the engine writes; the targets never see it. */
+export interface RecordEffect {
+  kind: 'record';
+  event: LedgerEvent;
 }
 
-export type StepFn = (spec: ReleaseSpec, observed: Observed, now: number) => Decision;
+/** Everything a decision asks for, in order: target actions and ledger lines. */
+export type Effect = Action | RecordEffect;
+
+/** Why an operation is being rolled back. */
+export type AbortCause = 'operator' | 'analysis' | 'candidate-failed' | 'deadline' | 'lock-lost';
+
+/** What the release waits for when a decision does nothing more: the target, a timer, an operator, evidence. */
+export type Awaiting = 'target' | 'time' | 'operator' | 'evidence';

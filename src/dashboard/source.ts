@@ -6,6 +6,7 @@
  */
 
 import type { RollbackPlan } from '../engine/api.ts';
+import { loadEnvelope } from '../engine/journal.ts';
 import type { Ledger } from '../engine/target.ts';
 import type { OperationOutcome } from '../engine/types.ts';
 import type { RevisionSample } from '../targets/samples.ts';
@@ -46,7 +47,7 @@ export async function gatherState(src: EnvironmentSource): Promise<EnvironmentSt
   const lastDone = [...records].reverse().find((r) => r.finishedAt !== undefined);
   const focus = open ?? lastDone;
   const events = focus ? await ledger.events(focus.release) : [];
-  const envelope = focus ? readEnvelope(await ledger.loadProgress(focus.release)) : undefined;
+  const envelope = focus ? readEnvelope(await loadEnvelope(ledger, focus.release), Date.now()) : undefined;
   return environmentState({
     name: src.name,
     target: src.target,

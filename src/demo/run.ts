@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { deployRelease } from '../cli/commands/deploy.ts';
 import { type EnvironmentContext, openEnvironment } from '../cli/context.ts';
 import { type ProgressMode, ProgressRenderer } from '../cli/progress/renderer.ts';
-import type { Decision } from '../core/types.ts';
+import type { Decision } from '../core/decision.ts';
 import { freePort, isListening } from '../targets/local/supervisor/ports.ts';
 import { countsBetween, LoadGenerator } from './load.ts';
 import { DEMO_RELEASES, type DemoRelease, demoOverlay, type OverlayOptions } from './plan.ts';
@@ -161,7 +161,7 @@ function describeFaults(r: DemoRelease): string {
 
 /** The decision moves the candidate's traffic to 0 (the rollback's switch) while others serve. */
 function takesTrafficAway(decision: Decision, candidate: number): boolean {
-  return decision.actions.some(
+  return decision.effects.some(
     (a) =>
       a.kind === 'set-traffic' &&
       (a.weights[String(candidate)] ?? 0) === 0 &&

@@ -57,7 +57,7 @@ export function resume(deps: EngineDeps, environment: string): Promise<Operation
       // Crashed between writing the record and the first progress: start the operation over.
       if (!record.spec) throw new NothingToResumeError(environment);
       const others = (await deps.target.ledger().releases()).filter((r) => r.release !== record.release);
-      env = { version: 1, spec: record.spec, stable: servingRevision(await deps.target.observe(), others) };
+      env = { version: 2, spec: record.spec, stable: servingRevision(await deps.target.observe(), others) };
       await saveEnvelope(deps.target.ledger(), env);
     }
     return runOperation(deps, held, env);
@@ -159,7 +159,7 @@ async function start(
     reasons: [],
     spec,
   });
-  const env: Envelope = { version: 1, spec, stable };
+  const env: Envelope = { version: 2, spec, stable };
   await saveEnvelope(ledger, env);
   return runOperation(deps, held, env);
 }

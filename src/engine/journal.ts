@@ -6,27 +6,65 @@
  * that was in flight is re-applied (harmless: target actions are declarative; a ledger line that did
  * get written is recognised and not written twice).
  */
+import { z } from 'zod';
 import type { ReleaseSpec } from '../core/spec.ts';
-import type { Action, LedgerEvent } from '../core/types.ts';
+import { releaseSpecProblems } from '../core/spec-check.ts';
+import type { Effect, LedgerEvent } from '../core/types.ts';
 import type { Ledger, Target } from './target.ts';
 
 export interface Envelope {
-  version: 1;
+  version: 2;
   spec: ReleaseSpec;
   /** Revision serving users when the operation began (fixed for the whole operation). */
   stable?: number;
-  /** The core's memo (`Decision.progress`). */
+  /** The core's memo (`Decision.memo`); the core parses it when it reads it back. */
   memo?: unknown;
-  /** The last decision's actions and how many of them are known to be finished. */
-  intent?: { actions: Action[]; done: number };
+  /** The last decision's effects and how many of them are known to be finished. */
+  intent?: { effects: Effect[]; done: number };
 }
 
+const count = z.number().int().min(0);
+const weights = z.record(z.string(), z.number());
+const effect = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ensure-revision'), release: count, replicas: count }),
+  z.object({ kind: z.literal('set-traffic'), weights, stable: count.optional() }),
+  z.object({ kind: z.literal('retire-revision'), release: count, drainMs: count }),
+  z.object({
+    kind: z.literal('record'),
+    event: z.looseObject({ kind: z.string(), release: count, at: z.number(), reason: z.string() }),
+  }),
+]);
+const envelope = z.object({
+  version: z.literal(2),
+  spec: z.looseObject({ release: count }),
+  stable: count.optional(),
+  memo: z.unknown(),
+  intent: z.object({ effects: z.array(effect), done: count }).optional(),
+});
+
+/**
+ * The saved envelope of an operation in flight, parsed: slipway 0.1's (version 1, `intent.actions`)
+ * is read as this version. Undefined when nothing usable is stored: `resume` then starts the
+ * operation over from the ledger record's spec, re-observing the world.
+ */
 export async function loadEnvelope(ledger: Ledger, release: number): Promise<Envelope | undefined> {
-  const raw = await ledger.loadProgress(release);
-  if (raw && typeof raw === 'object' && (raw as Envelope).version === 1 && (raw as Envelope).spec) {
-    return raw as Envelope;
-  }
-  return undefined;
+  const raw = (await ledger.loadProgress(release)) as {
+    version?: unknown;
+    intent?: { actions?: unknown };
+  } | null;
+  const upgraded =
+    raw?.version === 1
+      ? {
+          ...raw,
+          version: 2,
+          ...(raw.intent ? { intent: { ...raw.intent, effects: raw.intent.actions } } : {}),
+        }
+      : raw;
+  const parsed = envelope.safeParse(upgraded);
+  if (!parsed.success) return undefined;
+  const spec = parsed.data.spec as unknown as ReleaseSpec;
+  if (releaseSpecProblems(spec).length > 0) return undefined;
+  return { ...parsed.data, spec } as Envelope;
 }
 
 export function saveEnvelope(ledger: Ledger, env: Envelope): Promise<void> {
@@ -35,7 +73,7 @@ export function saveEnvelope(ledger: Ledger, env: Envelope): Promise<void> {
 
 /** True when the intent still has actions that may not have been applied. */
 export function hasPendingIntent(env: Envelope): boolean {
-  return !!env.intent && env.intent.done < env.intent.actions.length;
+  return !!env.intent && env.intent.done < env.intent.effects.length;
 }
 
 /**
@@ -48,14 +86,14 @@ export async function applyIntent(target: Target, env: Envelope, replay: boolean
   const intent = env.intent;
   if (!intent) return 0;
   let applied = 0;
-  while (intent.done < intent.actions.length) {
-    const action = intent.actions[intent.done] as Action;
-    if (action.kind === 'record') {
-      if (!(replay && applied === 0 && (await alreadyRecorded(ledger, action.event)))) {
-        await ledger.append(action.event);
+  while (intent.done < intent.effects.length) {
+    const effect = intent.effects[intent.done] as Effect;
+    if (effect.kind === 'record') {
+      if (!(replay && applied === 0 && (await alreadyRecorded(ledger, effect.event)))) {
+        await ledger.append(effect.event);
       }
     } else {
-      await target.apply([action], env.spec);
+      await target.apply([effect], env.spec);
     }
     applied++;
     intent.done++;

@@ -3,12 +3,12 @@
  * decision as an intent → apply its actions → wait for a change or the decision's timer → repeat
  * until a terminal phase; then finish the ledger record.
  */
-import { checksDue } from '../core/analysis/checks.ts';
+import { type Decision, outcomeOf } from '../core/decision.ts';
+import { checksDue } from '../core/evidence.ts';
 import { isTerminal } from '../core/phase.ts';
 import type { ReleaseSpec } from '../core/spec.ts';
-import { outcomeOf, step } from '../core/step.ts';
-import { DEFAULT_ANALYSIS_INTERVAL_MS } from '../core/strategies/context.ts';
-import type { CheckReading, CheckResult, Decision, Observed, RevisionCounts } from '../core/types.ts';
+import { step } from '../core/step.ts';
+import type { CheckReading, CheckResult, Observed, RevisionCounts } from '../core/types.ts';
 import type { CheckReader } from '../providers/checks.ts';
 import type { MetricProvider } from '../providers/provider.ts';
 import type { Clock } from './clock.ts';
@@ -61,8 +61,8 @@ export async function runOperation(
       const now = clock.now();
       const decision = step(env.spec, observed, now);
       const changed =
-        decision.actions.length > 0 || JSON.stringify(decision.progress) !== JSON.stringify(env.memo);
-      env = { ...env, memo: decision.progress, intent: { actions: decision.actions, done: 0 } };
+        decision.effects.length > 0 || JSON.stringify(decision.memo) !== JSON.stringify(env.memo);
+      env = { ...env, memo: decision.memo, intent: { effects: decision.effects, done: 0 } };
       if (changed) await saveEnvelope(ledger, env);
       deps.onProgress?.(decision, observed);
       const applied = await applyIntent(target, env, false);
@@ -79,7 +79,7 @@ export async function runOperation(
           verdict: decision.verdict,
         };
       }
-      const actedOnWorld = decision.actions.some((a) => a.kind !== 'record') && applied > 0;
+      const actedOnWorld = decision.effects.some((a) => a.kind !== 'record') && applied > 0;
       if (actedOnWorld && immediate < MAX_IMMEDIATE) {
         immediate++;
         continue;
@@ -109,7 +109,7 @@ async function observe(deps: LoopDeps, env: Envelope, checks: { last?: CheckRead
   // Missing metrics are "no evidence" to the core (analysis stays inconclusive), not a reason to stop.
   const metrics = await readMetrics(deps.metrics, revisions);
   const at = deps.clock.now();
-  if (deps.checks && checksDue(env.spec, env.memo, at, checks.last?.at, DEFAULT_ANALYSIS_INTERVAL_MS)) {
+  if (deps.checks && checksDue(env.spec, env.memo, at, checks.last?.at)) {
     checks.last = { at, results: await readChecks(deps.checks, env.spec) };
   }
   const reading = checks.last ? { checks: checks.last } : {};

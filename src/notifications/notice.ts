@@ -4,7 +4,8 @@
  * promoted, rolled back, failed). Pure.
  */
 import type { NotifyEvent } from '../config/schema/notifications.ts';
-import type { Decision, LedgerEvent } from '../core/types.ts';
+import type { Decision } from '../core/decision.ts';
+import type { LedgerEvent } from '../core/types.ts';
 import { foldReasons } from '../explain/fold.ts';
 
 export interface ReleaseNotice {
@@ -52,9 +53,9 @@ const KIND: Partial<Record<LedgerEvent['kind'], NotifyEvent>> = {
  */
 export function noticesOf(decision: Decision, previous: Decision | undefined, now: number): NoticeDraft[] {
   const out: NoticeDraft[] = [];
-  for (const action of decision.actions) {
-    if (action.kind !== 'record') continue;
-    const e = action.event;
+  for (const effect of decision.effects) {
+    if (effect.kind !== 'record') continue;
+    const e = effect.event;
     const event = KIND[e.kind];
     if (!event) continue;
     const verdict =
@@ -69,9 +70,6 @@ export function noticesOf(decision: Decision, previous: Decision | undefined, no
     if (verdict && Object.keys(verdict.evidence).length > 0) notice.evidence = verdict.evidence;
     out.push(notice);
   }
-  // A timed pause waits for the clock, not for a person. Today's core says which in its reason
-  // only (canary `pause: {}`, blue-green without autoPromote); the typed outcomes of the reworked
-  // core will name it.
   const paused = atGate(decision) && !(previous && atGate(previous));
   if (paused && !out.some((n) => n.event === 'paused')) {
     out.push({
@@ -84,7 +82,7 @@ export function noticesOf(decision: Decision, previous: Decision | undefined, no
   return out;
 }
 
-/** Waiting for a person: an operator pause, or a step that waits for `promote`. */
+/** Waiting for a person: the core says so (`awaiting: 'operator'`: a `pause: {}` step, a manual blue-green promotion, an operator pause). */
 export function atGate(d: Decision): boolean {
-  return d.phase === 'paused' && /until promoted|waiting for promote|paused by operator/.test(d.reason);
+  return d.awaiting === 'operator';
 }

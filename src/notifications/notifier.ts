@@ -6,7 +6,7 @@
  * Credentials are read on first use, so a missing one is a warning, not a refused release.
  */
 import type { NotificationConfig } from '../config/schema/notifications.ts';
-import type { Decision } from '../core/types.ts';
+import type { Decision } from '../core/decision.ts';
 import type { Ledger, ReleaseRecord } from '../engine/target.ts';
 import type { Channel } from './channels/channel.ts';
 import { githubChannel } from './channels/github.ts';

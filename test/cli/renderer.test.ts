@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ProgressRenderer, progressMode } from '../../src/cli/progress/renderer.ts';
-import type { Decision, Observed } from '../../src/core/types.ts';
+import type { Decision } from '../../src/core/decision.ts';
+import { initialMemo } from '../../src/core/memo.ts';
+import type { Observed } from '../../src/core/types.ts';
+import { releaseSpec, STRATEGIES } from '../support/specs.ts';
 
 const observed: Observed = {
   revisions: [
@@ -12,7 +15,14 @@ const observed: Observed = {
   metrics: {},
   commands: [],
 };
-const analysing: Decision = { phase: 'analysing', actions: [], reason: 'step 2/3: analysing', progress: {} };
+const analysing: Decision = {
+  phase: 'analysing',
+  rule: 'canary.analysis.waiting',
+  effects: [],
+  reason: 'step 2/3: analysing',
+  memo: initialMemo(releaseSpec(STRATEGIES.canary), false, 0),
+  looked: true,
+};
 const outcome = {
   kind: 'promoted' as const,
   release: 2,

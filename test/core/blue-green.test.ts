@@ -18,7 +18,7 @@ describe('blue-green phase transitions (pure step, virtual time)', () => {
     const d = driver().step();
     assert.equal(d.phase, 'progressing');
     assert.deepEqual(
-      d.actions.filter((a) => a.kind === 'ensure-revision'),
+      d.effects.filter((a) => a.kind === 'ensure-revision'),
       [{ kind: 'ensure-revision', release: 2, replicas: 4 }],
     );
     assert.deepEqual(trafficOf(d), []);
@@ -49,7 +49,10 @@ describe('blue-green phase transitions (pure step, virtual time)', () => {
     const switchedAt = dr.now;
     const d = dr.runUntil((x) => x.phase === 'promoted');
     assert.equal(dr.now, switchedAt + 30_000);
-    assert.deepEqual(kindsOf(d), ['retire-revision', 'record:promoted']);
+    // The weights stay; the switch tells the target that the candidate is the stable revision now.
+    assert.deepEqual(kindsOf(d), ['set-traffic', 'retire-revision', 'record:promoted']);
+    assert.deepEqual(trafficOf(d), [{ '1': 0, '2': 100 }]);
+    assert.equal(d.effects[0]?.kind === 'set-traffic' && d.effects[0].stable, 2);
   });
 
   it('abort during the scale-down delay is one switch back to the still-running old revision', () => {
@@ -59,8 +62,8 @@ describe('blue-green phase transitions (pure step, virtual time)', () => {
     const d = dr.step();
     assert.equal(d.phase, 'rolled-back');
     assert.deepEqual(trafficOf(d), [{ '1': 100, '2': 0 }]);
-    assert.ok(!d.actions.some((a) => a.kind === 'ensure-revision'), 'nothing to start: instant');
-    assert.ok(d.actions.some((a) => a.kind === 'record' && a.event.kind === 'aborted'));
+    assert.ok(!d.effects.some((a) => a.kind === 'ensure-revision'), 'nothing to start: instant');
+    assert.ok(d.effects.some((a) => a.kind === 'record' && a.event.kind === 'aborted'));
   });
 
   it('analysing → rolled-back on a failing preview: users never saw the candidate', () => {

@@ -22,7 +22,7 @@ describe('canary phase transitions (pure step, virtual time)', () => {
     const d = driver().step();
     assert.equal(d.phase, 'progressing');
     assert.deepEqual(kindsOf(d), ['record:started', 'ensure-revision']);
-    assert.deepEqual(d.actions[1], { kind: 'ensure-revision', release: 2, replicas: 1 });
+    assert.deepEqual(d.effects[1], { kind: 'ensure-revision', release: 2, replicas: 1 });
     assert.deepEqual(trafficOf(d), []);
   });
 
@@ -47,7 +47,7 @@ describe('canary phase transitions (pure step, virtual time)', () => {
     const a = dr.runUntil((d) => d.phase === 'analysing');
     assert.ok(a.wakeAt !== undefined && a.wakeAt <= dr.now + 1000, 'looks again within the interval');
     const passed = dr.runUntil((d) =>
-      d.actions.some((x) => x.kind === 'record' && x.event.kind === 'analysis'),
+      d.effects.some((x) => x.kind === 'record' && x.event.kind === 'analysis'),
     );
     assert.equal(passed.verdict?.kind, 'pass');
     assert.equal(passed.phase, 'progressing');
@@ -123,7 +123,7 @@ describe('canary phase transitions (pure step, virtual time)', () => {
     const d = dr.step();
     assert.equal(d.phase, 'promoting');
     assert.deepEqual(
-      d.actions.filter((a) => a.kind === 'ensure-revision'),
+      d.effects.filter((a) => a.kind === 'ensure-revision'),
       [{ kind: 'ensure-revision', release: 2, replicas: 4 }],
     );
     const done = dr.runUntil((x) => x.phase === 'promoted');
@@ -209,12 +209,12 @@ describe('canary phase transitions (pure step, virtual time)', () => {
       { kind: 'weight', weight: 60 },
       { kind: 'weight', weight: 20 },
     ]);
-    dr.runUntil((d) => d.actions.some((a) => a.kind === 'set-traffic' && a.weights['2'] === 60));
+    dr.runUntil((d) => d.effects.some((a) => a.kind === 'set-traffic' && a.weights['2'] === 60));
     const d = dr.step();
     assert.deepEqual(
-      d.actions.filter((a) => a.kind !== 'record'),
+      d.effects.filter((a) => a.kind !== 'record'),
       [
-        { kind: 'set-traffic', weights: { '1': 80, '2': 20 } },
+        { kind: 'set-traffic', weights: { '1': 80, '2': 20 }, stable: 1 },
         { kind: 'ensure-revision', release: 2, replicas: 1 },
       ],
     );
@@ -234,6 +234,6 @@ describe('canary phase transitions (pure step, virtual time)', () => {
     dr.runUntil((d) => d.phase === 'promoted');
     const again = dr.advance(1000).step();
     assert.equal(again.phase, 'promoted');
-    assert.deepEqual(again.actions, []);
+    assert.deepEqual(again.effects, []);
   });
 });

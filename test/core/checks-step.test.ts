@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Progress } from '../../src/core/progress.ts';
+import type { Memo } from '../../src/core/memo.ts';
 import type { CanaryStrategy, CheckSpec, NoDataPolicy, ReleaseSpec, Strategy } from '../../src/core/spec.ts';
 import type { CheckResult } from '../../src/core/types.ts';
 import { Driver } from '../support/driver.ts';
@@ -133,8 +133,8 @@ describe('custom checks in the release decision (pure step, virtual time)', () =
   it('the bad streak lives in the saved memo (a resumed engine keeps it)', () => {
     const { dr, reads } = driver(() => 0.52);
     dr.runUntil(() => reads.length === 1);
-    const memo = dr.progress as Progress;
-    assert.equal(memo.checks?.byName['p99-latency-seconds']?.bad, 1);
-    assert.equal(memo.checks?.wanted, true);
+    const memo = dr.progress as Memo;
+    assert.equal(memo.analysis.checks?.['p99-latency-seconds']?.bad, 1);
+    assert.equal(memo.analysis.wantsChecks, true);
   });
 });

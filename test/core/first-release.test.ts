@@ -9,7 +9,7 @@ describe('first release (no stable revision)', () => {
       const dr = new Driver(releaseSpec(STRATEGIES[name], 1));
       const first = dr.step();
       assert.deepEqual(
-        first.actions.filter((a) => a.kind === 'ensure-revision'),
+        first.effects.filter((a) => a.kind === 'ensure-revision'),
         [{ kind: 'ensure-revision', release: 1, replicas: 4 }],
       );
       const d = dr.runUntil((x) => x.phase === 'promoted');

@@ -5,9 +5,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import type { Decision } from '../../src/core/decision.ts';
 import { isTerminal } from '../../src/core/phase.ts';
 import type { CanaryStep, Strategy } from '../../src/core/spec.ts';
-import type { Decision } from '../../src/core/types.ts';
 import { Driver, trafficOf } from '../support/driver.ts';
 import { releaseSpec } from '../support/specs.ts';
 
@@ -110,7 +110,7 @@ describe('release invariants (fast-check)', () => {
         scenario.filter((s) => s.strategy.kind !== 'rolling' && !s.first),
         (s) => {
           play(s, (d, dr) => {
-            const shrink = d.actions.find(
+            const shrink = d.effects.find(
               (a) => a.kind === 'ensure-revision' && a.release === 1 && a.replicas < s.replicas,
             );
             assert.equal(shrink, undefined, `stable scaled down in phase ${d.phase}`);

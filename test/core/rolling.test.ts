@@ -16,7 +16,7 @@ describe('rolling phase transitions (pure step, virtual time)', () => {
     const d = driver().step();
     assert.equal(d.phase, 'progressing');
     assert.deepEqual(
-      d.actions.filter((a) => a.kind === 'ensure-revision'),
+      d.effects.filter((a) => a.kind === 'ensure-revision'),
       [{ kind: 'ensure-revision', release: 2, replicas: 1 }],
     );
   });
@@ -27,7 +27,7 @@ describe('rolling phase transitions (pure step, virtual time)', () => {
     const d = dr.advance(1000).step();
     assert.deepEqual(trafficOf(d), [{ '1': 75, '2': 25 }]);
     assert.deepEqual(
-      d.actions.filter((a) => a.kind === 'ensure-revision'),
+      d.effects.filter((a) => a.kind === 'ensure-revision'),
       [
         { kind: 'ensure-revision', release: 1, replicas: 3 },
         { kind: 'ensure-revision', release: 2, replicas: 2 },
@@ -61,7 +61,7 @@ describe('rolling phase transitions (pure step, virtual time)', () => {
     dr.world.script(2, { errorRate: 0.4 });
     const d = dr.runUntil((x) => x.phase === 'rolled-back' || x.phase === 'aborting');
     assert.deepEqual(
-      d.actions.find((a) => a.kind === 'ensure-revision'),
+      d.effects.find((a) => a.kind === 'ensure-revision'),
       { kind: 'ensure-revision', release: 1, replicas: 4 },
     );
     const end = dr.runUntil((x) => x.phase === 'rolled-back');
@@ -74,7 +74,8 @@ describe('rolling phase transitions (pure step, virtual time)', () => {
     const dr = driver(0, 3); // old instances may all go before every new one is ready
     dr.world.script(1, { readyAfterMs: 4000 });
     dr.runUntil(
-      (x) => (x.progress as { rolling?: { stable: number } }).rolling?.stable === 0 || x.phase === 'promoted',
+      (x) =>
+        (x.memo.strategy as { targets?: { stable: number } }).targets?.stable === 0 || x.phase === 'promoted',
     );
     assert.equal(dr.world.readyCount(1, dr.now), 0, 'stable emptied mid-roll');
     dr.command('abort');
@@ -88,7 +89,7 @@ describe('rolling phase transitions (pure step, virtual time)', () => {
 
   it('aborting → failed when stable never comes back within the progress deadline', () => {
     const dr = driver(0, 3);
-    dr.runUntil((x) => (x.progress as { rolling?: { stable: number } }).rolling?.stable === 0);
+    dr.runUntil((x) => (x.memo.strategy as { targets?: { stable: number } }).targets?.stable === 0);
     dr.world.script(1, { neverReady: true });
     dr.command('abort');
     assert.equal(dr.step().phase, 'aborting');

@@ -38,7 +38,7 @@ describe('operations: rollback, abort, pause/resume, resume', () => {
     assert.equal(out.release, 4);
     const effects = h.target.log.slice(before).filter((e) => e.kind !== 'ledger');
     assert.deepEqual(effects, [
-      { kind: 'set-traffic', weights: { '1': 100, '3': 0 } },
+      { kind: 'set-traffic', weights: { '1': 100, '3': 0 }, stable: 1 },
       { kind: 'retire-revision', release: 3, drainMs: 5000 },
     ]);
     // The next deploy starts from revision 1, which serves.

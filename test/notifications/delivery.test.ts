@@ -1,7 +1,7 @@
 /** Delivery retries against a real local receiver, and which decisions become which notices. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Decision } from '../../src/core/types.ts';
+import type { Decision } from '../../src/core/decision.ts';
 import { DeliveryRefused, send } from '../../src/notifications/deliver.ts';
 import { noticesOf } from '../../src/notifications/notice.ts';
 import { render } from '../../src/notifications/template.ts';
@@ -50,33 +50,40 @@ test('attempts are bounded; a 4xx is not retried; a refused connection is retrie
   assert.deepEqual(backoffs, [500, 1000, 2000], 'exponential backoff');
 });
 
-const decision = (over: Partial<Decision>): Decision => ({
-  phase: 'progressing',
-  actions: [],
-  reason: '',
-  progress: {},
-  ...over,
-});
+const decision = (over: Partial<Decision>): Decision =>
+  ({
+    phase: 'progressing',
+    rule: 'test',
+    effects: [],
+    reason: '',
+    looked: false,
+    memo: {},
+    ...over,
+  }) as Decision;
 const record = (kind: string, reason: string) =>
-  ({ kind: 'record', event: { kind, release: 7, at: 1, reason } }) as Decision['actions'][number];
+  ({ kind: 'record', event: { kind, release: 7, at: 1, reason } }) as Decision['effects'][number];
 
 test('decisions become notices: steps, the approval gate once, a rollback with the verdict', () => {
   assert.deepEqual(
     noticesOf(
-      decision({ actions: [record('started', 'release 7 (canary)'), record('traffic', 'x')] }),
+      decision({ effects: [record('started', 'release 7 (canary)'), record('traffic', 'x')] }),
       undefined,
       5,
     ).map((n) => n.event),
     ['started'],
   );
-  const gate = decision({ phase: 'paused', reason: 'step 2/2: paused until promoted' });
+  const gate = decision({ phase: 'paused', reason: 'step 2/2: paused until promoted', awaiting: 'operator' });
   assert.deepEqual(
     noticesOf(gate, undefined, 5).map((n) => [n.event, n.text]),
     [['paused', 'waiting for approval: step 2/2: paused until promoted']],
   );
   assert.deepEqual(noticesOf(gate, gate, 6), [], 'said once, not on every look');
   assert.deepEqual(
-    noticesOf(decision({ phase: 'paused', reason: 'step 2/3: pausing 4 s more' }), undefined, 5),
+    noticesOf(
+      decision({ phase: 'paused', reason: 'step 2/3: pausing 4 s more', awaiting: 'time' }),
+      undefined,
+      5,
+    ),
     [],
     'a timed pause waits for nobody',
   );
@@ -86,7 +93,7 @@ test('decisions become notices: steps, the approval gate once, a rollback with t
     evidence: { candidateErrors: 10 },
   };
   const [rolled] = noticesOf(
-    decision({ phase: 'rolled-back', verdict, actions: [record('rolled-back', 'analysis failed:\nbudget')] }),
+    decision({ phase: 'rolled-back', verdict, effects: [record('rolled-back', 'analysis failed:\nbudget')] }),
     undefined,
     5,
   );

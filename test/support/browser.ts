@@ -1,23 +1,15 @@
 /**
- * Real Chromium for the browser tests: Debian's `chromium` (CI installs it, see
- * scripts/ci/10-system-packages.sh) driven by playwright-core with `executablePath` — never a
+ * Real Chromium for the browser tests: Debian's `chromium` (`npm test` installs it when missing,
+ * scripts/prerequisites/list.ts) driven by playwright-core with `executablePath` — never a
  * browser downloaded by `playwright install`. `SLIPWAY_CHROMIUM` names another binary. Without a
  * browser the test is skipped locally and fails under CI=true, where it must run.
  */
-import { execFileSync } from 'node:child_process';
 import type { TestContext } from 'node:test';
 import { type Browser, chromium } from 'playwright-core';
+import { toolPath } from '../../scripts/prerequisites/index.ts';
 
 export function chromiumPath(): string | undefined {
-  if (process.env.SLIPWAY_CHROMIUM) return process.env.SLIPWAY_CHROMIUM;
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    try {
-      return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || undefined;
-    } catch {
-      // not this one
-    }
-  }
-  return undefined;
+  return process.env.SLIPWAY_CHROMIUM || toolPath('chromium');
 }
 
 /** Launches headless Chromium for the test (closed when it ends), or skips it where none is installed. */

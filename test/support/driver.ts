@@ -4,13 +4,13 @@
  * revision gets `rps × weight` requests per second (`previewRps` while ready without weight), with
  * `errorRate` of them failing.
  */
-import { checksDue } from '../../src/core/analysis/checks.ts';
+import type { Decision } from '../../src/core/decision.ts';
+import { checksDue } from '../../src/core/evidence.ts';
 import type { ReleaseSpec } from '../../src/core/spec.ts';
 import { step } from '../../src/core/step.ts';
 import type {
   CheckReading,
   CheckResult,
-  Decision,
   Observed,
   OperatorCommand,
   RevisionCounts,
@@ -26,6 +26,8 @@ export class Driver {
   rps = 100;
   previewRps = 10;
   metricsOnline = true;
+  /** Hand `step` a deep-frozen observation: any write the core attempts throws. */
+  freeze = false;
   /** Custom check results, read as the engine reads them: while analysis wants them, once per interval. */
   readChecks?: (now: number) => CheckResult[];
   checkReading?: CheckReading;
@@ -46,7 +48,7 @@ export class Driver {
     this.flowTraffic();
     const metrics: Record<string, RevisionCounts> = {};
     if (this.metricsOnline) for (const [r, c] of this.counts) metrics[String(r)] = { ...c };
-    if (this.readChecks && checksDue(this.spec, this.progress, this.now, this.checkReading?.at, 1000))
+    if (this.readChecks && checksDue(this.spec, this.progress, this.now, this.checkReading?.at))
       this.checkReading = { at: this.now, results: this.readChecks(this.now) };
     const observed: Observed = {
       ...this.world.observe(this.now),
@@ -56,9 +58,9 @@ export class Driver {
       progress: this.progress,
       commands: [...this.commands],
     };
-    const d = step(this.spec, observed, this.now);
-    for (const a of d.actions) this.world.apply(a, this.now);
-    this.progress = JSON.parse(JSON.stringify(d.progress));
+    const d = step(this.spec, this.freeze ? deepFreeze(observed) : observed, this.now);
+    for (const a of d.effects) this.world.apply(a, this.now);
+    this.progress = JSON.parse(JSON.stringify(d.memo));
     this.decisions.push(d);
     return d;
   }
@@ -77,7 +79,7 @@ export class Driver {
   runUntil(until: (d: Decision) => boolean, max = 2000, tickMs = 1000): Decision {
     let d = this.step();
     for (let i = 0; i < max && !until(d); i++) {
-      const acted = d.actions.some((a) => a.kind !== 'record');
+      const acted = d.effects.some((a) => a.kind !== 'record');
       if (!acted) this.now = Math.min(d.wakeAt ?? Infinity, this.now + tickMs);
       d = this.step();
     }
@@ -102,9 +104,17 @@ export class Driver {
 
 /** The weights of every `set-traffic` in a decision. */
 export function trafficOf(d: Decision): Array<Record<string, number>> {
-  return d.actions.flatMap((a) => (a.kind === 'set-traffic' ? [a.weights] : []));
+  return d.effects.flatMap((a) => (a.kind === 'set-traffic' ? [a.weights] : []));
 }
 
 export function kindsOf(d: Decision): string[] {
-  return d.actions.map((a) => (a.kind === 'record' ? `record:${a.event.kind}` : a.kind));
+  return d.effects.map((a) => (a.kind === 'record' ? `record:${a.event.kind}` : a.kind));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }

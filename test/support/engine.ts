@@ -1,6 +1,6 @@
 /** Builds engine dependencies around a memory target and a virtual clock. */
 import assert from 'node:assert/strict';
-import type { Decision } from '../../src/core/types.ts';
+import type { Decision } from '../../src/core/decision.ts';
 import type { EngineDeps } from '../../src/engine/api.ts';
 import { MemoryTarget } from './memory-target.ts';
 import { VirtualClock } from './virtual-clock.ts';

@@ -202,7 +202,7 @@ export class MemoryTarget implements Target {
         this.alive('ledger');
         s.progress.set(release, json(progress));
         this.saves++;
-        if (((progress as { intent?: { actions: unknown[] } })?.intent?.actions.length ?? 0) > 0) {
+        if (((progress as { intent?: { effects: unknown[] } })?.intent?.effects.length ?? 0) > 0) {
           this.actionSaves.push(this.saves);
         }
         if (this.crashSaveAt !== undefined && this.saves >= this.crashSaveAt) {

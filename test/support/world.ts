@@ -4,7 +4,7 @@
  * target wraps it; property tests drive it directly with `step`. It also checks, on every
  * `set-traffic`, the invariants a real router relies on, and lists each breach in `violations`.
  */
-import type { Action, RevisionObservation, TargetObservation } from '../../src/core/types.ts';
+import type { Action, Effect, RevisionObservation, TargetObservation } from '../../src/core/types.ts';
 
 /** How a revision behaves, per release number. */
 export interface RevisionScript {
@@ -57,7 +57,7 @@ export class World {
     return r ? this.revision(r, now).ready : 0;
   }
 
-  apply(action: Action, now: number): void {
+  apply(action: Effect, now: number): void {
     if (action.kind === 'record') return;
     this.applied.push(action);
     if (action.kind === 'ensure-revision') {

@@ -7,7 +7,8 @@
  */
 import type { Command } from 'commander';
 import { configHash, type ResolvedConfig, toReleaseSpec } from '../../config/index.ts';
-import type { Decision, Observed } from '../../core/types.ts';
+import type { Decision } from '../../core/decision.ts';
+import type { Observed } from '../../core/types.ts';
 import { deploy, OperationInFlightError, type OperationOutcome, resume } from '../../engine/index.ts';
 import type { PreparedArtifact } from '../../targets/index.ts';
 import { KubernetesTarget } from '../../targets/kubernetes/target.ts';

@@ -5,24 +5,13 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import {
-  DaemonClient,
-  type DaemonInfo,
-  type EnvironmentStatus,
-  ensureDaemon,
-  stopDaemon,
-} from '../../targets/local/index.ts';
+import { DaemonClient, ensureDaemon, type StatusAnswer, stopDaemon } from '../../targets/local/index.ts';
 import { CliError, ExitCode } from '../main.ts';
 
 interface LocalOptions {
   config: string;
   stateDir?: string;
   json?: boolean;
-}
-
-interface StatusAnswer extends DaemonInfo {
-  stateDir: string;
-  environments: (EnvironmentStatus & { restoreError?: string })[];
 }
 
 function stateDirOf(opts: LocalOptions): string {
@@ -87,7 +76,7 @@ export function register(program: Command): void {
         );
         return;
       }
-      const status = await client.request<StatusAnswer>('GET', '/v1/status');
+      const status = await client.call('status');
       print(opts, { running: true, ...status }, formatStatus(status));
     },
   );

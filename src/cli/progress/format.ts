@@ -2,7 +2,8 @@
  * Pure formatting of release progress: the live block (TTY), the plain timestamped lines (CI) and
  * the JSON events (`--json`). The renderer feeds these with snapshots; nothing here does I/O.
  */
-import type { Decision, Observed, Phase, RevisionObservation, Verdict } from '../../core/types.ts';
+import type { Decision } from '../../core/decision.ts';
+import type { Observed, Phase, RevisionObservation, Verdict } from '../../core/types.ts';
 import type { OperationOutcome } from '../../engine/index.ts';
 import type { WindowStats } from '../../targets/samples.ts';
 

@@ -6,7 +6,8 @@
  * - `json`: newline-delimited JSON events (same change rule), then the outcome object;
  * - `quiet`: nothing (the demo draws its own output).
  */
-import type { Decision, Observed } from '../../core/types.ts';
+import type { Decision } from '../../core/decision.ts';
+import type { Observed } from '../../core/types.ts';
 import type { OperationOutcome } from '../../engine/index.ts';
 import type { RevisionSample, WindowStats } from '../../targets/samples.ts';
 import { windowStats } from '../../targets/samples.ts';

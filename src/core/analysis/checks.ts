@@ -15,7 +15,7 @@
  * streaks live in the progress memo, so a resumed engine keeps them.
  */
 import { worstVerdict } from '../phase.ts';
-import type { CheckSpec, NoDataPolicy, ReleaseSpec } from '../spec.ts';
+import type { CheckSpec, NoDataPolicy } from '../spec.ts';
 import type { CheckReading, CheckResult, Verdict } from '../types.ts';
 
 /** Bad reads in a row that fail the analysis. */
@@ -38,11 +38,8 @@ export interface CheckState {
   hadData?: boolean;
 }
 
-export interface ChecksMemo {
-  /** The last decision looked at the checks: the engine should keep reading them. */
-  wanted: boolean;
-  byName: Record<string, CheckState>;
-}
+/** Each check's state, by name. */
+export type ChecksMemo = Record<string, CheckState>;
 
 /** Folds a read into the memo: results newer than a check's latest counted read update its streak. */
 export function foldReading(
@@ -51,7 +48,7 @@ export function foldReading(
   memo: ChecksMemo | undefined,
   reading: CheckReading | undefined,
 ): ChecksMemo {
-  const byName = { ...(memo?.byName ?? {}) };
+  const byName = { ...(memo ?? {}) };
   if (reading) {
     for (const check of checks) {
       const prev = byName[check.name];
@@ -66,7 +63,7 @@ export function foldReading(
       byName[check.name] = { at: reading.at, ...read, bad: bad ? (prev?.bad ?? 0) + 1 : 0, hadData };
     }
   }
-  return { wanted: true, byName };
+  return byName;
 }
 
 function classify(check: CheckSpec, r: CheckResult): Omit<CheckState, 'at' | 'bad'> {
@@ -115,7 +112,7 @@ export function checksVerdict(
   const passed: string[] = [];
   const evidence: Record<string, number> = {};
   for (const check of checks) {
-    const s = memo.byName[check.name];
+    const s = memo[check.name];
     const label = `query ${check.name}`;
     if (s?.value !== undefined) evidence[`query.${check.name}`] = s.value;
     if (s && s.bad >= CONSECUTIVE_BAD) {
@@ -147,21 +144,4 @@ export function combineVerdicts(a: Verdict, b: Verdict): Verdict {
   const kind = worstVerdict(a.kind, b.kind);
   const reasons = [a, b].filter((v) => v.kind === kind).flatMap((v) => v.reasons);
   return { kind, reasons, evidence: { ...a.evidence, ...b.evidence } };
-}
-
-/**
- * For the engine: read the checks now? Only while the last decision analysed the candidate (the
- * memo says so) and at most once per analysis interval.
- */
-export function checksDue(
-  spec: ReleaseSpec,
-  progress: unknown,
-  now: number,
-  lastReadAt: number | undefined,
-  defaultIntervalMs: number,
-): boolean {
-  if (!spec.analysis.checks?.length) return false;
-  const memo = (progress as { checks?: ChecksMemo } | undefined)?.checks;
-  if (!memo?.wanted) return false;
-  return lastReadAt === undefined || now - lastReadAt >= (spec.analysis.intervalMs ?? defaultIntervalMs);
 }

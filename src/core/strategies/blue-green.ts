@@ -7,94 +7,135 @@
  * Stages: `deploy` → (`preview`) → `ready` → `switched` → promoted.
  */
 import { splitWeights } from '../capacity.ts';
-import { requestAbort } from '../rollback.ts';
+import { analysisWake, type Look } from '../evidence.ts';
+import { type BlueGreenMemo, enterStage, type Memo } from '../memo.ts';
+import { abort, type Outcome, proceed, wait } from '../outcome.ts';
 import type { BlueGreenStrategy } from '../spec.ts';
-import {
-  advance,
-  analyse,
-  analysisWake,
-  ensure,
-  readyOf,
-  record,
-  route,
-  type StepContext,
-  type StrategyOutcome,
-} from './context.ts';
+import type { Effect } from '../types.ts';
+import { ensure, promoteRoute, type ReleaseView, readyOf, record, retire, route } from '../view.ts';
+import type { StrategyInput, StrategyResult, StrategyRules } from './strategy.ts';
 
-export function blueGreenStep(ctx: StepContext, strategy: BlueGreenStrategy): StrategyOutcome | undefined {
-  const { spec, memo, candidate, stable, now } = ctx;
-  if (memo.stage === 'start') advance(ctx, 'deploy');
+type Result = StrategyResult<BlueGreenMemo>;
 
-  if (memo.stage === 'switched') return afterSwitch(ctx, strategy);
+export const blueGreen: StrategyRules<BlueGreenStrategy, BlueGreenMemo> = {
+  continuous: () => false,
+  look,
+  decide,
+};
 
-  const actions = ensure(ctx, candidate, spec.replicas);
-  const ready = readyOf(ctx, candidate);
+/** Pre-promotion analysis judges the ready candidate through its preview, until the progress deadline. */
+function look(view: ReleaseView, strategy: BlueGreenStrategy, memo: Memo<BlueGreenMemo>): Look | undefined {
+  const { stage } = memo.strategy;
+  if (!strategy.prePromotionAnalysis || memo.operator.promote) return undefined;
+  if ((stage !== 'deploy' && stage !== 'preview') || readyOf(view, view.candidate) < view.spec.replicas) {
+    return undefined;
+  }
+  // The decision that sees the candidate ready enters the preview and judges it at once.
+  if (stage === 'deploy') return { deadlineReached: false, since: view.now };
+  const since = memo.stageStartedAt;
+  return { deadlineReached: view.now >= since + view.spec.progressDeadlineMs, since };
+}
+
+function decide({ view, strategy, memo, evidence }: StrategyInput<BlueGreenStrategy, BlueGreenMemo>): Result {
+  const { spec, candidate, now } = view;
+  if (memo.strategy.stage === 'switched')
+    return { memo, outcome: afterSwitch(view, strategy, memo.strategy) };
+
+  const effects: Effect[] = ensure(view, candidate, spec.replicas);
+  const ready = readyOf(view, candidate);
   if (ready < spec.replicas) {
+    const why = `waiting for the candidate at full capacity (${ready}/${spec.replicas} ready)`;
     return {
-      phase: 'progressing',
-      actions,
-      reason: `waiting for the candidate at full capacity (${ready}/${spec.replicas} ready)`,
-      waitingOnTarget: true,
+      memo,
+      outcome: proceed('progressing', 'blue-green.capacity', why, effects, { awaiting: 'target' }),
     };
   }
-  if (memo.stage === 'deploy') advance(ctx, strategy.prePromotionAnalysis ? 'preview' : 'ready');
-
-  if (memo.stage === 'preview' && !memo.promoteRequested) {
-    const until = memo.stepStartedAt + spec.progressDeadlineMs;
-    const v = analyse(ctx, now >= until);
+  let m = memo;
+  if (m.strategy.stage === 'deploy') {
+    // Not `enterStage`: the look this decision took was for the preview it enters now.
+    const stage = strategy.prePromotionAnalysis ? 'preview' : 'ready';
+    m = { ...m, stageStartedAt: now, progressAt: now, strategy: { kind: 'blue-green', stage } };
+  }
+  if (m.strategy.stage === 'preview' && !m.operator.promote) {
+    const v = evidence?.verdict;
+    if (!v) throw new Error('blue-green: the preview was decided without evidence (look/decide disagree)');
+    const until = m.stageStartedAt + spec.progressDeadlineMs;
     if (v.kind === 'fail') {
-      requestAbort(ctx, 'analysis', `pre-promotion analysis failed: ${v.reasons.join('; ')}`);
-      return undefined;
+      const why = `pre-promotion analysis failed: ${v.reasons.join('; ')}`;
+      return { memo: m, outcome: abort('analysis', 'blue-green.preview.fail', why) };
     }
     if (v.kind === 'inconclusive') {
       if (now >= until) {
-        requestAbort(
-          ctx,
-          'analysis',
-          `pre-promotion analysis inconclusive after ${spec.progressDeadlineMs} ms`,
-        );
-        return undefined;
+        const why = `pre-promotion analysis inconclusive after ${spec.progressDeadlineMs} ms`;
+        return { memo: m, outcome: abort('analysis', 'blue-green.preview.deadline', why) };
       }
-      return {
-        phase: 'analysing',
-        actions,
-        reason: `previewing the candidate: ${v.reasons.join('; ')}`,
-        wakeAt: analysisWake(ctx, until),
-      };
+      const why = `previewing the candidate: ${v.reasons.join('; ')}`;
+      const more = { awaiting: 'evidence' as const, wakeAt: analysisWake(view, until) };
+      return { memo: m, outcome: proceed('analysing', 'blue-green.preview.waiting', why, effects, more) };
     }
-    advance(ctx, 'ready');
-    actions.push(
-      record(ctx, 'analysis', `pre-promotion analysis passed: ${v.reasons.join('; ')}`, { verdict: v }),
+    m = enterStage({ ...m, strategy: { kind: 'blue-green', stage: 'ready' } }, now);
+    effects.push(
+      record(view, 'analysis', `pre-promotion analysis passed: ${v.reasons.join('; ')}`, { verdict: v }),
     );
   }
-
-  if (!strategy.autoPromote && !memo.promoteRequested) {
-    memo.stage = 'ready';
-    return { phase: 'paused', actions, reason: 'candidate ready at full capacity; waiting for promote' };
-  }
-  // The cutover: every user moves in one switch; stable stays up for the scale-down delay.
-  const why = memo.promoteRequested ? 'promoted by operator' : 'candidate ready';
-  actions.push(...route(ctx, splitWeights(stable, candidate, 100), `${why}: cutover to the candidate`));
-  memo.switchedAt = now;
-  advance(ctx, 'switched');
-  const done = afterSwitch(ctx, strategy);
-  return { ...done, actions: [...actions, ...done.actions] };
-}
-
-function afterSwitch(ctx: StepContext, strategy: BlueGreenStrategy): StrategyOutcome {
-  const { spec, memo, stable, now } = ctx;
-  const until = (memo.switchedAt ?? now) + strategy.scaleDownDelayMs;
-  if (stable !== undefined && now < until) {
+  if (!strategy.autoPromote && !m.operator.promote) {
+    const why = 'candidate ready at full capacity; waiting for promote';
     return {
-      phase: 'promoting',
-      actions: [],
-      reason: `cut over; keeping release ${stable} for ${Math.round((until - now) / 1000)} s for an instant rollback`,
-      wakeAt: until,
+      memo: m,
+      outcome: proceed('paused', 'blue-green.ready', why, effects, { awaiting: 'operator' }),
     };
   }
-  const actions = [];
-  if (stable !== undefined)
-    actions.push({ kind: 'retire-revision' as const, release: stable, drainMs: spec.drainMs });
-  actions.push(record(ctx, 'promoted', 'blue-green cutover complete'));
-  return { phase: 'promoted', actions, reason: 'blue-green cutover complete: promoted' };
+  return cutover(view, strategy, m, effects);
+}
+
+/** Every user moves in one switch; stable stays up for the scale-down delay, then is retired. */
+function cutover(
+  view: ReleaseView,
+  strategy: BlueGreenStrategy,
+  memo: Memo<BlueGreenMemo>,
+  effects: Effect[],
+): Result {
+  const { candidate, stable, now } = view;
+  const switched = enterStage(
+    { ...memo, strategy: { kind: 'blue-green', stage: 'switched', switchedAt: now } },
+    now,
+  );
+  const why = `${memo.operator.promote ? 'promoted by operator' : 'candidate ready'}: cutover to the candidate`;
+  const weights = splitWeights(stable, candidate, 100);
+  if (stable !== undefined && strategy.scaleDownDelayMs > 0) {
+    // Stable stays the stable revision until the delay is over: a rollback is one switch back.
+    const until = now + strategy.scaleDownDelayMs;
+    const more = { awaiting: 'time' as const, wakeAt: until };
+    const outcome = proceed(
+      'promoting',
+      'blue-green.cutover',
+      keeping(view, until),
+      [...effects, ...route(view, weights, why)],
+      more,
+    );
+    return { memo: switched, outcome };
+  }
+  return { memo: switched, outcome: complete(view, [...effects, ...promoteRoute(view, weights, why)]) };
+}
+
+function afterSwitch(view: ReleaseView, strategy: BlueGreenStrategy, memo: BlueGreenMemo): Outcome {
+  const until = (memo.switchedAt ?? view.now) + strategy.scaleDownDelayMs;
+  if (view.stable !== undefined && view.now < until) {
+    return wait('promoting', 'blue-green.scale-down-delay', keeping(view, until), 'time', until);
+  }
+  const weights = splitWeights(view.stable, view.candidate, 100);
+  return complete(view, promoteRoute(view, weights, 'blue-green cutover complete'));
+}
+
+function complete(view: ReleaseView, effects: Effect[]): Outcome {
+  const { stable } = view;
+  return proceed('promoted', 'blue-green.done', 'blue-green cutover complete: promoted', [
+    ...effects,
+    ...(stable === undefined ? [] : [retire(view, stable)]),
+    record(view, 'promoted', 'blue-green cutover complete'),
+  ]);
+}
+
+function keeping(view: ReleaseView, until: number): string {
+  return `cut over; keeping release ${view.stable} for ${Math.round((until - view.now) / 1000)} s for an instant rollback`;
 }

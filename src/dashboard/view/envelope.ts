@@ -1,58 +1,38 @@
 /**
- * Reads what the page needs from the engine's saved progress envelope (`ledger.loadProgress`):
- * the spec, the stable revision and a few fields of the core's memo. The memo is the core's own
- * business and changes shape as the core does, so it is read loosely here, in one place: a field
- * that is missing or of another type is simply absent from the view, never an error.
+ * What the page needs from the engine's saved progress envelope: the spec, the stable revision and
+ * the core's memo, parsed by the core's own reader (`readMemo`: a memo of the previous version is
+ * migrated, a damaged one reads as a fresh start), so the dashboard never second-guesses its shape.
  */
-import { z } from 'zod';
+import { type Memo, readMemo } from '../../core/memo.ts';
 import type { ReleaseSpec, Verdict } from '../../core/types.ts';
-
-const verdict = z.looseObject({
-  kind: z.enum(['pass', 'fail', 'inconclusive']),
-  reasons: z.array(z.string()),
-  evidence: z.record(z.string(), z.number()),
-});
-
-const memo = z.looseObject({
-  phase: z.string().optional(),
-  stage: z.string().optional(),
-  stepIndex: z.number().optional(),
-  stepStartedAt: z.number().optional(),
-  pausedAt: z.number().optional(),
-  reason: z.string().optional(),
-  verdict: verdict.optional(),
-  abort: z.looseObject({ cause: z.string(), reason: z.string() }).optional(),
-});
-
-const envelope = z.looseObject({
-  spec: z.looseObject({ release: z.number(), strategy: z.looseObject({ kind: z.string() }) }),
-  stable: z.number().optional(),
-  memo: memo.optional(),
-});
+import type { Envelope } from '../../engine/journal.ts';
 
 export interface EnvelopeView {
   spec: ReleaseSpec;
   stable?: number;
-  phase?: string;
-  stage?: string;
-  stepIndex?: number;
-  paused: boolean;
+  memo: Memo;
+  phase: string;
   reason?: string;
+  /** The rule that fired last (`canary.analysis.fail`, …). */
+  rule?: string;
+  paused: boolean;
   verdict?: Verdict;
-  abort?: { cause: string; reason: string };
+  abort?: { cause: string; reason: string; rule?: string };
 }
 
-export function readEnvelope(raw: unknown): EnvelopeView | undefined {
-  const parsed = envelope.safeParse(raw);
-  if (!parsed.success) return undefined;
-  const { spec, stable, memo: m } = parsed.data;
-  const view: EnvelopeView = { spec: spec as unknown as ReleaseSpec, paused: m?.pausedAt !== undefined };
-  if (stable !== undefined) view.stable = stable;
-  if (m?.phase !== undefined) view.phase = m.phase;
-  if (m?.stage !== undefined) view.stage = m.stage;
-  if (m?.stepIndex !== undefined) view.stepIndex = m.stepIndex;
-  if (m?.reason !== undefined) view.reason = m.reason;
-  if (m?.verdict) view.verdict = m.verdict as Verdict;
-  if (m?.abort) view.abort = { cause: m.abort.cause, reason: m.abort.reason };
+export function readEnvelope(env: Envelope | undefined, now: number): EnvelopeView | undefined {
+  if (!env) return undefined;
+  const memo = readMemo(env.memo, env.spec, env.stable === undefined, now);
+  const view: EnvelopeView = {
+    spec: env.spec,
+    memo,
+    phase: memo.phase,
+    paused: memo.operator.pausedAt !== undefined,
+  };
+  if (env.stable !== undefined) view.stable = env.stable;
+  if (memo.reason !== undefined) view.reason = memo.reason;
+  if (memo.rule !== undefined) view.rule = memo.rule;
+  if (memo.analysis.verdict) view.verdict = memo.analysis.verdict;
+  if (memo.abort) view.abort = memo.abort;
   return view;
 }

@@ -39,20 +39,24 @@ export function stageLabels(spec: ReleaseSpec, firstRelease: boolean): string[] 
   return ['roll instances', 'promote'];
 }
 
-/** Index of the stage in progress, from the memo (canary: its step index; promote: the last). */
+/** Index of the stage in progress, from the strategy's memo (canary: its step; promoting: the last). */
 function currentIndex(spec: ReleaseSpec, env: EnvelopeView | undefined, labels: string[]): number {
   const last = labels.length - 1;
-  if (!env) return 0;
-  if (env.stage === 'promote') return last;
-  const s = spec.strategy;
-  if (s.kind === 'canary') return Math.min(env.stepIndex ?? 0, last);
-  if (s.kind === 'blue-green') {
-    const order = ['start', 'deploy', ...(s.prePromotionAnalysis ? ['preview'] : []), 'ready', 'switched'];
-    const at = order.indexOf(env.stage ?? 'start');
-    if (env.stage === 'ready' || env.stage === 'switched') return last;
-    return Math.max(0, Math.min(at - 1, last));
+  const m = env?.memo.strategy;
+  if (!m) return 0;
+  switch (m.kind) {
+    case 'canary':
+      return m.promoting ? last : Math.min(m.step, last);
+    case 'blue-green': {
+      if (m.stage === 'ready' || m.stage === 'switched') return last;
+      const preview = spec.strategy.kind === 'blue-green' && spec.strategy.prePromotionAnalysis;
+      return m.stage === 'preview' && preview ? 1 : 0;
+    }
+    case 'rolling':
+      return env?.phase === 'promoting' ? last : 0;
+    case 'first-release':
+      return env?.phase === 'promoting' || env?.phase === 'promoted' ? last : 0;
   }
-  return 0;
 }
 
 /**

@@ -118,8 +118,6 @@ export class KubernetesTarget implements Target {
         case 'retire-revision':
           await this.#retire(action.release, action.drainMs, spec);
           break;
-        case 'record':
-          break; // the engine writes the ledger
       }
     }
   }

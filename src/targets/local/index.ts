@@ -15,8 +15,7 @@ export {
   packFolder,
 } from './artifacts/index.ts';
 export { DaemonClient, DaemonError, ensureDaemon, isAlive, stopDaemon } from './daemon/client.ts';
-export type { DaemonInfo } from './daemon/daemon.ts';
-export type { EnvironmentStatus } from './daemon/environment.ts';
+export type { DaemonInfo, EnvironmentStatus, StatusAnswer } from './daemon/protocol/answers.ts';
 export {
   drainMsFromConfig,
   LocalConfigError,
@@ -27,6 +26,7 @@ export {
 export type { ProbeSettings, ProxySettings, RevisionRuntime, SecretRef } from './runtime.ts';
 export { FileLedger } from './state/ledger.ts';
 export { StatePaths } from './state/paths.ts';
+export { StateFolderError } from './state/permissions.ts';
 export type { InstanceStatus } from './supervisor/instance.ts';
 export { tailFile } from './supervisor/logs.ts';
 export type { RevisionStatus } from './supervisor/revision.ts';

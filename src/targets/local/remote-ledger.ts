@@ -1,13 +1,15 @@
 /** The `Ledger` contract over the daemon's API: the daemon is the only writer of ledger files. */
 import type { LedgerEvent, OperatorCommand, Phase } from '../../core/types.ts';
 import type { Ledger, ReleaseRecord } from '../../engine/target.ts';
+import type { AnswerOf } from './daemon/protocol/answers.ts';
+import type { RequestOf, RouteName } from './daemon/protocol/routes.ts';
 
-export type Call = <T>(
-  method: 'GET' | 'POST',
-  path: string,
-  body?: unknown,
+/** A typed call to the daemon (`DaemonClient.call`, with reconnection around it). */
+export type Call = <N extends RouteName>(
+  name: N,
+  req?: Partial<RequestOf<N>>,
   signal?: AbortSignal,
-) => Promise<T>;
+) => Promise<AnswerOf<N>>;
 
 export class RemoteLedger implements Ledger {
   readonly #call: Call;
@@ -16,35 +18,36 @@ export class RemoteLedger implements Ledger {
     this.#call = call;
     this.#env = environment;
   }
-  async #rpc<T>(method: keyof Ledger, ...args: unknown[]): Promise<T> {
-    const res = await this.#call<{ result: T }>('POST', `/v1/envs/${this.#env}/ledger/${method}`, { args });
-    return res.result;
+  #of(release: number) {
+    return { env: this.#env, release: String(release) };
   }
-  releases(): Promise<ReleaseRecord[]> {
-    return this.#rpc('releases');
+  async releases(): Promise<ReleaseRecord[]> {
+    return (await this.#call('releases', { params: { env: this.#env } })).releases;
   }
-  begin(record: ReleaseRecord): Promise<void> {
-    return this.#rpc('begin', record);
+  async begin(record: ReleaseRecord): Promise<void> {
+    // The spec is the engine's value, stored as given (the daemon checks it is plain JSON).
+    const body = { record: record as RequestOf<'begin'>['body']['record'] };
+    await this.#call('begin', { params: { env: this.#env }, body });
   }
-  append(event: LedgerEvent): Promise<void> {
-    return this.#rpc('append', event);
+  async append(event: LedgerEvent): Promise<void> {
+    await this.#call('append', { params: { env: this.#env }, body: { event } });
   }
-  events(release: number): Promise<LedgerEvent[]> {
-    return this.#rpc('events', release);
+  async events(release: number): Promise<LedgerEvent[]> {
+    return (await this.#call('events', { params: this.#of(release) })).events;
   }
-  finish(release: number, outcome: Phase, reasons: string[], at: number): Promise<void> {
-    return this.#rpc('finish', release, outcome, reasons, at);
+  async finish(release: number, outcome: Phase, reasons: string[], at: number): Promise<void> {
+    await this.#call('finish', { params: this.#of(release), body: { outcome, reasons, at } });
   }
-  saveProgress(release: number, progress: unknown): Promise<void> {
-    return this.#rpc('saveProgress', release, progress);
+  async saveProgress(release: number, progress: unknown): Promise<void> {
+    await this.#call('saveProgress', { params: this.#of(release), body: { progress } });
   }
   async loadProgress(release: number): Promise<unknown> {
-    return (await this.#rpc<unknown>('loadProgress', release)) ?? undefined;
+    return (await this.#call('loadProgress', { params: this.#of(release) })).progress;
   }
-  command(release: number, command: OperatorCommand): Promise<void> {
-    return this.#rpc('command', release, command);
+  async command(release: number, command: OperatorCommand): Promise<void> {
+    await this.#call('command', { params: this.#of(release), body: { command } });
   }
-  commands(release: number): Promise<OperatorCommand[]> {
-    return this.#rpc('commands', release);
+  async commands(release: number): Promise<OperatorCommand[]> {
+    return (await this.#call('commands', { params: this.#of(release) })).commands;
   }
 }

@@ -29,7 +29,9 @@ export interface LocalTargetOptions {
 /** Starts the daemon if needed and returns the environment's target. */
 export async function openLocalTarget(opts: LocalTargetOptions): Promise<LocalTarget> {
   checkEnvironmentName(opts.environment);
-  return new LocalTarget(opts, await ensureDaemon(opts.stateDir));
+  const target = new LocalTarget(opts, await ensureDaemon(opts.stateDir));
+  await target.open();
+  return target;
 }
 
 const POLL_MS = 25_000;
@@ -52,8 +54,17 @@ export class LocalTarget implements Target {
     return this.#opts.config.proxy.port;
   }
 
+  /** Declares the environment to the daemon (idempotent); its other routes answer 404 before. */
+  async open(): Promise<void> {
+    await this.#call('open', { params: this.#params, body: {} });
+  }
+
   observe(): Promise<TargetObservation> {
-    return this.#call('GET', this.#path('observe'));
+    return this.#call('observe', { params: this.#params });
+  }
+
+  get #params(): { env: string } {
+    return { env: this.environment };
   }
 
   async apply(actions: Action[], spec: ReleaseSpec): Promise<void> {
@@ -62,17 +73,21 @@ export class LocalTarget implements Target {
         case 'ensure-revision':
           await this.#ensure(action.release, action.replicas, spec);
           break;
-        case 'set-traffic':
-          await this.#call('POST', this.#path('traffic'), { weights: action.weights });
-          break;
-        case 'retire-revision':
-          await this.#call('POST', this.#path('retire'), {
-            release: action.release,
-            drainMs: action.drainMs,
+        case 'set-traffic': {
+          // The stable revision travels with the split: the daemon retries idempotent requests there.
+          const stable = action.stable;
+          await this.#call('traffic', {
+            params: this.#params,
+            body: { weights: action.weights, ...(stable === undefined ? {} : { stable }) },
           });
           break;
-        case 'record':
-          break; // the engine writes the ledger
+        }
+        case 'retire-revision':
+          await this.#call('retire', {
+            params: this.#params,
+            body: { release: action.release, drainMs: action.drainMs },
+          });
+          break;
       }
     }
   }
@@ -83,8 +98,8 @@ export class LocalTarget implements Target {
     while (!signal.aborted) {
       let answer: { seq: number; startedAt: number };
       try {
-        const query = `since=${since}&timeoutMs=${POLL_MS}&daemon=${daemon}`;
-        answer = await this.#call('GET', `${this.#path('changes')}?${query}`, undefined, signal);
+        const query = { since: String(since), timeoutMs: String(POLL_MS), daemon: String(daemon) };
+        answer = await this.#call('changes', { params: this.#params, query }, signal);
       } catch (err) {
         if (signal.aborted) return;
         throw err;
@@ -105,15 +120,8 @@ export class LocalTarget implements Target {
 
   async lock(holder: string, ttlMs: number): Promise<Lock> {
     try {
-      const lease = await this.#call<{ id: string; holder: string; expiresAt: number }>(
-        'POST',
-        this.#path('lock'),
-        {
-          holder,
-          ttlMs,
-        },
-      );
-      return new LocalLock(this.#call, this.#path('lock'), lease, ttlMs);
+      const lease = await this.#call('lock', { params: this.#params, body: { holder, ttlMs } });
+      return new LocalLock(this.#call, this.environment, lease, ttlMs);
     } catch (err) {
       if (err instanceof DaemonError && err.status === 409 && typeof err.details.holder === 'string') {
         throw new LockHeldError(err.details.holder, Number(err.details.expiresAt));
@@ -129,11 +137,8 @@ export class LocalTarget implements Target {
   /** The proxy's per-revision counters, as analysis evidence. */
   metrics(): MetricProvider {
     return {
-      counts: (releases: number[]) =>
-        this.#call<Record<string, RevisionCounts>>(
-          'GET',
-          `${this.#path('counts')}?releases=${releases.join(',')}`,
-        ),
+      counts: (releases: number[]): Promise<Record<string, RevisionCounts>> =>
+        this.#call('counts', { params: this.#params, query: { releases: releases.join(',') } }),
       isOnline: () => this.#client.healthy(),
     };
   }
@@ -155,31 +160,25 @@ export class LocalTarget implements Target {
       environment: this.environment,
       serviceDir: this.#opts.serviceDir ?? dirname(resolve(this.#opts.stateDir)),
     });
-    await this.#call('POST', this.#path('revisions'), {
-      runtime,
-      proxy: proxyFromConfig(this.#opts.config, this.environment),
-      replicas,
-      secretValues: secretsFromEnv(runtime.secrets, this.#opts.processEnv),
+    await this.#call('ensure', {
+      params: this.#params,
+      body: {
+        runtime,
+        proxy: proxyFromConfig(this.#opts.config, this.environment),
+        replicas,
+        secretValues: secretsFromEnv(runtime.secrets, this.#opts.processEnv),
+      },
     });
   }
 
-  #path(what: string): string {
-    return `/v1/envs/${this.environment}/${what}`;
-  }
-
   /** One request; when the daemon is gone (killed, restarted), find or start it and retry once. */
-  #call: Call = async <T>(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-    signal?: AbortSignal,
-  ): Promise<T> => {
+  #call: Call = async (name, req, signal) => {
     try {
-      return await this.#client.request<T>(method, path, body, signal);
+      return await this.#client.call(name, req, signal);
     } catch (err) {
       if (err instanceof DaemonError || signal?.aborted) throw err;
       this.#client = await ensureDaemon(this.#opts.stateDir);
-      return this.#client.request<T>(method, path, body, signal);
+      return this.#client.call(name, req, signal);
     }
   };
 }
@@ -188,30 +187,30 @@ class LocalLock implements Lock {
   readonly holder: string;
   expiresAt: number;
   readonly #call: Call;
-  readonly #path: string;
+  readonly #env: string;
   readonly #id: string;
   readonly #ttlMs: number;
   constructor(
     call: Call,
-    path: string,
+    env: string,
     lease: { id: string; holder: string; expiresAt: number },
     ttlMs: number,
   ) {
     this.#call = call;
-    this.#path = path;
+    this.#env = env;
     this.#id = lease.id;
     this.holder = lease.holder;
     this.expiresAt = lease.expiresAt;
     this.#ttlMs = ttlMs;
   }
   async renew(): Promise<void> {
-    const lease = await this.#call<{ expiresAt: number }>('POST', `${this.#path}/renew`, {
-      id: this.#id,
-      ttlMs: this.#ttlMs,
+    const lease = await this.#call('renewLock', {
+      params: { env: this.#env },
+      body: { id: this.#id, ttlMs: this.#ttlMs },
     });
     this.expiresAt = lease.expiresAt;
   }
   async release(): Promise<void> {
-    await this.#call('POST', `${this.#path}/release`, { id: this.#id });
+    await this.#call('releaseLock', { params: { env: this.#env }, body: { id: this.#id } });
   }
 }

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RevisionRuntime } from '../../../src/targets/local/runtime.ts';
+import { freePort } from '../../../src/targets/local/supervisor/ports.ts';
 import { Revision } from '../../../src/targets/local/supervisor/revision.ts';
 import { baseEnv } from '../../../src/targets/local/supervisor/spawn.ts';
 import { FIXTURE_APP, fixtureRuntime, isAlive, tempDir, until } from './helpers.ts';
@@ -53,6 +54,23 @@ test('an app that never listens fails with a message naming the port and the var
   assert.match(reason, /never listened on port \d+ \(given in PORT\) within 0.6 s/);
   assert.match(reason, /not listening on purpose/);
   assert.equal(rev.pids().filter(isAlive).length, 0, 'the silent process was killed');
+});
+
+test('a hard-coded port: the second instance dies of EADDRINUSE, reported as ignoring PORT with the whole error line', async (t) => {
+  const fixed = await freePort();
+  const rev = await run(
+    t,
+    { replicas: 2, maxRestarts: 1, startupTimeoutMs: 20_000 },
+    { FIXED_PORT: String(fixed) },
+  );
+  const reason = await until('failure', failed(rev), 20_000);
+  assert.match(
+    reason,
+    new RegExp(
+      `the app ignores PORT \\(it listened on ${fixed}, it was given PORT=\\d+\\): listen on process.env.PORT`,
+    ),
+  );
+  assert.match(reason, new RegExp(`Error: listen EADDRINUSE: address already in use :::${fixed}`));
 });
 
 test('never ready: fails with the readiness path and its last answer', async (t) => {

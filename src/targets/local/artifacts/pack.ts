@@ -10,6 +10,7 @@ import { chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm, stat } fr
 import { join, relative, sep } from 'node:path';
 import { fsyncDir } from '../state/atomic.ts';
 import type { StatePaths } from '../state/paths.ts';
+import { ensurePrivateFolder } from '../state/permissions.ts';
 
 export const EXCLUDED = new Set(['.git', '.slipway', 'node_modules']);
 
@@ -84,6 +85,8 @@ export async function packFolder(root: string, paths: StatePaths): Promise<Packe
   const digest = await digestFolder(root);
   const folder = paths.artifact(digest);
   if (await stat(folder).catch(() => undefined)) return { digest, folder, created: false };
+  // The state folder is created private (0700) whoever creates it first.
+  ensurePrivateFolder(paths.root);
   await mkdir(paths.artifacts, { recursive: true });
   const tmp = `${folder}.tmp-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });

@@ -4,13 +4,15 @@
  * requests, `stopDaemon` shuts it down gracefully.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { StatePaths } from '../state/paths.ts';
+import { checkPrivateFolder, ensurePrivateFolder } from '../state/permissions.ts';
 import { tailFile } from '../supervisor/logs.ts';
-import type { DaemonInfo } from './daemon.ts';
+import type { AnswerOf, DaemonInfo } from './protocol/answers.ts';
+import { pathOf, type RequestOf, ROUTES, type RouteName } from './protocol/routes.ts';
 
 /** An error answer from the daemon, with its status code and JSON details. */
 export class DaemonError extends Error {
@@ -42,6 +44,8 @@ export class DaemonClient {
   /** Reads `daemon.json` and the token; undefined when no daemon has written them. */
   static async read(stateDir: string): Promise<DaemonClient | undefined> {
     const paths = new StatePaths(stateDir);
+    if (!existsSync(paths.root)) return undefined;
+    checkPrivateFolder(paths.root);
     try {
       const info = JSON.parse(await readFile(paths.daemonInfo, 'utf8')) as DaemonInfo;
       const token = (await readFile(paths.daemonToken, 'utf8')).trim();
@@ -51,7 +55,41 @@ export class DaemonClient {
     }
   }
 
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  /**
+   * One typed call: `call('traffic', { params: { env }, body: { weights } })`. The route table gives
+   * the method and the path; the daemon parses the same schemas.
+   */
+  call<N extends RouteName>(
+    name: N,
+    req: Partial<RequestOf<N>> = {},
+    signal?: AbortSignal,
+  ): Promise<AnswerOf<N>> {
+    const def = ROUTES[name];
+    let path = pathOf(name, (req.params ?? {}) as Record<string, string>);
+    const query = req.query as Record<string, string | number | undefined> | undefined;
+    if (query) {
+      const search = new URLSearchParams();
+      for (const [k, v] of Object.entries(query)) if (v !== undefined) search.set(k, String(v));
+      if ([...search].length) path += `?${search}`;
+    }
+    const body = 'body' in def ? (req.body ?? {}) : undefined;
+    return 'text' in def
+      ? (this.#fetch(def.method, path, body, signal, true) as Promise<AnswerOf<N>>)
+      : (this.#fetch(def.method, path, body, signal, false) as Promise<AnswerOf<N>>);
+  }
+
+  /** An untyped request, for paths outside the route table (tests probing the API's answers). */
+  request<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+    return this.#fetch(method, path, body, signal, false) as Promise<T>;
+  }
+
+  async #fetch(
+    method: string,
+    path: string,
+    body: unknown,
+    signal: AbortSignal | undefined,
+    text: boolean,
+  ): Promise<unknown> {
     const res = await fetch(`${this.baseUrl}${path}`, {
       method,
       headers: {
@@ -61,15 +99,16 @@ export class DaemonClient {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       ...(signal ? { signal } : {}),
     });
-    const text = await res.text();
-    const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    const answer = await res.text();
+    if (text && res.ok) return answer;
+    const json = answer ? (JSON.parse(answer) as Record<string, unknown>) : {};
     if (!res.ok) throw new DaemonError(res.status, String(json.error ?? `HTTP ${res.status}`), json);
-    return json as T;
+    return json;
   }
 
   async healthy(timeoutMs = 1000): Promise<boolean> {
     try {
-      await this.request('GET', '/v1/health', undefined, AbortSignal.timeout(timeoutMs));
+      await this.call('health', {}, AbortSignal.timeout(timeoutMs));
       return true;
     } catch {
       return false;
@@ -93,7 +132,7 @@ export async function ensureDaemon(stateDir: string, opts: EnsureDaemonOptions =
   const existing = await DaemonClient.read(stateDir);
   if (existing && (await existing.healthy())) return existing;
   const paths = new StatePaths(stateDir);
-  mkdirSync(paths.root, { recursive: true, mode: 0o700 });
+  ensurePrivateFolder(paths.root);
   const logFd = openSync(paths.daemonLog, 'a', 0o600);
   const child = spawn(process.execPath, [daemonMain(), '--state-dir', paths.root], {
     detached: true,
@@ -125,7 +164,7 @@ export async function ensureDaemon(stateDir: string, opts: EnsureDaemonOptions =
 export async function stopDaemon(stateDir: string, timeoutMs = 60_000): Promise<boolean> {
   const client = await DaemonClient.read(stateDir);
   if (!client || !(await client.healthy())) return false;
-  await client.request('POST', '/v1/shutdown', {});
+  await client.call('shutdown');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline && isAlive(client.info.pid)) await sleep(50);
   if (isAlive(client.info.pid)) process.kill(client.info.pid, 'SIGKILL');

@@ -5,7 +5,7 @@
  * in-process too.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Ledger } from '../../../engine/target.ts';
@@ -14,18 +14,16 @@ import { writeFileAtomic, writeJsonAtomic } from '../state/atomic.ts';
 import { FileLedger } from '../state/ledger.ts';
 import { LeaseStore } from '../state/lock.ts';
 import { checkEnvironmentName, StatePaths } from '../state/paths.ts';
+import { ensurePrivateFolder } from '../state/permissions.ts';
 import { reapOrphans, STATE_DIR_VAR } from '../supervisor/reaper.ts';
 import { MissingSecretError, resolveSecrets } from '../supervisor/secrets.ts';
 import { baseEnv, findSetpriv, type SpawnApp } from '../supervisor/spawn.ts';
 import { handle } from './api.ts';
 import { Environment, HttpError } from './environment.ts';
+import type { DaemonInfo, StatusAnswer } from './protocol/answers.ts';
 import type { StartProxy } from './proxy-handle.ts';
 
-export interface DaemonInfo {
-  pid: number;
-  port: number;
-  startedAt: number;
-}
+export type { DaemonInfo };
 
 export interface DaemonOptions {
   stateDir: string;
@@ -50,7 +48,7 @@ export interface EnsureRequest {
   proxy: ProxySettings;
   replicas: number;
   /** Values of `runtime.secrets` from the CLI's environment; kept in memory only. */
-  secretValues?: Record<string, string>;
+  secretValues?: Record<string, string> | undefined;
 }
 
 export class Daemon {
@@ -61,6 +59,8 @@ export class Daemon {
   readonly log: (msg: string, fields?: Record<string, unknown>) => void;
   #opts: DaemonOptions;
   #envs = new Map<string, Environment>();
+  /** Environments with a ledger file, or opened since the daemon started. */
+  #known = new Set<string>();
   #ledgers = new Map<string, FileLedger>();
   #server?: Server;
   #mounted?: MountedRoutes;
@@ -82,9 +82,30 @@ export class Daemon {
     return addr.port;
   }
 
+  info(): DaemonInfo {
+    return { pid: process.pid, port: this.port, startedAt: this.startedAt };
+  }
+
+  statusAnswer(): StatusAnswer {
+    return {
+      ...this.info(),
+      stateDir: this.paths.root,
+      environments: this.environments().map((e) => {
+        const problems = this.ledger(e.name).problems();
+        const restoreError = this.restoreErrors.get(e.name);
+        return {
+          ...e.status(),
+          ...(restoreError ? { restoreError } : {}),
+          ...(problems.length ? { problems } : {}),
+        };
+      }),
+    };
+  }
+
   /** Creates the state folder, writes the token (0600) and `daemon.json`, and starts listening. */
   async listen(): Promise<DaemonInfo> {
-    await mkdir(this.paths.root, { recursive: true, mode: 0o700 });
+    ensurePrivateFolder(this.paths.root);
+    for (const name of await this.#environmentsOnDisk()) this.#known.add(name);
     await writeFileAtomic(this.paths.daemonToken, `${this.token}\n`, { mode: 0o600 });
     const server = createServer((req, res) => {
       if (!this.#mounted?.handle(req, res)) void handle(this, req, res);
@@ -96,7 +117,7 @@ export class Daemon {
     });
     this.#server = server;
     this.#mounted = this.#opts.mount?.(this);
-    const info: DaemonInfo = { pid: process.pid, port: this.port, startedAt: this.startedAt };
+    const info = this.info();
     await writeJsonAtomic(this.paths.daemonInfo, info);
     if (!findSetpriv()) {
       this.log('setpriv (util-linux) not found: app processes may outlive a daemon killed with SIGKILL');
@@ -104,8 +125,29 @@ export class Daemon {
     return info;
   }
 
-  environment(name: string): Environment {
+  /** Declares an environment: from now on (and after a restart) its routes answer. */
+  async openEnvironment(name: string): Promise<Environment> {
     checkEnvironmentName(name);
+    if (!this.#known.has(name)) {
+      await this.ledger(name).create();
+      this.#known.add(name);
+    }
+    return this.environment(name);
+  }
+
+  /** Throws the API's 404 for an environment nobody opened. */
+  requireEnvironment(name: string): void {
+    if (!this.#known.has(name)) {
+      throw new HttpError(
+        404,
+        `environment ${name} is not known to the daemon of ${this.paths.root}: nothing was ever deployed to it (deploy with slipway deploy --env ${name}, or check the name)`,
+        { environment: name },
+      );
+    }
+  }
+
+  environment(name: string): Environment {
+    this.requireEnvironment(name);
     let env = this.#envs.get(name);
     if (!env) {
       env = new Environment({
@@ -185,10 +227,13 @@ export class Daemon {
   async restore(): Promise<void> {
     const reaped = await reapOrphans(this.paths.root);
     if (reaped.length) this.log('killed processes left by a previous daemon', { pids: reaped });
-    const names = (await readdir(this.paths.root).catch(() => [] as string[]))
-      .map((f) => /^ledger\.(.+)\.jsonl$/.exec(f)?.[1])
+    await Promise.all([...this.#known].map((n) => this.#restoreOne(n)));
+  }
+
+  async #environmentsOnDisk(): Promise<string[]> {
+    return (await readdir(this.paths.root).catch(() => [] as string[]))
+      .map((f) => /^ledger\.([a-z0-9][a-z0-9-]{0,62})\.jsonl$/.exec(f)?.[1])
       .filter((n): n is string => n !== undefined);
-    await Promise.all(names.map((n) => this.#restoreOne(n)));
   }
 
   async #restoreOne(name: string): Promise<void> {

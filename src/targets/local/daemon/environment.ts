@@ -6,8 +6,9 @@
  */
 import type { RevisionCounts, TargetObservation } from '../../../core/types.ts';
 import type { ProxySettings, RevisionRuntime } from '../runtime.ts';
-import { Revision, type RevisionStatus } from '../supervisor/revision.ts';
+import { Revision } from '../supervisor/revision.ts';
 import type { SpawnApp } from '../supervisor/spawn.ts';
+import type { EnvironmentStatus } from './protocol/answers.ts';
 import type { ProxyHandle, RouteTable, StartProxy } from './proxy-handle.ts';
 
 export class HttpError extends Error {
@@ -30,13 +31,7 @@ export interface EnvironmentOptions {
   onChange?: () => void;
 }
 
-export interface EnvironmentStatus {
-  name: string;
-  proxyPort?: number;
-  weights: Record<string, number>;
-  stable?: number;
-  revisions: RevisionStatus[];
-}
+export type { EnvironmentStatus };
 
 export class Environment {
   readonly name: string;
@@ -121,8 +116,12 @@ export class Environment {
     return this.#revisions.has(release);
   }
 
-  /** Validates and applies a new split in one table swap. */
-  setTraffic(weights: Record<string, number>): void {
+  /**
+   * Validates and applies a new split in one table swap. `stable` names the revision serving users
+   * (where idempotent requests are retried); the core names it in every split (absent only when
+   * nothing serves), so the daemon never has to guess it from ledger writes.
+   */
+  setTraffic(weights: Record<string, number>, stable?: number): void {
     const problems: string[] = [];
     let sum = 0;
     for (const [id, w] of Object.entries(weights)) {
@@ -142,6 +141,7 @@ export class Environment {
     if (problems.length)
       throw new HttpError(400, `cannot set traffic in ${this.name}: ${problems.join('; ')}`);
     this.#weights = { ...weights };
+    if (stable !== undefined) this.stable = stable;
     this.#changed();
   }
 

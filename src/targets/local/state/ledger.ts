@@ -4,11 +4,12 @@
  * atomically; operator commands are their own append-only file so a second CLI can send them.
  * Only the daemon writes these files (it serializes writers); clients go through its API.
  */
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile } from 'node:fs/promises';
 import type { LedgerEvent, OperatorCommand, Phase } from '../../../core/types.ts';
 import type { Ledger, ReleaseRecord } from '../../../engine/target.ts';
-import { appendLine, parseJsonLines, writeJsonAtomic } from './atomic.ts';
+import { appendLine, fsyncDir, parseJsonLines, writeJsonAtomic } from './atomic.ts';
 import type { StatePaths } from './paths.ts';
+import type { StateProblem } from './problems.ts';
 
 type LedgerLine =
   | { type: 'begin'; record: ReleaseRecord }
@@ -30,6 +31,17 @@ export class FileLedger implements Ledger {
   constructor(paths: StatePaths, environment: string) {
     this.#paths = paths;
     this.#env = environment;
+  }
+
+  /** Creates the (empty) ledger file of a new environment; an existing one is left as it is. */
+  async create(): Promise<void> {
+    await appendFile(this.#paths.ledger(this.#env), '', { mode: 0o600 });
+    await fsyncDir(this.#paths.root);
+  }
+
+  /** Problems found in the files the last reads went through (none yet: see item 4). */
+  problems(): StateProblem[] {
+    return [];
   }
 
   async releases(): Promise<ReleaseRecord[]> {

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProbeSettings, RevisionRuntime } from '../runtime.ts';
 import { tailFile } from './logs.ts';
+import { addressInUseHint, linesOfThisRun } from './port-hint.ts';
 import { freePort, isListening } from './ports.ts';
 import { probe } from './probe.ts';
 import { type SpawnApp, spawnApp } from './spawn.ts';
@@ -260,7 +261,10 @@ export class Instance {
       : exit.signal
         ? `killed by ${exit.signal} ${when} (${secs} s)`
         : `exited with code ${exit.code} ${when} (${secs} s)`;
-    return `${how}${await lastLines(this.#opts.logFile)}`;
+    // A hard-coded port shows as EADDRINUSE above a stack trace: name it rather than the last frames.
+    const run = linesOfThisRun(await tailFile(this.#opts.logFile, 200));
+    const hint = addressInUseHint(run, this.#opts.runtime.portEnv, this.#port ?? 0);
+    return `${how}${hint ? `: ${hint}` : ''}${await lastLines(this.#opts.logFile)}`;
   }
 
   #fail(reason: string): void {
