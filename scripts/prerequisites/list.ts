@@ -35,4 +35,9 @@ export const PREREQUISITES: Prerequisite[] = [
     why: 'ties app processes to their parent (local target, test stand-ins)',
     source: { kind: 'debian', package: 'util-linux' },
   },
+  {
+    bin: 'chromium',
+    why: 'the dashboard browser tests drive Debian\'s Chromium with playwright-core (never `playwright install`)',
+    source: { kind: 'debian', package: 'chromium' },
+  },
 ];

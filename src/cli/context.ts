@@ -16,6 +16,7 @@ import {
   RollbackError,
   systemClock,
 } from '../engine/index.ts';
+import { createNotifier } from '../notifications/notifier.ts';
 import { type OpenedTarget, openTarget, TargetUnavailableError } from '../targets/index.ts';
 import { KubeApiError, unreachableCause } from '../targets/kubernetes/client.ts';
 import { PrometheusUrlError } from '../targets/kubernetes/metrics.ts';
@@ -120,14 +121,33 @@ export function engineDeps(
   renderer: ProgressRenderer | undefined,
   extra: Partial<EngineDeps> = {},
 ): EngineDeps {
+  const notifier = createNotifier({
+    configs: ctx.resolved.notifications,
+    ledger: ctx.opened.target.ledger(),
+    environment: ctx.environment,
+    serviceDir: ctx.serviceDir,
+    processEnv: process.env,
+    log: (line) => process.stderr.write(`slipway: ${line}\n`),
+  });
+  // A caller's own onProgress replaces the renderer's (it calls the renderer itself), never the notifier.
+  const sinks = [extra.onProgress ?? renderer?.onProgress, notifier?.onProgress].filter(
+    (f) => f !== undefined,
+  );
   return {
     target: ctx.opened.target,
     metrics: ctx.opened.metrics,
     checks: ctx.opened.checks,
     clock: systemClock,
     holder: holderName(),
-    ...(renderer ? { onProgress: renderer.onProgress } : {}),
+    // Notifications only queue here; their deliveries (with retries) finish before the process exits.
     ...extra,
+    ...(sinks.length
+      ? {
+          onProgress: (d, o) => {
+            for (const f of sinks) f(d, o);
+          },
+        }
+      : {}),
   };
 }
 

@@ -39,7 +39,7 @@ describe('slipway validate', () => {
     assert.equal(lines.length, 4, run.stderr);
     assert.equal(
       lines[0],
-      `${bad}:5:1: replcas: is not a known key (got "replcas"; expected one of artifact, port, portEnv, health, replicas, resources, env, secrets, strategy, analysis, autoscaling, proxy, kubernetes, progressDeadline, service, environments) — did you mean "replicas"?`,
+      `${bad}:5:1: replcas: is not a known key (got "replcas"; expected one of artifact, port, portEnv, health, replicas, resources, env, secrets, strategy, analysis, autoscaling, proxy, kubernetes, notifications, progressDeadline, service, environments) — did you mean "replicas"?`,
     );
     assert.match(
       lines[1]!,

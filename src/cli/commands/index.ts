@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as abort from './abort.ts';
 import * as config from './config.ts';
+import * as dashboard from './dashboard.ts';
 import * as demo from './demo.ts';
 import * as deploy from './deploy.ts';
 import * as history from './history.ts';
@@ -39,5 +40,6 @@ export function registerCommands(program: Command): void {
   local.register(program);
   plan.register(program);
   secrets.register(program);
+  dashboard.register(program);
   void program;
 }

@@ -15,6 +15,7 @@ import { env, secrets } from './env.ts';
 import { health } from './health.ts';
 import { kubernetes } from './kubernetes.ts';
 import { loosen } from './loosen.ts';
+import { notifications } from './notifications.ts';
 import { proxy } from './proxy.ts';
 import { strategy } from './strategy.ts';
 
@@ -42,6 +43,7 @@ const overridable = {
   autoscaling: autoscaling.optional(),
   proxy,
   kubernetes,
+  notifications,
   progressDeadline: duration()
     .default('10m')
     .meta({ description: 'A release that makes no progress for this long fails and is rolled back.' }),

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rm, stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Ledger } from '../../../engine/target.ts';
 import type { ProxySettings, RevisionRuntime } from '../runtime.ts';
@@ -33,6 +33,14 @@ export interface DaemonOptions {
   log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** Called after `POST /v1/shutdown` has stopped everything (the process entry exits). */
   onShutdown?: () => void;
+  /** Extra routes served beside the control API (the dashboard), given the daemon once it listens. */
+  mount?: (daemon: Daemon) => MountedRoutes;
+}
+
+/** Routes mounted into the daemon's server: `handle` returns false for requests that are not its own. */
+export interface MountedRoutes {
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  close(): Promise<void>;
 }
 
 export interface EnsureRequest {
@@ -55,6 +63,7 @@ export class Daemon {
   #known = new Set<string>();
   #ledgers = new Map<string, FileLedger>();
   #server?: Server;
+  #mounted?: MountedRoutes;
   #closing?: Promise<void>;
   /** Set when a restore failed, reported by status. */
   readonly restoreErrors = new Map<string, string>();
@@ -98,13 +107,16 @@ export class Daemon {
     ensurePrivateFolder(this.paths.root);
     for (const name of await this.#environmentsOnDisk()) this.#known.add(name);
     await writeFileAtomic(this.paths.daemonToken, `${this.token}\n`, { mode: 0o600 });
-    const server = createServer((req, res) => void handle(this, req, res));
+    const server = createServer((req, res) => {
+      if (!this.#mounted?.handle(req, res)) void handle(this, req, res);
+    });
     server.keepAliveTimeout = 65_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     this.#server = server;
+    this.#mounted = this.#opts.mount?.(this);
     const info = this.info();
     await writeJsonAtomic(this.paths.daemonInfo, info);
     if (!findSetpriv()) {
@@ -274,6 +286,7 @@ export class Daemon {
   /** Graceful: stop every instance (SIGTERM, grace, SIGKILL), close proxies and the API. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      await this.#mounted?.close();
       await Promise.all(this.environments().map((e) => e.close()));
       await new Promise<void>((resolve) => {
         this.#server?.closeAllConnections();

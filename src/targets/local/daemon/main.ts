@@ -5,6 +5,7 @@
  */
 import { open, readFile, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { mountDashboard } from '../../../dashboard/daemon-mount.ts';
 import { startProxy } from '../proxy/index.ts';
 import { StatePaths } from '../state/paths.ts';
 import { isAlive } from './client.ts';
@@ -67,6 +68,7 @@ const daemon = new Daemon({
     }),
   log: (msg, fields) => logger.info(fields ?? {}, msg),
   onShutdown: () => void exit(),
+  mount: (d) => mountDashboard(d, (msg, fields) => logger.info(fields ?? {}, msg)),
 });
 
 async function exit(): Promise<void> {

@@ -1,0 +1,27 @@
+/**
+ * Reasons as one line: a rollback's reason can span several lines (a captured log tail, several
+ * verdict reasons), which broke the `history` table. Tables, notifications' titles and the
+ * dashboard's history rows show the folded form; `--json`, `why` and the page's detail keep the
+ * whole text.
+ */
+
+/** Joins reasons with "; ", every run of whitespace (newlines included) becoming one space. */
+export function foldReasons(reasons: readonly string[]): string {
+  return reasons
+    .map((r) => r.replace(/\s+/g, ' ').trim())
+    .filter((r) => r.length > 0)
+    .filter((r, i, all) => all.indexOf(r) === i)
+    .join('; ');
+}
+
+/**
+ * Shortens folded text to `max` characters, cutting at a word boundary and saying how much was
+ * left out, so a table cell never wraps and a reader knows there is more (`slipway why`).
+ * @example truncate('candidate failed: exit 1 at start', 20) → 'candidate failed: …'
+ */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, Math.max(1, max - 1));
+  const space = cut.lastIndexOf(' ');
+  return `${space > max / 2 ? cut.slice(0, space + 1) : cut}…`;
+}
