@@ -6,6 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
+import { readStoredConfig } from '../config/index.ts';
 import type { NotificationConfig } from '../config/schema/notifications.ts';
 import { planRollback, rollback } from '../engine/api.ts';
 import { systemClock } from '../engine/clock.ts';
@@ -13,7 +14,6 @@ import type { Ledger } from '../engine/target.ts';
 import { createNotifier } from '../notifications/notifier.ts';
 import { DaemonClient } from '../targets/local/daemon/client.ts';
 import type { EnvironmentStatus } from '../targets/local/daemon/environment.ts';
-import type { LocalConfigView } from '../targets/local/from-config.ts';
 import type { Lease } from '../targets/local/state/lock.ts';
 import type { StatePaths } from '../targets/local/state/paths.ts';
 import { LocalTarget } from '../targets/local/target.ts';
@@ -60,8 +60,9 @@ function environmentSource(daemon: DaemonView, name: string): EnvironmentSource 
   /** A target on the daemon's own API, configured like the environment's latest release. */
   const target = async () => {
     const records = await daemon.ledger(name).releases();
-    const config = records.at(-1)?.config as LocalConfigView | undefined;
-    if (!config) throw new Error(`${name} has no release to roll back to`);
+    const last = records.at(-1);
+    if (!last) throw new Error(`${name} has no release to roll back to`);
+    const config = readStoredConfig(last.config, `release ${last.release} of ${name}`);
     const client = new DaemonClient(
       daemon.paths,
       { pid: process.pid, port: daemon.port, startedAt: daemon.startedAt },

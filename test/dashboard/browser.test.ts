@@ -81,7 +81,7 @@ test('the dashboard shows a canary live, promotes from the page, shows a rollbac
   const load = new LoadGenerator({
     origin: `http://127.0.0.1:${ws.port}`,
     rate: 60,
-    postShare: 0,
+    putShare: 0,
     maxDurationMs: 400_000,
   });
   load.start();

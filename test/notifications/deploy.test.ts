@@ -62,7 +62,7 @@ test('a deploy tells a signed webhook, Slack and GitHub Deployments; a bad relea
   const load = new LoadGenerator({
     origin: `http://127.0.0.1:${ws.port}`,
     rate: 50,
-    postShare: 0,
+    putShare: 0,
     maxDurationMs: 200_000,
   });
   load.start();
