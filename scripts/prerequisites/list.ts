@@ -37,7 +37,7 @@ export const PREREQUISITES: Prerequisite[] = [
   },
   {
     bin: 'chromium',
-    why: 'the dashboard browser tests drive Debian\'s Chromium with playwright-core (never `playwright install`)',
+    why: "the dashboard browser tests drive Debian's Chromium with playwright-core (never `playwright install`)",
     source: { kind: 'debian', package: 'chromium' },
   },
 ];
