@@ -3,8 +3,9 @@
  * on a LOWER layer; folders on the same layer do not import each other. Lowest first:
  *
  *   core                                   pure decisions, imports nothing
- *   config, providers, init, explain       read the core's types; no I/O loop
+ *   config, providers, init                read the core's types; no I/O loop
  *   engine                                 the only loop; drives a target through its port
+ *   explain                                words a release's ledger and journal for people
  *   targets, notifications                 implement the engine's ports (processes, sockets, APIs)
  *   dashboard                              reads targets and the engine's journal
  *   demo                                   runs a release through the engine on the local target
@@ -14,8 +15,9 @@
  */
 export const LAYERS: readonly (readonly string[])[] = [
   ['core'],
-  ['config', 'providers', 'init', 'explain'],
+  ['config', 'providers', 'init'],
   ['engine'],
+  ['explain'],
   ['targets', 'notifications'],
   ['dashboard'],
   ['demo'],
