@@ -4,14 +4,16 @@
  */
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
+import { SlipwayError } from '../../../core/fault.ts';
 
-export class BuildFailedError extends Error {
+export class BuildFailedError extends SlipwayError {
   readonly exitCode: number | null;
   readonly outputTail: string[];
   constructor(command: string, cwd: string, exitCode: number | null, signal: string | null, tail: string[]) {
     const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
     super(
       `build command \`${command}\` (in ${cwd}) ${how}; last output lines:\n  ${tail.join('\n  ') || '(no output)'}`,
+      'failed',
     );
     this.name = 'BuildFailedError';
     this.exitCode = exitCode;

@@ -8,15 +8,16 @@
 import { createHash } from 'node:crypto';
 import { chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
+import { SlipwayError } from '../../../core/fault.ts';
 import { fsyncDir } from '../state/atomic.ts';
 import type { StatePaths } from '../state/paths.ts';
 import { ensurePrivateFolder } from '../state/permissions.ts';
 
 export const EXCLUDED = new Set(['.git', '.slipway', 'node_modules']);
 
-export class ArtifactFolderError extends Error {
+export class ArtifactFolderError extends SlipwayError {
   constructor(message: string) {
-    super(message);
+    super(message, 'invalid-input');
     this.name = 'ArtifactFolderError';
   }
 }
