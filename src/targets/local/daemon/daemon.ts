@@ -17,7 +17,6 @@ import { FileLedger } from '../state/ledger.ts';
 import { LeaseStore } from '../state/lock.ts';
 import { checkEnvironmentName, StatePaths } from '../state/paths.ts';
 import { ensurePrivateFolder } from '../state/permissions.ts';
-import type { AdoptedProcess } from '../supervisor/instance.ts';
 import { reapOrphans, STATE_DIR_VAR } from '../supervisor/reaper.ts';
 import { MissingSecretError, resolveSecrets } from '../supervisor/secrets.ts';
 import { baseEnv, findSetpriv, type SpawnApp } from '../supervisor/spawn.ts';
@@ -26,8 +25,9 @@ import { handle } from './api.ts';
 import { Environment, HttpError } from './environment.ts';
 import type { DaemonInfo, StatusAnswer } from './protocol/answers.ts';
 import type { StartProxy } from './proxy-handle.ts';
+import type { EnsureRequest, ServedDaemon } from './served.ts';
 
-export type { DaemonInfo };
+export type { DaemonInfo, EnsureRequest };
 
 export interface DaemonOptions {
   stateDir: string;
@@ -52,17 +52,7 @@ export interface MountedRoutes {
   close(): Promise<void>;
 }
 
-export interface EnsureRequest {
-  runtime: RevisionRuntime;
-  proxy: ProxySettings;
-  replicas: number;
-  /** Values of `runtime.secrets` from the CLI's environment; kept in memory only. */
-  secretValues?: Record<string, string> | undefined;
-  /** Running processes to supervise instead of starting new ones (a restarted daemon's adoption). */
-  adopt?: Map<number, AdoptedProcess>;
-}
-
-export class Daemon {
+export class Daemon implements ServedDaemon {
   readonly paths: StatePaths;
   readonly token: string;
   readonly leases: LeaseStore;
