@@ -20,12 +20,8 @@ export class BuildFailedError extends SlipwayError {
   ) {
     const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
     super(
-<<<<<<< HEAD
-      `build command \`${command}\` (in ${cwd}) ${how}; last output lines:\n  ${tail.join('\n  ') || '(no output)'}`,
-      'failed',
-=======
       `${label} \`${command}\` (in ${cwd}) ${how}; last output lines:\n  ${tail.join('\n  ') || '(no output)'}`,
->>>>>>> main
+      'failed',
     );
     this.name = 'BuildFailedError';
     this.exitCode = exitCode;

@@ -13,11 +13,6 @@
  * in the user's cache (`<cache>/stores/<hash of the state folder>/artifacts`).
  */
 import { createHash } from 'node:crypto';
-<<<<<<< HEAD
-import { chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { SlipwayError } from '../../../core/fault.ts';
-=======
 import { existsSync } from 'node:fs';
 import {
   chmod,
@@ -33,7 +28,6 @@ import {
   symlink,
 } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
->>>>>>> main
 import { fsyncDir } from '../state/atomic.ts';
 import type { StatePaths } from '../state/paths.ts';
 import { ensurePrivateFolder } from '../state/permissions.ts';
@@ -44,16 +38,7 @@ import { linkTree } from './tree.ts';
 
 export const EXCLUDED = new Set(['.git', '.slipway', 'node_modules']);
 
-<<<<<<< HEAD
-export class ArtifactFolderError extends SlipwayError {
-  constructor(message: string) {
-    super(message, 'invalid-input');
-    this.name = 'ArtifactFolderError';
-  }
-}
-=======
 export { ArtifactFolderError };
->>>>>>> main
 
 interface Entry {
   rel: string;
