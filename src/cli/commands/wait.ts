@@ -8,7 +8,14 @@ import { parseDuration } from '../../config/duration.ts';
 import { systemClock } from '../../engine/index.ts';
 import { type WaitAnswer, type WaitGoal, waitForRelease } from '../../engine/wait.ts';
 import { foldReasons } from '../../explain/fold.ts';
-import { type CommonOptions, guard, openEnvironment, wholeNumber, withCommonOptions } from '../context.ts';
+import {
+  type CommonOptions,
+  exitCodeFor,
+  guard,
+  openEnvironment,
+  wholeNumber,
+  withCommonOptions,
+} from '../context.ts';
 import { CliError, ExitCode } from '../main.ts';
 
 interface WaitOptions extends CommonOptions {
@@ -22,19 +29,9 @@ const GOALS: readonly WaitGoal[] = ['promoted', 'paused', 'done'];
 
 /** The exit code of an answer for a goal (the table in docs/cli.md). */
 export function waitExitCode(answer: WaitAnswer, goal: WaitGoal): number {
-  switch (answer.kind) {
-    case 'promoted':
-      return ExitCode.ok;
-    case 'rolled-back':
-    case 'aborted':
-      return ExitCode.rolledBack;
-    case 'failed':
-      return ExitCode.failed;
-    case 'paused':
-      return goal === 'paused' ? ExitCode.ok : ExitCode.awaitingPerson;
-    case 'timeout':
-      return ExitCode.timedOut;
-  }
+  if (answer.kind === 'paused') return goal === 'paused' ? ExitCode.ok : ExitCode.awaitingPerson;
+  if (answer.kind === 'timeout') return ExitCode.timedOut;
+  return exitCodeFor(answer);
 }
 
 export function register(program: Command): void {
