@@ -16,7 +16,7 @@ import {
   wholeNumber,
   withCommonOptions,
 } from '../context.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 
 interface WaitOptions extends CommonOptions {
   for: string;
