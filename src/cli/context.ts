@@ -151,7 +151,7 @@ export function engineDeps(
   };
 }
 
-export function exitCodeFor(outcome: OperationOutcome): number {
+export function exitCodeFor(outcome: Pick<OperationOutcome, 'kind'>): number {
   switch (outcome.kind) {
     case 'promoted':
       return ExitCode.ok;
