@@ -5,7 +5,7 @@
  * in-process too.
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Ledger } from '../../../engine/target.ts';
@@ -15,6 +15,7 @@ import { FileLedger } from '../state/ledger.ts';
 import { LeaseStore } from '../state/lock.ts';
 import { checkEnvironmentName, StatePaths } from '../state/paths.ts';
 import { ensurePrivateFolder } from '../state/permissions.ts';
+import { readRuntime } from '../state/runtime-file.ts';
 import { reapOrphans, STATE_DIR_VAR } from '../supervisor/reaper.ts';
 import { MissingSecretError, resolveSecrets } from '../supervisor/secrets.ts';
 import { baseEnv, findSetpriv, type SpawnApp } from '../supervisor/spawn.ts';
@@ -242,10 +243,9 @@ export class Daemon {
       if (!last) return;
       const env = this.environment(name);
       env.stable = last.release;
-      const saved = JSON.parse(await readFile(this.paths.runtime(name, last.release), 'utf8')) as {
-        runtime: RevisionRuntime;
-        proxy: ProxySettings;
-      };
+      // Parsed with its schema; a damaged or missing file is rebuilt from the ledger record.
+      const saved = await readRuntime(this.paths, name, last);
+      if (saved.rebuilt) this.log(saved.rebuilt, { environment: name, release: last.release });
       await this.ensure(name, {
         runtime: saved.runtime,
         proxy: saved.proxy,
