@@ -24,7 +24,21 @@ export function cachedBinDir(source: Source, env: NodeJS.ProcessEnv = process.en
       return join(cacheDir(env), 'pypi', `${source.package}-${source.version}`, 'bin');
     case 'go':
       return join(cacheDir(env), 'go', `${source.module.replaceAll('/', '_')}-${source.version}`);
+    case 'npm':
+      return join(npmHome(source, env), 'node_modules', '.bin');
   }
+}
+
+/** The `npm install --prefix` folder of a cached npm package. */
+function npmHome(source: Extract<Source, { kind: 'npm' }>, env: NodeJS.ProcessEnv): string {
+  return join(cacheDir(env), 'npm', `${source.package.replace('/', '+')}-${source.version}`);
+}
+
+/** The folder that holds the ready marker of a cached source. */
+function homeOf(source: Exclude<Source, { kind: 'debian' }>, env: NodeJS.ProcessEnv): string {
+  if (source.kind === 'npm') return npmHome(source, env);
+  const bin = cachedBinDir(source, env)!;
+  return source.kind === 'pypi' ? join(bin, '..') : bin;
 }
 
 const executable = (file: string): boolean => {
@@ -44,27 +58,33 @@ function onPath(bin: string, env: NodeJS.ProcessEnv): string | undefined {
 }
 
 function isReady(source: Source, env: NodeJS.ProcessEnv): boolean {
-  const bin = cachedBinDir(source, env);
-  return bin !== undefined && existsSync(join(source.kind === 'pypi' ? join(bin, '..') : bin, READY));
+  return source.kind !== 'debian' && existsSync(join(homeOf(source, env), READY));
 }
 
-/** Absolute path of a prerequisite's executable: the cache's pinned one, else PATH's; undefined when neither. */
+/** What toolPath() looks an entry up by. */
+export const idOf = (p: Prerequisite): string => p.id ?? p.bin;
+
+/**
+ * Absolute path of a prerequisite's executable (by `id`, default its `bin`): the cache's pinned
+ * one, else PATH's (never PATH's for npm packages, whose versions matter); undefined when neither.
+ */
 export function toolPath(
-  bin: string,
+  id: string,
   env: NodeJS.ProcessEnv = process.env,
   list: Prerequisite[] = PREREQUISITES,
 ): string | undefined {
-  const entry = list.find((p) => p.bin === bin);
+  const entry = list.find((p) => idOf(p) === id);
+  const bin = entry?.bin ?? id;
   const cached = entry && cachedBinDir(entry.source, env);
   if (cached && executable(join(cached, bin)) && isReady(entry.source, env)) return join(cached, bin);
-  return onPath(bin, env);
+  return entry?.source.kind === 'npm' ? undefined : onPath(bin, env);
 }
 
-/** PATH with the cache folders of every prerequisite first, for the test process. */
+/** PATH with the cache folders of every prerequisite first (npm packages excepted), for the test process. */
 export function pathWithTools(env: NodeJS.ProcessEnv = process.env): string {
-  const dirs = PREREQUISITES.map((p) => cachedBinDir(p.source, env)).filter(
-    (d): d is string => d !== undefined && existsSync(d),
-  );
+  const dirs = PREREQUISITES.filter((p) => p.source.kind !== 'npm')
+    .map((p) => cachedBinDir(p.source, env))
+    .filter((d): d is string => d !== undefined && existsSync(d));
   return [...new Set(dirs), env.PATH ?? ''].join(delimiter);
 }
 
@@ -94,6 +114,7 @@ function instructionFor(p: Prerequisite, env: NodeJS.ProcessEnv): string {
   if (s.kind === 'debian') return `sudo apt-get install -y --no-install-recommends ${s.package}`;
   if (s.kind === 'pypi')
     return `python3 -m venv ${join(cachedBinDir(s, env)!, '..')} && ${join(cachedBinDir(s, env)!, 'pip')} install ${s.package}==${s.version}`;
+  if (s.kind === 'npm') return `npm install --prefix ${npmHome(s, env)} ${s.package}@${s.version}`;
   return `GOBIN=${cachedBinDir(s, env)} go install ${s.module}@${s.version}`;
 }
 
@@ -118,13 +139,17 @@ function install(p: Prerequisite, env: NodeJS.ProcessEnv, aptUpdated: { done: bo
     const i = apt([...lock, 'install', '-y', '-qq', '--no-install-recommends', s.package]);
     return i.ok ? undefined : `apt-get install ${s.package} failed: ${lastLine(i.output)}`;
   }
-  const binDir = cachedBinDir(s, env)!;
-  const home = s.kind === 'pypi' ? join(binDir, '..') : binDir;
+  const home = homeOf(s, env);
   return withLock(`${home}.lock`, () => {
     if (existsSync(join(home, READY))) return undefined; // another run installed it meanwhile
     rmSync(home, { recursive: true, force: true });
     mkdirSync(join(home, '..'), { recursive: true });
-    const error = s.kind === 'pypi' ? installPypi(s, home, env) : installGo(s, home, env);
+    const error =
+      s.kind === 'pypi'
+        ? installPypi(s, home, env)
+        : s.kind === 'npm'
+          ? installNpm(s, home, env)
+          : installGo(s, home, env);
     if (error) rmSync(home, { recursive: true, force: true });
     else writeFileSync(join(home, READY), `${new Date().toISOString()}\n`);
     return error;
@@ -160,6 +185,14 @@ function installGo(s: Extract<Source, { kind: 'go' }>, home: string, env: NodeJS
   return g.ok ? undefined : `go install ${s.module}@${s.version} failed: ${lastLine(g.output)}`;
 }
 
+function installNpm(s: Extract<Source, { kind: 'npm' }>, home: string, env: NodeJS.ProcessEnv) {
+  const npm = onPath('npm', env);
+  if (!npm) return 'npm is not installed';
+  // From the npm registry only (the `node` package's install script fetches its binary from there too).
+  const i = run(npm, ['install', '--no-audit', '--no-fund', '--prefix', home, `${s.package}@${s.version}`]);
+  return i.ok ? undefined : `npm install ${s.package}@${s.version} failed: ${lastLine(i.output)}`;
+}
+
 const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** Runs `fn` holding a lock folder; waits for another holder, takes over one older than an hour. */
@@ -190,16 +223,16 @@ export function ensure(
   const env = opts.env ?? process.env;
   const aptUpdated = { done: false };
   return (opts.list ?? PREREQUISITES).map((p): Outcome => {
-    const found = toolPath(p.bin, env, opts.list);
-    if (found) return { bin: p.bin, status: 'present', path: found };
+    const found = toolPath(idOf(p), env, opts.list);
+    if (found) return { bin: idOf(p), status: 'present', path: found };
     const instruction = instructionFor(p, env);
-    if (opts.checkOnly) return { bin: p.bin, status: 'missing', reason: 'not installed', instruction };
+    if (opts.checkOnly) return { bin: idOf(p), status: 'missing', reason: 'not installed', instruction };
     const started = Date.now();
     const error = install(p, env, aptUpdated);
-    const after = toolPath(p.bin, env, opts.list);
+    const after = toolPath(idOf(p), env, opts.list);
     if (error || !after) {
       return {
-        bin: p.bin,
+        bin: idOf(p),
         status: 'missing',
         reason: error ?? `installed, but no ${p.bin} found`,
         instruction,
@@ -208,9 +241,9 @@ export function ensure(
     const how =
       p.source.kind === 'debian'
         ? `apt-get install ${p.source.package}`
-        : `${p.source.kind} ${p.source.kind === 'pypi' ? p.source.package : p.source.module}@${p.source.version}`;
+        : `${p.source.kind} ${p.source.kind === 'go' ? p.source.module : p.source.package}@${p.source.version}`;
     return {
-      bin: p.bin,
+      bin: idOf(p),
       status: 'installed',
       path: after,
       how,

@@ -12,7 +12,7 @@
  * elsewhere the tests start anyway and those needing the tool skip.
  */
 import { spawn } from 'node:child_process';
-import { ensure, PREREQUISITES, pathWithTools } from './index.ts';
+import { ensure, idOf, PREREQUISITES, pathWithTools } from './index.ts';
 
 const args = process.argv.slice(2);
 const dash = args.indexOf('--');
@@ -26,7 +26,7 @@ const present = outcomes.filter((o) => o.status === 'present').map((o) => o.bin)
 if (present.length > 0) console.log(`prerequisites: present: ${present.join(', ')}`);
 let missing = 0;
 for (const o of outcomes) {
-  const why = PREREQUISITES.find((p) => p.bin === o.bin)?.why ?? '';
+  const why = PREREQUISITES.find((p) => idOf(p) === o.bin)?.why ?? '';
   if (o.status === 'installed')
     console.log(`prerequisites: installed ${o.bin} (${o.how}, ${o.seconds} s) at ${o.path}`);
   if (o.status === 'missing') {

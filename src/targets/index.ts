@@ -35,6 +35,8 @@ export interface InstanceView {
   port?: number;
   restarts: number;
   lastExit?: string;
+  /** It listens on every interface instead of $HOST (with the fix). */
+  warning?: string;
 }
 
 export interface RevisionView {

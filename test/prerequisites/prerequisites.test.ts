@@ -68,3 +68,41 @@ test('every listed prerequisite is pinned and says why the tests need it', () =>
   }
   assert.ok(pathWithTools({ PATH: '/usr/bin' }).endsWith('/usr/bin'));
 });
+
+test('npm-packaged tools are looked up by id, only in the cache, and kept off the tests PATH', (t) => {
+  const yarn1: Prerequisite = {
+    id: 'yarn-1',
+    bin: 'yarn',
+    why: 'a test',
+    source: { kind: 'npm', package: 'yarn', version: '1.22.22' },
+  };
+  const berry: Prerequisite = {
+    id: 'yarn-berry',
+    bin: 'yarn',
+    why: 'a test',
+    source: { kind: 'npm', package: '@yarnpkg/cli-dist', version: '4.0.0' },
+  };
+  const cache = mkdtempSync(join(tmpdir(), 'slipway-prereq-'));
+  t.after(() => rmSync(cache, { recursive: true, force: true }));
+  // A yarn on PATH is some other version: never taken for a pinned one.
+  const onPath = join(cache, 'path');
+  mkdirSync(onPath);
+  writeFileSync(join(onPath, 'yarn'), '#!/bin/sh\n');
+  chmodSync(join(onPath, 'yarn'), 0o755);
+  const env = { SLIPWAY_CACHE: cache, PATH: onPath };
+  assert.equal(toolPath('yarn-1', env, [yarn1, berry]), undefined);
+  const dir = cachedBinDir(berry.source, env)!;
+  assert.equal(dir, join(cache, 'prerequisites', 'npm', '@yarnpkg+cli-dist-4.0.0', 'node_modules', '.bin'));
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'yarn'), '#!/bin/sh\n');
+  chmodSync(join(dir, 'yarn'), 0o755);
+  writeFileSync(join(dir, '..', '..', '.slipway-installed'), 'now\n');
+  assert.equal(toolPath('yarn-berry', env, [yarn1, berry]), join(dir, 'yarn'));
+  assert.equal(toolPath('yarn-1', env, [yarn1, berry]), undefined);
+  const [missing] = ensure({ env, list: [yarn1], checkOnly: true });
+  assert.equal(
+    missing?.status === 'missing' && missing.instruction,
+    `npm install --prefix ${join(cache, 'prerequisites', 'npm', 'yarn-1.22.22')} yarn@1.22.22`,
+  );
+  assert.ok(!pathWithTools(env).includes('/npm/'));
+});

@@ -103,6 +103,7 @@ export function formatStatus(s: StatusAnswer): string {
         const where = i.port ? ` port ${i.port}` : '';
         const pid = i.pid ? ` pid ${i.pid}` : '';
         lines.push(`      [${i.index}] ${i.state}${pid}${where}, ${i.restarts} restarts`);
+        if (i.warning) lines.push(`        warning: ${i.warning}`);
       }
     }
   }

@@ -74,6 +74,7 @@ export function register(program: Command): void {
         lines.push(
           `      instance ${i.index}: ${i.state}${i.pid ? ` pid ${i.pid}` : ''}${i.port ? ` port ${i.port}` : ''}${i.restarts ? `, ${i.restarts} restarts` : ''}${i.lastExit ? ` (last exit: ${i.lastExit})` : ''}`,
         );
+        if (i.warning) lines.push(`        warning: ${i.warning}`);
       }
     }
     if (body.revisions.length === 0) lines.push('  no revisions running');

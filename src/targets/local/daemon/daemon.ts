@@ -156,6 +156,7 @@ export class Daemon {
         startProxy: this.#opts.startProxy,
         artifactFolder: (digest) => this.paths.artifact(digest),
         logFile: (release, index) => this.paths.instanceLog(name, release, index),
+        onWarning: (warning) => this.log(`warning: ${warning}`, { environment: name }),
         ...(this.#opts.spawn ? { spawn: this.#opts.spawn } : {}),
       });
       this.#envs.set(name, env);

@@ -29,6 +29,8 @@ export interface EnvironmentOptions {
   spawn?: SpawnApp;
   /** Called after every observable change (for logging). */
   onChange?: () => void;
+  /** Problems worth a log line that stop nothing (an instance bound to every interface). */
+  onWarning?: (warning: string) => void;
 }
 
 export type { EnvironmentStatus };
@@ -105,6 +107,7 @@ export class Environment {
         env,
         logFile: (i) => this.#opts.logFile(runtime.release, i),
         onChange: () => this.#changed(),
+        ...(this.#opts.onWarning ? { onWarning: this.#opts.onWarning } : {}),
         ...(this.#opts.spawn ? { spawn: this.#opts.spawn } : {}),
       });
       this.#revisions.set(runtime.release, rev);

@@ -8,6 +8,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProbeSettings, RevisionRuntime } from '../runtime.ts';
+import { boundAddresses, wildcardWarning } from './bound-address.ts';
 import { tailFile } from './logs.ts';
 import { addressInUseHint, linesOfThisRun } from './port-hint.ts';
 import { freePort, isListening } from './ports.ts';
@@ -24,7 +25,13 @@ export interface InstanceStatus {
   restarts: number;
   /** Why the previous process ended, or why the instance failed. */
   lastExit?: string;
+  /** A problem that does not stop the instance: it listens on every interface, not on $HOST. */
+  warning?: string;
 }
+
+/** The address instances are told to listen on (in `HOST`): only the proxy should reach them. */
+export const INSTANCE_HOST = '127.0.0.1';
+export const HOST_ENV = 'HOST';
 
 export interface InstanceOptions {
   index: number;
@@ -35,6 +42,8 @@ export interface InstanceOptions {
   env: Record<string, string>;
   logFile: string;
   onChange: () => void;
+  /** Told once per instance when the OS shows it bound every interface instead of $HOST. */
+  onWarning?: (warning: string) => void;
   spawn?: SpawnApp;
 }
 
@@ -63,6 +72,8 @@ export class Instance {
   #restarts = 0;
   #crashes = 0;
   #lastExit?: string;
+  #warning?: string;
+  #addressChecked = false;
   #stop = new AbortController();
   #done?: Promise<void>;
 
@@ -84,6 +95,7 @@ export class Instance {
     if (this.#child?.pid !== undefined && this.#child.exitCode === null) s.pid = this.#child.pid;
     if (this.#port !== undefined) s.port = this.#port;
     if (this.#lastExit !== undefined) s.lastExit = this.#lastExit;
+    if (this.#warning !== undefined) s.warning = this.#warning;
     return s;
   }
 
@@ -153,6 +165,7 @@ export class Instance {
       };
     }
     this.#setState('ready');
+    await this.#checkAddress(port);
     const end = await this.#monitor(port, exited);
     if ('liveness' in end) {
       this.#child?.kill('SIGKILL');
@@ -175,7 +188,8 @@ export class Instance {
         fd,
         `[slipway] ${new Date().toISOString()} starting release ${rt.release} instance ${this.index} on port ${port}\n`,
       );
-      const env = { ...this.#opts.env, [rt.portEnv]: String(port) };
+      // HOST first: a value the user set in the environment's env wins (and is checked like any).
+      const env = { [HOST_ENV]: INSTANCE_HOST, ...this.#opts.env, [rt.portEnv]: String(port) };
       const child = (this.#opts.spawn ?? spawnApp)({
         command: rt.start,
         cwd: this.#opts.cwd,
@@ -190,6 +204,18 @@ export class Instance {
     } finally {
       closeSync(fd); // the child holds its own copy
     }
+  }
+
+  /** Once per instance: ask the OS which address the process bound; warn when it is every interface. */
+  async #checkAddress(port: number): Promise<void> {
+    const pid = this.#child?.pid;
+    if (this.#addressChecked || pid === undefined) return;
+    this.#addressChecked = true;
+    const addresses = await boundAddresses(pid, port);
+    const warning = addresses && wildcardWarning(addresses, port, HOST_ENV, this.#opts.runtime.portEnv);
+    if (!warning) return;
+    this.#warning = `release ${this.#opts.runtime.release} instance ${this.index} ${warning}`;
+    this.#opts.onWarning?.(this.#warning);
   }
 
   /** Waits for the port to accept connections, then for readiness to pass once. */

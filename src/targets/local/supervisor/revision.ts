@@ -14,6 +14,8 @@ export interface RevisionOptions {
   env: Record<string, string>;
   logFile: (index: number) => string;
   onChange: () => void;
+  /** Told once per revision: its instances listen on every interface (with the fix). */
+  onWarning?: (warning: string) => void;
   spawn?: SpawnApp;
 }
 
@@ -32,6 +34,7 @@ export class Revision {
   #opts: RevisionOptions;
   #instances: Instance[] = [];
   #desired = 0;
+  #warned = false;
 
   constructor(opts: RevisionOptions) {
     this.release = opts.runtime.release;
@@ -56,6 +59,7 @@ export class Revision {
         env: this.#opts.env,
         logFile: this.#opts.logFile(index),
         onChange: this.#opts.onChange,
+        onWarning: (w) => this.#warnOnce(w),
         ...(this.#opts.spawn ? { spawn: this.#opts.spawn } : {}),
       });
       this.#instances.push(inst);
@@ -64,6 +68,12 @@ export class Revision {
     const extra = this.#instances.splice(replicas);
     this.#opts.onChange();
     return Promise.all(extra.map((i) => i.stop())).then(() => this.#opts.onChange());
+  }
+
+  #warnOnce(warning: string): void {
+    if (this.#warned) return;
+    this.#warned = true;
+    this.#opts.onWarning?.(warning);
   }
 
   /** Ready instances only: what the proxy may send traffic to. */
