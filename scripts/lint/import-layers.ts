@@ -2,7 +2,7 @@
  * The layer order of `src/` (docs/architecture.md draws it). A top folder may import only folders
  * on a LOWER layer; folders on the same layer do not import each other. Lowest first:
  *
- *   core                                   pure decisions, imports nothing
+ *   core, package-manager                  import nothing (pure decisions; a project's installer)
  *   config, providers, init                read the core's types; no I/O loop
  *   engine                                 the only loop; drives a target through its port
  *   explain                                words a release's ledger and journal for people
@@ -14,7 +14,7 @@
  * A new top folder must be placed here, or the lint fails and says so.
  */
 export const LAYERS: readonly (readonly string[])[] = [
-  ['core'],
+  ['core', 'package-manager'],
   ['config', 'providers', 'init'],
   ['engine'],
   ['explain'],

@@ -37,6 +37,31 @@ export async function readRuntime(
   return { ...rebuildRuntime(paths, env, record), rebuilt: `${why}: rebuilt from the ledger record` };
 }
 
+/**
+ * The same for a release that may have no ledger record (an app the keeper still runs): without a
+ * record, a missing or damaged file gives undefined (and `onProblem` says why).
+ */
+export async function readRuntimeOf(
+  paths: StatePaths,
+  env: string,
+  release: number,
+  record: ReleaseRecord | undefined,
+  onProblem: (message: string) => void = () => {},
+): Promise<SavedRuntime | undefined> {
+  if (record) {
+    const saved = await readRuntime(paths, env, record);
+    if (saved.rebuilt) onProblem(saved.rebuilt);
+    return saved;
+  }
+  const file = paths.runtime(env, release);
+  const read = await readJsonFile(file, runtimeFile);
+  if (read.kind === 'damaged')
+    onProblem(
+      `${file} is damaged (${read.problem}) and release ${release} has no ledger record to rebuild it from`,
+    );
+  return read.kind === 'ok' ? (read.value as SavedRuntime) : undefined;
+}
+
 /** The runtime settings of a recorded release, from its stored configuration (as the CLI builds them). */
 export function rebuildRuntime(
   paths: StatePaths,
