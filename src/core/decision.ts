@@ -32,3 +32,12 @@ export function outcomeOf(decision: Decision): 'promoted' | 'rolled-back' | 'fai
   if (decision.phase === 'failed') return 'failed';
   return decision.memo.abort?.cause === 'operator' ? 'aborted' : 'rolled-back';
 }
+
+/**
+ * The reasons a finished release is recorded with (the ledger record's `reasons`): the decision's
+ * reason, then its verdict's. `history`, `status`, the dashboard and notifications fold these into
+ * one line; `slipway why` prints them whole.
+ */
+export function outcomeReasons(decision: Decision): string[] {
+  return [decision.reason, ...(decision.verdict?.reasons ?? [])];
+}

@@ -101,7 +101,9 @@ export type LedgerEventKind =
   | 'promoted'
   | 'aborted'
   | 'rolled-back'
-  | 'failed';
+  | 'failed'
+  /** A line of the decision journal (`DecisionRecord`), written by the engine, not by the core. */
+  | 'decision';
 
 export interface LedgerEvent {
   kind: LedgerEventKind;
@@ -110,6 +112,36 @@ export interface LedgerEvent {
   reason: string;
   verdict?: Verdict;
   weights?: Record<string, number>;
+  /** On `decision` lines: what the decision was made on and what it asked for. */
+  decision?: DecisionRecord;
+}
+
+/**
+ * One decision of the engine with the inputs it was made on: the journal `slipway why` tells.
+ * The event carrying it holds the reason, the traffic split the core saw (`weights`) and, when the
+ * decision judged the evidence or ended the release, the verdict with every number
+ * (`verdict.evidence`: counts, e-value and its threshold, confidence bounds and the maximum rate,
+ * failure budget, minimum sample, alpha).
+ */
+export interface DecisionRecord {
+  /** The rule that fired (`Rule` in `outcome.ts`), e.g. `canary.analysis.fail`. */
+  rule: string;
+  phase: Phase;
+  awaiting?: Awaiting;
+  /** This decision judged the evidence (the event's verdict is its own, not an earlier one). */
+  looked: boolean;
+  /** Why the release rolls back, once it does. */
+  abort?: { cause: AbortCause; reason: string; rule?: string };
+  /** Each revision as the target showed it (ready/desired instances, why it failed). */
+  revisions: RevisionObservation[];
+  /** The cumulative request counts per revision the decision read (absent: the provider was offline). */
+  counts: Record<string, RevisionCounts>;
+  /** The custom checks' latest read (query values, or why there was none). */
+  checks?: CheckResult[];
+  /** Operator commands the release had received by then (promote, abort, pause, resume). */
+  commands?: OperatorCommand['kind'][];
+  /** What the decision asked the target to do (ledger lines left out: they are events of their own). */
+  actions: Action[];
 }
 
 /**

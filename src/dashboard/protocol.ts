@@ -78,7 +78,7 @@ export interface ReleaseSummary {
   outcome: string;
   /** The whole explanation, one paragraph per line. */
   reasons: string[];
-  /** The explanation folded to one line for tables. */
+  /** The explanation on one line: the same text as `history`, `status`, `why` and notifications. */
   summary: string;
 }
 
@@ -140,7 +140,13 @@ export interface EnvironmentState {
   serving?: number;
   operation?: OperationState;
   /** The last finished release (with its story) when nothing is in flight. */
-  last?: ReleaseSummary & { events: TimelineEvent[]; steps: TimelineStep[]; evidence?: EvidenceNow };
+  last?: ReleaseSummary & {
+    events: TimelineEvent[];
+    steps: TimelineStep[];
+    evidence?: EvidenceNow;
+    /** What `slipway why` prints for it: every decision with the inputs it was made on. */
+    why: string[];
+  };
   history: ReleaseSummary[];
   /** A problem reading this environment (shown instead of hiding it). */
   error?: string;

@@ -3,7 +3,7 @@
  * decision as an intent → apply its actions → wait for a change or the decision's timer → repeat
  * until a terminal phase; then finish the ledger record.
  */
-import { type Decision, outcomeOf } from '../core/decision.ts';
+import { type Decision, outcomeOf, outcomeReasons } from '../core/decision.ts';
 import { checksDue } from '../core/evidence.ts';
 import { isTerminal } from '../core/phase.ts';
 import type { ReleaseSpec } from '../core/spec.ts';
@@ -13,6 +13,7 @@ import type { CheckReader } from '../providers/checks.ts';
 import type { MetricProvider } from '../providers/provider.ts';
 import type { Clock } from './clock.ts';
 import { applyIntent, type Envelope, hasPendingIntent, saveEnvelope } from './journal.ts';
+import { DecisionJournal } from './journal-decisions.ts';
 import type { HeldLock } from './lock.ts';
 import type { Target } from './target.ts';
 import type { OperationOutcome } from './types.ts';
@@ -53,6 +54,7 @@ export async function runOperation(
   let pendingChange: Promise<'change' | 'ended'> | undefined;
   let immediate = 0;
   const checks: { last?: CheckReading } = {};
+  const journal = new DecisionJournal(ledger, release);
   try {
     for (;;) {
       deps.signal?.throwIfAborted();
@@ -64,11 +66,13 @@ export async function runOperation(
         decision.effects.length > 0 || JSON.stringify(decision.memo) !== JSON.stringify(env.memo);
       env = { ...env, memo: decision.memo, intent: { effects: decision.effects, done: 0 } };
       if (changed) await saveEnvelope(ledger, env);
+      // Why before what: the decision and its inputs are journaled before its effects are applied.
+      await journal.note(decision, observed, now);
       deps.onProgress?.(decision, observed);
       const applied = await applyIntent(target, env, false);
 
       if (isTerminal(decision.phase)) {
-        const reasons = [decision.reason, ...(decision.verdict?.reasons ?? [])];
+        const reasons = outcomeReasons(decision);
         await ledger.finish(release, decision.phase, reasons, clock.now());
         return {
           kind: outcomeOf(decision),

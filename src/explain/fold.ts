@@ -5,13 +5,22 @@
  * whole text.
  */
 
-/** Joins reasons with "; ", every run of whitespace (newlines included) becoming one space. */
+/**
+ * The reasons worth saying, each on one line (every run of whitespace, newlines included, becomes
+ * one space), without repeats: a reason already said inside another is left out. A rollback is
+ * recorded as "analysis failed: <verdict reasons>: rolled back to release 1" followed by the verdict
+ * reasons themselves; said once, they are not said again.
+ */
+export function distinctReasons(reasons: readonly string[]): string[] {
+  const lines = reasons.map((r) => r.replace(/\s+/g, ' ').trim()).filter((r) => r.length > 0);
+  return lines.filter(
+    (r, i) => !lines.some((other, j) => j !== i && (other === r ? j < i : other.includes(r))),
+  );
+}
+
+/** The reasons on one line, joined with "; " (`distinctReasons`). */
 export function foldReasons(reasons: readonly string[]): string {
-  return reasons
-    .map((r) => r.replace(/\s+/g, ' ').trim())
-    .filter((r) => r.length > 0)
-    .filter((r, i, all) => all.indexOf(r) === i)
-    .join('; ');
+  return distinctReasons(reasons).join('; ');
 }
 
 /**

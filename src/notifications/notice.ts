@@ -4,7 +4,8 @@
  * promoted, rolled back, failed). Pure.
  */
 import type { NotifyEvent } from '../config/schema/notifications.ts';
-import type { Decision } from '../core/decision.ts';
+import { type Decision, outcomeReasons } from '../core/decision.ts';
+import { isTerminal } from '../core/phase.ts';
 import type { LedgerEvent } from '../core/types.ts';
 import { foldReasons } from '../explain/fold.ts';
 
@@ -60,7 +61,13 @@ export function noticesOf(decision: Decision, previous: Decision | undefined, no
     if (!event) continue;
     const verdict =
       e.verdict ?? (event === 'rolled-back' || event === 'failed' ? decision.verdict : undefined);
-    const reasons = [e.reason, ...(event === 'step' || !verdict ? [] : verdict.reasons)];
+    // How a release ended is told with the reasons its record keeps, so the text is the one
+    // `history`, `status`, `why` and the dashboard show (`headline` in src/explain/story.ts).
+    const ends = e.kind !== 'step' && e.kind !== 'analysis' && e.kind !== 'started' && e.kind !== 'paused';
+    const reasons =
+      ends && isTerminal(decision.phase)
+        ? outcomeReasons(decision)
+        : [e.reason, ...(event === 'step' || !verdict ? [] : verdict.reasons)];
     const notice: NoticeDraft = { event, release: e.release, at: e.at, text: foldReasons(reasons), reasons };
     if (e.kind === 'promoted') notice.outcome = 'promoted';
     if (e.kind === 'rolled-back') notice.outcome = 'rolled-back';

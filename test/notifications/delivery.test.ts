@@ -93,15 +93,20 @@ test('decisions become notices: steps, the approval gate once, a rollback with t
     evidence: { candidateErrors: 10 },
   };
   const [rolled] = noticesOf(
-    decision({ phase: 'rolled-back', verdict, effects: [record('rolled-back', 'analysis failed:\nbudget')] }),
+    decision({
+      phase: 'rolled-back',
+      reason: 'analysis failed:\nbudget: rolled back to release 6',
+      verdict,
+      effects: [record('rolled-back', 'analysis failed:\nbudget')],
+    }),
     undefined,
     5,
   );
   assert.equal(rolled?.outcome, 'rolled-back');
   assert.equal(
     rolled?.text,
-    'analysis failed: budget; failure budget spent: 10 of 10',
-    'one line, every reason',
+    'analysis failed: budget: rolled back to release 6; failure budget spent: 10 of 10',
+    'one line, every reason: the headline of the record the engine finishes with the same reasons',
   );
   assert.deepEqual(rolled?.evidence, { candidateErrors: 10 });
 });

@@ -1,6 +1,11 @@
-/** `slipway history --env E`: the environment's ledger as a table (or JSON lines with --json). */
+/**
+ * `slipway history --env E`: the environment's ledger as a table, one line per release with its
+ * explanation folded onto that line (`slipway why --release N` tells it whole). `--json`: one
+ * complete record per line (config and spec included) with the same one-line `explanation`.
+ */
 import type { Command } from 'commander';
 import type { ReleaseRecord } from '../../engine/index.ts';
+import { headline } from '../../explain/story.ts';
 import { type CommonOptions, guard, openEnvironment, withCommonOptions } from '../context.ts';
 import { formatTable } from '../progress/table.ts';
 
@@ -12,7 +17,7 @@ export function historyRow(r: ReleaseRecord): string[] {
     r.strategy,
     new Date(r.startedAt).toISOString().replace(/\.\d+Z$/, 'Z'),
     r.finishedAt === undefined ? 'in progress' : (r.outcome ?? '?'),
-    r.reasons.join('; '),
+    headline(r),
   ];
 }
 
@@ -23,17 +28,15 @@ export function register(program: Command): void {
     const ctx = await openEnvironment(options);
     const records = await guard(() => ctx.opened.target.ledger().releases());
     if (options.json) {
-      for (const r of records) {
-        const { config: _, spec: __, ...rest } = r;
-        process.stdout.write(`${JSON.stringify(rest)}\n`);
-      }
+      for (const r of records)
+        process.stdout.write(`${JSON.stringify({ ...r, explanation: headline(r) })}\n`);
       return;
     }
     if (records.length === 0) {
       process.stdout.write(`no releases in ${ctx.environment} yet\n`);
       return;
     }
-    const head = ['release', 'digest', 'config', 'strategy', 'started', 'outcome', 'reasons'];
+    const head = ['release', 'digest', 'config', 'strategy', 'started', 'outcome', 'why'];
     process.stdout.write(`${formatTable(head, records.map(historyRow)).join('\n')}\n`);
   });
 }

@@ -17,6 +17,7 @@ import * as rollback from './rollback.ts';
 import * as secrets from './secrets.ts';
 import * as status from './status.ts';
 import * as validate from './validate.ts';
+import * as why from './why.ts';
 
 /**
  * Every command registers itself here: one import and one call per command file, so that
@@ -41,5 +42,6 @@ export function registerCommands(program: Command): void {
   plan.register(program);
   secrets.register(program);
   dashboard.register(program);
+  why.register(program);
   void program;
 }

@@ -6,6 +6,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { servingRevision } from '../../engine/index.ts';
+import { journalOf } from '../../engine/journal-decisions.ts';
+import { headline } from '../../explain/story.ts';
 import { type WindowStats, windowStats } from '../../targets/samples.ts';
 import { type CommonOptions, guard, openEnvironment, withCommonOptions } from '../context.ts';
 import { formatStats, formatWeights } from '../progress/format.ts';
@@ -33,6 +35,9 @@ export function register(program: Command): void {
     const serving = servingRevision(observed, records);
     const inFlight = records.find((r) => r.finishedAt === undefined);
     const last = records.at(-1);
+    // The same one-line explanation as `history`, the dashboard and notifications (`slipway why` tells it whole).
+    const lastEvents = last ? await guard(() => target.ledger().events(last.release)) : [];
+    const why = last ? headline(last, journalOf(lastEvents)) : undefined;
     const body = {
       environment: ctx.environment,
       target: ctx.opened.kind,
@@ -44,9 +49,10 @@ export function register(program: Command): void {
             release: inFlight.release,
             strategy: inFlight.strategy,
             startedAt: new Date(inFlight.startedAt).toISOString(),
+            why,
           }
         : null,
-      lastRelease: last ? { release: last.release, outcome: last.outcome ?? 'in progress' } : null,
+      lastRelease: last ? { release: last.release, outcome: last.outcome ?? 'in progress', why } : null,
       revisions: view.revisions.map((r) => ({
         release: r.release,
         weight: observed.weights[String(r.release)] ?? 0,
@@ -64,9 +70,9 @@ export function register(program: Command): void {
     const lines = [
       `${ctx.environment} (${ctx.opened.kind}) at ${view.endpoint ?? '?'}`,
       `  serving: ${serving === undefined ? 'nothing' : `release ${serving}`}; traffic: ${formatWeights(observed.weights)}`,
-      `  operation in flight: ${inFlight ? `release ${inFlight.release} (${inFlight.strategy}, since ${new Date(inFlight.startedAt).toISOString()})` : 'none'}`,
+      `  operation in flight: ${inFlight ? `release ${inFlight.release} (${inFlight.strategy}, since ${new Date(inFlight.startedAt).toISOString()}): ${why}` : 'none'}`,
     ];
-    if (last && !inFlight) lines.push(`  last release: ${last.release} ${last.outcome}`);
+    if (last && !inFlight) lines.push(`  last release: ${last.release} ${last.outcome}: ${why}`);
     for (const r of body.revisions) {
       const health = r.failed ? `FAILED: ${r.failed}` : `${r.ready}/${r.desired} ready`;
       lines.push(`  #${r.release} ${String(r.weight).padStart(3)}%  ${health}  ${formatStats(r.stats)}`);

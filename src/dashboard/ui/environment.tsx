@@ -212,10 +212,12 @@ function LastRelease({ env }: { env: EnvironmentState }) {
       </h3>
       <Steps steps={last.steps} />
       <div class="why" data-testid="last-reason">
-        {last.reasons.map((r) => (
-          <p key={r}>{r}</p>
-        ))}
+        <p data-testid="last-headline">{last.summary}</p>
       </div>
+      <details class="story" data-testid="why">
+        <summary>Why: every decision and its evidence (slipway why --release {last.release})</summary>
+        <pre>{last.why.join('\n')}</pre>
+      </details>
       <Events events={last.events} />
     </section>
   );

@@ -4,7 +4,8 @@
  */
 import type { LedgerEvent, Verdict } from '../../core/types.ts';
 import type { ReleaseRecord } from '../../engine/target.ts';
-import { foldReasons } from '../../explain/fold.ts';
+import { renderExplanation } from '../../explain/render.ts';
+import { explainRelease, headline } from '../../explain/story.ts';
 import type {
   EnvironmentState,
   EvidenceNow,
@@ -47,7 +48,7 @@ export function summaryOf(r: ReleaseRecord): ReleaseSummary {
     startedAt: r.startedAt,
     outcome: r.finishedAt === undefined ? 'in progress' : (r.outcome ?? '?'),
     reasons: r.reasons,
-    summary: foldReasons(r.reasons),
+    summary: headline(r),
   };
   if (r.artifactRef !== undefined) s.artifactRef = r.artifactRef;
   if (r.finishedAt !== undefined) s.finishedAt = r.finishedAt;
@@ -80,6 +81,9 @@ export function evidenceOf(v: Verdict): EvidenceNow {
 }
 
 const eventView = (e: LedgerEvent): TimelineEvent => ({ kind: e.kind, at: e.at, reason: e.reason });
+/** The event list shows what happened; the decision journal's lines are told by `why` instead. */
+const shownEvents = (events: LedgerEvent[]): TimelineEvent[] =>
+  events.filter((e) => e.kind !== 'decision').map(eventView);
 
 function operationOf(inputs: EnvironmentInputs): OperationState | undefined {
   const cur = inputs.current;
@@ -96,7 +100,7 @@ function operationOf(inputs: EnvironmentInputs): OperationState | undefined {
     startedAt: record.startedAt,
     candidate,
     steps: spec ? timeline(spec, envelope, events, undefined, envelope?.stable === undefined) : [],
-    events: events.map(eventView),
+    events: shownEvents(events),
   };
   if (envelope?.stable !== undefined && envelope.stable !== candidate) op.stable = envelope.stable;
   if (envelope?.verdict) op.evidence = evidenceOf(envelope.verdict);
@@ -137,7 +141,9 @@ export function environmentState(inputs: EnvironmentInputs): EnvironmentState {
     const spec = envelope?.spec ?? record.spec;
     state.last = {
       ...summaryOf(record),
-      events: events.map(eventView),
+      events: shownEvents(events),
+      // The story `slipway why` prints, from the same explain function.
+      why: renderExplanation(explainRelease(record, events)),
       steps: spec ? timeline(spec, envelope, events, record.outcome, envelope?.stable === undefined) : [],
       ...(envelope?.verdict ? { evidence: evidenceOf(envelope.verdict) } : {}),
     };

@@ -90,6 +90,39 @@ export const verdict = z.strictObject({
 
 export const phase = z.enum(PHASE_ORDER as [Phase, ...Phase[]]);
 
+const count = z.number().int().min(0);
+const revisionCounts = z.strictObject({ requests: count, errors: count, slow: count });
+
+/** A line of the engine's decision journal (`DecisionRecord`): the inputs `slipway why` tells. */
+export const decisionRecord = z.strictObject({
+  rule: z.string().min(1),
+  phase,
+  awaiting: z.enum(['target', 'time', 'operator', 'evidence']).optional(),
+  looked: z.boolean(),
+  abort: z
+    .strictObject({
+      cause: z.enum(['operator', 'analysis', 'candidate-failed', 'deadline', 'lock-lost']),
+      reason: z.string(),
+      rule: z.string().optional(),
+    })
+    .optional(),
+  revisions: z.array(
+    z.strictObject({ release: count, desired: count, ready: count, failed: z.string().optional() }),
+  ),
+  counts: z.record(z.string(), revisionCounts),
+  checks: z
+    .array(z.strictObject({ name: z.string(), value: z.number().optional(), error: z.string().optional() }))
+    .optional(),
+  commands: z.array(z.enum(['promote', 'abort', 'pause', 'resume'])).optional(),
+  actions: z.array(
+    z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('ensure-revision'), release: count, replicas: count }),
+      z.strictObject({ kind: z.literal('set-traffic'), weights, stable: count.optional() }),
+      z.strictObject({ kind: z.literal('retire-revision'), release: count, drainMs: count }),
+    ]),
+  ),
+});
+
 export const ledgerEvent = z.strictObject({
   kind: z.enum([
     'started',
@@ -102,12 +135,14 @@ export const ledgerEvent = z.strictObject({
     'aborted',
     'rolled-back',
     'failed',
+    'decision',
   ]),
   release: releaseNumber,
   at: z.number(),
   reason: z.string(),
   verdict: verdict.optional(),
   weights: weights.optional(),
+  decision: decisionRecord.optional(),
 });
 
 export const operatorCommand = z.discriminatedUnion('kind', [
