@@ -19,7 +19,9 @@ const F = {
   inFlight: 8,
   latencySumMs: 9,
   latencyCount: 10,
-  bucket0: 11,
+  pinned: 11,
+  clientErrors: 12,
+  bucket0: 13,
 } as const;
 const FIELDS = F.bucket0 + LATENCY_BUCKETS_MS.length + 1;
 
@@ -44,6 +46,10 @@ export interface RevisionCounters {
   retried: number;
   /** Requests and WebSocket tunnels still open on this revision. */
   inFlight: number;
+  /** Requests pinned to this revision by a signed pin: served, but never evidence (not in the fields above). */
+  pinned: number;
+  /** Requests the upstream client library refused as malformed (answered 400): evidence against nobody. */
+  clientErrors: number;
   latency: LatencyHistogram;
 }
 
@@ -54,7 +60,17 @@ export interface Outcome {
   error: boolean;
   latencyMs: number;
   retried: boolean;
+  /**
+   * What `overdue` already counted while the attempt was in flight: `slow` (a request, slow) or
+   * `failed` (a request, slow and an error). Those are not counted again.
+   */
+  counted?: Overdue;
+  /** Not evidence: `pinned` (a signed pin chose the revision) or `client` (the request was malformed). */
+  excluded?: 'pinned' | 'client';
 }
+
+/** How an in-flight attempt has been counted before it ended. */
+export type Overdue = 'slow' | 'failed';
 
 export function countersBytes(threads: number, slots: number): number {
   return threads * slots * FIELDS * Float64Array.BYTES_PER_ELEMENT;
@@ -81,17 +97,36 @@ export class CounterWriter {
     this.#cells[this.#base + slot * FIELDS + F.inFlight]! += 1;
   }
 
+  /**
+   * An attempt still in flight has crossed the latency bound (`slow`) or been given up on (`failed`):
+   * it is evidence now, not when it ends. `from` is what was counted for it before (nothing, or `slow`).
+   */
+  overdue(slot: number, to: Overdue, from: Overdue | undefined): void {
+    const c = this.#cells;
+    const at = this.#base + slot * FIELDS;
+    if (from === undefined) {
+      c[at + F.requests]! += 1;
+      c[at + F.slow]! += 1;
+    }
+    if (to === 'failed' && from !== 'failed') c[at + F.errors]! += 1;
+  }
+
   finished(slot: number, outcome: Outcome): void {
     const c = this.#cells;
     const at = this.#base + slot * FIELDS;
     c[at + F.inFlight]! -= 1;
-    c[at + F.requests]! += 1;
-    if (outcome.error) c[at + F.errors]! += 1;
+    if (outcome.excluded !== undefined) {
+      c[at + (outcome.excluded === 'pinned' ? F.pinned : F.clientErrors)]! += 1;
+      return;
+    }
+    const counted = outcome.counted;
+    if (counted === undefined) c[at + F.requests]! += 1;
+    if (outcome.error && counted !== 'failed') c[at + F.errors]! += 1;
     if (outcome.retried) c[at + F.retried]! += 1;
     const s = outcome.status;
     if (s >= 200 && s < 600) c[at + F.s2xx + Math.floor(s / 100) - 2]! += 1;
     const ms = outcome.latencyMs;
-    if (this.#latencyBoundMs > 0 && ms > this.#latencyBoundMs) c[at + F.slow]! += 1;
+    if (counted === undefined && this.#latencyBoundMs > 0 && ms > this.#latencyBoundMs) c[at + F.slow]! += 1;
     c[at + F.latencySumMs]! += ms;
     c[at + F.latencyCount]! += 1;
     let b = 0;
@@ -148,6 +183,8 @@ export class CounterReader {
       },
       retried: this.#sum(slot, F.retried),
       inFlight: this.#sum(slot, F.inFlight),
+      pinned: this.#sum(slot, F.pinned),
+      clientErrors: this.#sum(slot, F.clientErrors),
       latency: { buckets, sumMs: this.#sum(slot, F.latencySumMs), count: this.#sum(slot, F.latencyCount) },
     };
   }

@@ -3,11 +3,15 @@
  * non-stable revision and the request is safe to repeat, one more attempt on stable. Bodies stream both
  * ways with backpressure; a failed attempt that is retried never reaches the user but still counts
  * against its revision.
+ *
+ * An attempt that hangs is evidence while it hangs: past the latency bound it counts as slow at once,
+ * and one that could be retried (idempotent, on a candidate, no answer yet) is given up on — counted
+ * failed — and hedged to stable, so the user gets an answer instead of waiting for the upstream timeout.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import type { CounterWriter } from './counters.ts';
+import type { CounterWriter, Outcome, Overdue } from './counters.ts';
 import { type ParsedRequest, responseHeaders } from './headers.ts';
 import type { CompiledInstance, CompiledRevision, Instance } from './routing.ts';
 
@@ -16,6 +20,9 @@ export interface ExchangeHost {
   readonly counters: CounterWriter;
   readonly upstreamTimeoutMs: number;
   pool(instance: Instance): Dispatcher;
+  /** Watches an attempt while it is in flight (for `Attempt.checkOverdue`); `untrack` when it ends. */
+  track(attempt: Attempt): void;
+  untrack(attempt: Attempt): void;
   nextInstance(revision: CompiledRevision, avoid?: Instance): CompiledInstance;
   /** The instance failed to answer at all (refused, reset, connect timeout). */
   markDown(instance: CompiledInstance): void;
@@ -33,6 +40,8 @@ export type RetryPolicy = 'failure' | 'no-answer' | 'none';
 /** Errors that mean the instance itself is gone, not that one request went wrong. */
 const DEAD_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+/** undici refused to send the request as given: the client's mistake, evidence against no revision. */
+const CLIENT_CODES = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
 
 export class Exchange {
   readonly host: ExchangeHost;
@@ -45,6 +54,8 @@ export class Exchange {
   setCookie: string | undefined;
   current: Attempt | undefined;
   clientGone = false;
+  /** A signed pin chose the revision: served, never counted as evidence, never watched or hedged. */
+  pinned = false;
 
   constructor(host: ExchangeHost, req: IncomingMessage, res: ServerResponse, request: ParsedRequest) {
     this.host = host;
@@ -63,6 +74,7 @@ export class Exchange {
     const attempt = new Attempt(this, revision, instance, policy);
     this.current = attempt;
     this.host.counters.started(revision.slot);
+    if (!this.pinned) this.host.track(attempt);
     this.host.pool(instance).dispatch(
       {
         path: this.req.url ?? '/',
@@ -75,7 +87,7 @@ export class Exchange {
   }
 }
 
-class Attempt implements Dispatcher.DispatchHandler {
+export class Attempt implements Dispatcher.DispatchHandler {
   readonly #x: Exchange;
   readonly #revision: CompiledRevision;
   readonly #instance: CompiledInstance;
@@ -85,6 +97,8 @@ class Attempt implements Dispatcher.DispatchHandler {
   #status = 0;
   #retrying = false;
   #done = false;
+  /** What the in-flight watch has counted already (see `checkOverdue`). */
+  #counted: Overdue | undefined;
 
   constructor(x: Exchange, revision: CompiledRevision, instance: CompiledInstance, policy: RetryPolicy) {
     this.#x = x;
@@ -95,6 +109,33 @@ class Attempt implements Dispatcher.DispatchHandler {
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
+    // Hedged before undici got to start it (still queued for a connection): it must not run at all.
+    if (this.#done) controller.abort(new Error('hedged to stable'));
+  }
+
+  /**
+   * Called by the thread's watch, at most every few tens of milliseconds, while the attempt is in flight.
+   * Past `boundMs` without an answer the attempt becomes evidence now: slow, or — when it may be sent
+   * again (on a candidate, idempotent) and the retry budget allows — failed and hedged to stable.
+   */
+  checkOverdue(now: number, boundMs: number): void {
+    if (this.#done || now - this.#started <= boundMs) return;
+    const x = this.#x;
+    const counters = x.host.counters;
+    const slot = this.#revision.slot;
+    const unanswered = this.#status === 0 && !x.res.headersSent && !x.clientGone;
+    if (this.#policy === 'failure' && unanswered && x.host.tryRetry()) {
+      counters.overdue(slot, 'failed', this.#counted);
+      this.#counted = 'failed';
+      this.#finish(true, true);
+      this.controller?.abort(new Error('hedged to stable: no answer within the latency bound'));
+      this.#retry();
+      return;
+    }
+    if (this.#counted === undefined) {
+      counters.overdue(slot, 'slow', undefined);
+      this.#counted = 'slow';
+    }
   }
 
   onResponseStart(
@@ -103,6 +144,7 @@ class Attempt implements Dispatcher.DispatchHandler {
     headers: IncomingHttpHeaders,
     statusMessage?: string,
   ): void {
+    if (this.#done) return; // hedged: stable answers this request
     this.#status = status;
     if (status >= 500 && this.#policy === 'failure' && this.#x.host.tryRetry()) {
       this.#retrying = true; // the body is read and dropped so the connection stays reusable
@@ -121,11 +163,12 @@ class Attempt implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.#retrying) return;
+    if (this.#retrying || this.#done) return;
     if (!this.#x.res.write(chunk)) controller.pause();
   }
 
   onResponseEnd(): void {
+    if (this.#done) return;
     if (this.#retrying) {
       this.#finish(true, true);
       this.#retry();
@@ -144,6 +187,16 @@ class Attempt implements Dispatcher.DispatchHandler {
       return;
     }
     const code = (error as { code?: string }).code ?? '';
+    if (this.#status === 0 && !x.res.headersSent && CLIENT_CODES.has(code)) {
+      const body = `bad request: ${error.message}\n`;
+      x.res.writeHead(400, {
+        'content-type': 'text/plain; charset=utf-8',
+        'content-length': Buffer.byteLength(body),
+      });
+      x.res.end(body);
+      this.#finish(false, false, 'client');
+      return;
+    }
     const timedOut = TIMEOUT_CODES.has(code);
     if (this.#status === 0 && DEAD_CODES.has(code)) x.host.markDown(this.#instance);
     // A timeout on stable is not retried: the other instances run the same code and would hang too.
@@ -182,13 +235,19 @@ class Attempt implements Dispatcher.DispatchHandler {
     this.#x.attempt(this.#x.fallback!, 'none', this.#instance);
   }
 
-  #finish(error: boolean, retried: boolean): void {
+  #finish(error: boolean, retried: boolean, excluded?: 'client'): void {
     this.#done = true;
-    this.#x.host.counters.finished(this.#revision.slot, {
+    const x = this.#x;
+    if (!x.pinned) x.host.untrack(this);
+    const outcome: Outcome = {
       status: this.#status,
       error,
       retried,
       latencyMs: performance.now() - this.#started,
-    });
+    };
+    if (this.#counted !== undefined) outcome.counted = this.#counted;
+    if (x.pinned) outcome.excluded = 'pinned';
+    else if (excluded !== undefined) outcome.excluded = excluded;
+    x.host.counters.finished(this.#revision.slot, outcome);
   }
 }

@@ -29,6 +29,11 @@ export interface ParsedRequest {
   pin: string;
   contentLength: number;
   chunked: boolean;
+  /**
+   * Why the request is malformed and must be answered 400 without reaching any revision ('' when it is
+   * fine): the client's own mistake is evidence against nobody.
+   */
+  problem: string;
 }
 
 /**
@@ -44,13 +49,16 @@ export function parseRequest(req: IncomingMessage, pinHeader: string, keepUpgrad
   let forwardedFor = '';
   let contentLength = -1;
   let chunked = false;
+  let hosts = 0;
   let dropped: Set<string> | undefined;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
     const value = raw[i + 1]!;
     const lower = name.toLowerCase();
-    if (lower === 'host') host = value;
-    else if (lower === 'cookie') cookie = cookie === '' ? value : `${cookie}; ${value}`;
+    if (lower === 'host') {
+      hosts++;
+      host = value;
+    } else if (lower === 'cookie') cookie = cookie === '' ? value : `${cookie}; ${value}`;
     else if (lower === pinHeader) pin = value;
     else if (lower === 'content-length') contentLength = Number(value);
     else if (lower === 'transfer-encoding') chunked = true;
@@ -79,7 +87,9 @@ export function parseRequest(req: IncomingMessage, pinHeader: string, keepUpgrad
     'http',
   );
   if (host !== '') headers.push('x-forwarded-host', host);
-  return { headers, host, cookie, pin, contentLength, chunked };
+  // RFC 9112 §3.2: a request with more than one Host is invalid (forwarded, the upstream refuses it).
+  const problem = hosts > 1 ? `the request has ${hosts} Host headers; send exactly one` : '';
+  return { headers, host, cookie, pin, contentLength, chunked, problem };
 }
 
 /** Removes hop-by-hop headers from an upstream response (undici's parsed, lower-cased form). */

@@ -5,6 +5,7 @@
  */
 import { CounterReader, countersBytes, type RevisionCounters } from './counters.ts';
 import { proxyRegistry } from './metrics.ts';
+import { newPinKey, signPin } from './pins.ts';
 import { compileTable, type RouteTable, validateRouteTable } from './routing.ts';
 import { createRoutesBuffer, RoutesWriter } from './shared-routes.ts';
 import type { ThreadOptions } from './thread.ts';
@@ -29,11 +30,22 @@ export interface ProxyOptions {
   sticky: boolean;
   /** Name of the sticky cookie. Default 'slipway-session'. */
   stickyCookie?: string;
-  /** Header that pins a request to a named revision. Default 'x-slipway-revision'. */
+  /**
+   * Header that carries a signed pin (see `issuePin`; honoured only while the route table has
+   * `pinning: true`). Default 'x-slipway-revision'.
+   */
   pinHeader?: string;
-  /** Cookie that pins a request to a named revision. Default 'slipway-revision'. */
+  /** Cookie that carries a signed pin. Default 'slipway-revision'. */
   pinCookie?: string;
-  /** Requests slower than this count as `slow`. Default 0 (none are). */
+  /** Key that signs pins (base64url, from `newPinKey`). Default: a fresh random key per proxy. */
+  pinKey?: string;
+  /** Wall clock for pin expiry. Default Date.now. */
+  now?: () => number;
+  /**
+   * Requests slower than this count as `slow`, the moment they cross it while still in flight. An
+   * idempotent request on a candidate with no answer by then is counted failed and hedged to stable.
+   * Default 0 (none are slow; nothing is hedged).
+   */
   latencyBoundMs?: number;
   /** Longest wait for upstream response headers, and between body chunks; then 504. Default 30 000. */
   upstreamTimeoutMs?: number;
@@ -60,6 +72,16 @@ export type { TrafficProxy as Proxy };
 
 export type CountsByRevision = Record<string, RevisionCounters>;
 
+/** A signed pin (see pins.ts) and how a client presents it. */
+export interface IssuedPin {
+  revision: string;
+  pin: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  header: string;
+  cookie: string;
+}
+
 /** The running proxy (exported as `Proxy` too). */
 export interface TrafficProxy {
   readonly port: number;
@@ -73,10 +95,16 @@ export interface TrafficProxy {
    */
   counts(): CountsByRevision;
   /**
-   * Requests no revision could take (503: nothing routable, or a pin to an unknown revision). Users saw
-   * these as errors too; they belong to no revision, so they are not in `counts()`.
+   * Requests no revision could take (503: nothing routable). Users saw these as errors too; they belong
+   * to no revision, so they are not in `counts()`. Bad pins (404) and malformed requests (400) are the
+   * client's doing and are counted nowhere.
    */
   unrouted(): RevisionCounters;
+  /**
+   * Signs a pin to `revisionId` valid for `ttlMs`. The caller checks the revision is served; the proxy
+   * honours the pin only while the table has `pinning: true` and the revision has instances.
+   */
+  issuePin(revisionId: string, ttlMs: number): IssuedPin;
   /** Prometheus text exposition, one series per revision (label `revision`). */
   metrics(): Promise<string>;
   close(): Promise<void>;
@@ -129,7 +157,20 @@ export async function startProxy(opts: ProxyOptions): Promise<TrafficProxy> {
     new RoutesWriter(routesBuffer),
     new CounterReader(countersBuffer, threads, slots + 1),
     slots,
+    {
+      key: Buffer.from(options.pinKey, 'base64url'),
+      header: options.pinHeader,
+      cookie: options.pinCookie,
+      now: opts.now ?? Date.now,
+    },
   );
+}
+
+interface PinSigner {
+  key: Buffer;
+  header: string;
+  cookie: string;
+  now: () => number;
 }
 
 function resolveOptions(opts: ProxyOptions): Omit<ThreadOptions, 'unroutedSlot'> {
@@ -159,6 +200,7 @@ function resolveOptions(opts: ProxyOptions): Omit<ThreadOptions, 'unroutedSlot'>
     headersTimeoutMs: opts.headersTimeoutMs ?? 10_000,
     maxRetryBodyBytes: opts.maxRetryBodyBytes ?? 1024 * 1024,
     upstreamConnections: opts.upstreamConnections ?? 128,
+    pinKey: opts.pinKey ?? newPinKey(),
   };
 }
 
@@ -179,6 +221,7 @@ class LocalProxy implements TrafficProxy {
     () => this.unrouted().requests,
   );
   #closed: Promise<void> | undefined;
+  readonly #signer: PinSigner;
 
   constructor(
     port: number,
@@ -187,7 +230,9 @@ class LocalProxy implements TrafficProxy {
     writer: RoutesWriter,
     reader: CounterReader,
     maxSlots: number,
+    signer: PinSigner,
   ) {
+    this.#signer = signer;
     this.port = port;
     this.#handles = handles;
     this.#graceMs = graceMs;
@@ -270,6 +315,15 @@ class LocalProxy implements TrafficProxy {
 
   metrics(): Promise<string> {
     return this.#registry.metrics();
+  }
+
+  issuePin(revisionId: string, ttlMs: number): IssuedPin {
+    if (!(Number.isFinite(ttlMs) && ttlMs >= 1000)) {
+      throw new RangeError(`pin lifetime is ${ttlMs} ms: give at least 1000 ms`);
+    }
+    const { key, header, cookie, now } = this.#signer;
+    const expiresAt = Math.floor((now() + ttlMs) / 1000) * 1000;
+    return { revision: revisionId, pin: signPin(key, revisionId, expiresAt), expiresAt, header, cookie };
   }
 
   close(): Promise<void> {

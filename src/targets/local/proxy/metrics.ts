@@ -73,6 +73,18 @@ export function proxyRegistry(
     (c) => c.retried,
   );
   simple(
+    'slipway_proxy_pinned_requests_total',
+    'Requests a signed pin sent to the revision (served, never evidence).',
+    'counter',
+    (c) => c.pinned,
+  );
+  simple(
+    'slipway_proxy_client_errors_total',
+    'Requests routed to the revision that the proxy refused as malformed (400, evidence against nobody).',
+    'counter',
+    (c) => c.clientErrors,
+  );
+  simple(
     'slipway_proxy_in_flight',
     'Requests and upgraded connections open on the revision.',
     'gauge',
@@ -86,7 +98,7 @@ export function proxyRegistry(
   registry.registerMetric(
     collector(
       'slipway_proxy_unrouted_requests_total',
-      'Requests no revision could take (503: nothing routable, or a pin to an unknown revision).',
+      'Requests no revision could take (503: nothing routable).',
       'counter',
       () => [{ value: unrouted(), labels: {} }],
     ),

@@ -14,6 +14,8 @@ export interface RouteTable {
   weights: Record<string, number>;
   /** The revision that failed idempotent requests are retried on. */
   stable?: string;
+  /** Honour signed pins (`proxy.pinning` in slipway.yaml). Default false: pin headers and cookies are ignored. */
+  pinning?: boolean;
 }
 
 /** A route table as the request path uses it: validated, with the schedule precomputed. */
@@ -28,6 +30,7 @@ export interface CompiledTable {
   stable: CompiledRevision | undefined;
   /** Revisions being drained: their long-lived connections (upgrades) are closed. */
   draining: Set<string>;
+  pinning: boolean;
 }
 
 export interface CompiledRevision {
@@ -138,6 +141,7 @@ export function compileTable(
     weighted,
     stable: revisions.find((r) => r.id === table.stable),
     draining: new Set(draining),
+    pinning: table.pinning === true,
   };
 }
 

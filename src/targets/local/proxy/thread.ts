@@ -9,8 +9,9 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { CounterWriter } from './counters.ts';
-import { Exchange, type ExchangeHost, type RetryPolicy } from './exchange.ts';
+import { type Attempt, Exchange, type ExchangeHost, type RetryPolicy } from './exchange.ts';
 import { cookieValue, type ParsedRequest, parseRequest } from './headers.ts';
+import { verifyPin } from './pins.ts';
 import { RetryBudget } from './retry-budget.ts';
 import {
   type CompiledInstance,
@@ -36,6 +37,8 @@ export interface ThreadOptions {
   headersTimeoutMs: number;
   maxRetryBodyBytes: number;
   upstreamConnections: number;
+  /** Key that signs pins (base64url); see pins.ts. */
+  pinKey: string;
   /** Counter slot for requests that no revision could take. */
   unroutedSlot: number;
 }
@@ -45,7 +48,13 @@ const DOWN_MS = 2000;
 
 type Pick =
   | { revision: CompiledRevision; pinned: boolean; setCookie?: string }
-  | { status: 503; body: string; retryAfter?: boolean };
+  | { status: 503 | 404; body: string; retryAfter?: boolean };
+
+/**
+ * The answer to a pin that is unsigned, expired, from another environment or for a revision no longer
+ * served: the same for all, naming no revision, so probing pins teaches nothing.
+ */
+const BAD_PIN = 'no such pin here (unsigned, expired or no longer served); ask for one with `slipway pin`\n';
 
 export class ProxyThread implements ExchangeHost {
   readonly counters: CounterWriter;
@@ -60,6 +69,10 @@ export class ProxyThread implements ExchangeHost {
   readonly #tunnels = new Map<Socket, string>();
   readonly #sweeper: NodeJS.Timeout;
   #sweptVersion = 0;
+  readonly #pinKey: Buffer;
+  /** Attempts in flight, watched for crossing the latency bound (only when there is one). */
+  readonly #inFlight = new Set<Attempt>();
+  readonly #watch: NodeJS.Timeout | undefined;
 
   constructor(options: ThreadOptions, routes: RoutesReader, counters: CounterWriter) {
     this.#options = options;
@@ -103,6 +116,28 @@ export class ProxyThread implements ExchangeHost {
       socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     });
     this.#sweeper = setInterval(() => this.#sweep(), 1000).unref();
+    this.#pinKey = Buffer.from(options.pinKey, 'base64url');
+    const bound = options.latencyBoundMs;
+    if (bound > 0) {
+      // A fifth of the bound (10-100 ms): an attempt is seen overdue at most 20% after it crossed it.
+      const every = Math.max(10, Math.min(100, Math.floor(bound / 5)));
+      this.#watch = setInterval(() => this.#checkOverdue(bound), every).unref();
+    }
+  }
+
+  track(attempt: Attempt): void {
+    if (this.#watch !== undefined) this.#inFlight.add(attempt);
+  }
+
+  untrack(attempt: Attempt): void {
+    if (this.#watch !== undefined) this.#inFlight.delete(attempt);
+  }
+
+  #checkOverdue(bound: number): void {
+    if (this.#inFlight.size === 0) return;
+    const now = performance.now();
+    // A hedge adds its retry to the set while it is walked; Set iteration visits it too, harmlessly.
+    for (const attempt of this.#inFlight) attempt.checkOverdue(now, bound);
   }
 
   listen(host: string, port: number, reusePort: boolean): Promise<number> {
@@ -157,17 +192,18 @@ export class ProxyThread implements ExchangeHost {
 
   #pick(table: CompiledTable, request: ParsedRequest): Pick {
     const o = this.#options;
-    const pin =
-      request.pin !== '' ? request.pin : o.pinCookie !== '' ? cookieValue(request.cookie, o.pinCookie) : '';
+    // Pins are read only where slipway.yaml turned them on; elsewhere the header is just a header.
+    const pin = !table.pinning
+      ? ''
+      : request.pin !== ''
+        ? request.pin
+        : o.pinCookie !== ''
+          ? cookieValue(request.cookie, o.pinCookie)
+          : '';
     if (pin !== '') {
-      const revision = table.byId.get(pin);
-      if (revision === undefined || revision.instances.length === 0) {
-        const known = table.revisions.filter((r) => r.instances.length > 0).map((r) => r.id);
-        return {
-          status: 503,
-          body: `revision "${pin}" (asked for by ${request.pin !== '' ? `header ${o.pinHeader}` : `cookie ${o.pinCookie}`}) is not served here; revisions with instances: ${known.join(', ') || 'none'}\n`,
-        };
-      }
+      const id = verifyPin(this.#pinKey, pin, Date.now());
+      const revision = id === undefined ? undefined : table.byId.get(id);
+      if (revision === undefined || revision.instances.length === 0) return { status: 404, body: BAD_PIN };
       return { revision, pinned: true };
     }
     if (table.schedule.length === 0) {
@@ -193,6 +229,18 @@ export class ProxyThread implements ExchangeHost {
   #onRequest(req: IncomingMessage, res: ServerResponse): void {
     const table = this.#routes.current();
     const request = parseRequest(req, this.#options.pinHeader, false);
+    if (request.problem !== '') {
+      // The client's own mistake: answered here, counted for no revision (nor as unrouted).
+      const body = `bad request: ${request.problem}\n`;
+      res.shouldKeepAlive = false;
+      res
+        .writeHead(400, {
+          'content-type': 'text/plain; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+        })
+        .end(body);
+      return;
+    }
     this.#budget.request();
     const pick = this.#pick(table, request);
     if ('status' in pick) {
@@ -202,11 +250,12 @@ export class ProxyThread implements ExchangeHost {
       };
       if (pick.retryAfter) headers['retry-after'] = 5;
       res.writeHead(pick.status, headers).end(pick.body);
-      this.#countUnrouted();
+      if (pick.status === 503) this.#countUnrouted();
       return;
     }
     const exchange = new Exchange(this, req, res, request);
     exchange.setCookie = pick.setCookie;
+    exchange.pinned = pick.pinned;
     const stable = table.stable;
     // Candidate failures (5xx or no answer) are retried on stable; on stable itself only a failure to get
     // any answer is (an instance that died), on another instance.
@@ -244,12 +293,20 @@ export class ProxyThread implements ExchangeHost {
   #onUpgrade(req: IncomingMessage, socket: Socket, head: Buffer): void {
     const table = this.#routes.current();
     const request = parseRequest(req, this.#options.pinHeader, true);
+    if (request.problem !== '') {
+      const body = `bad request: ${request.problem}\n`;
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      );
+      return;
+    }
     const pick = this.#pick(table, request);
     if ('status' in pick) {
+      const line = pick.status === 404 ? '404 Not Found' : '503 Service Unavailable';
       socket.end(
-        `HTTP/1.1 503 Service Unavailable\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(pick.body)}\r\nconnection: close\r\n\r\n${pick.body}`,
+        `HTTP/1.1 ${line}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(pick.body)}\r\nconnection: close\r\n\r\n${pick.body}`,
       );
-      this.#countUnrouted();
+      if (pick.status === 503) this.#countUnrouted();
       return;
     }
     const revision = pick.revision;
@@ -267,6 +324,7 @@ export class ProxyThread implements ExchangeHost {
             error: status === 0 || status >= 500,
             retried: false,
             latencyMs,
+            ...(pick.pinned ? { excluded: 'pinned' as const } : {}),
           }),
       },
     );
@@ -298,6 +356,7 @@ export class ProxyThread implements ExchangeHost {
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts what remains. */
   async close(graceMs: number): Promise<void> {
     clearInterval(this.#sweeper);
+    clearInterval(this.#watch);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     const timer = setTimeout(() => {

@@ -203,9 +203,16 @@ describe('retries that shield users from a failing candidate', () => {
         revisions: [revision('1', stable), revision('2', canary)],
         weights: { '1': 100, '2': 0 },
         stable: '1',
+        pinning: true,
       });
-      const res = await get(p, '/', { headers: { 'x-slipway-revision': '2' } });
+      const { pin } = p.issuePin('2', 60_000);
+      const res = await get(p, '/', { headers: { 'x-slipway-revision': pin } });
       assert.deepEqual([res.status, res.body], [500, 'pinned failure']);
+      // Served, but never evidence: a client choosing where its requests go proves nothing.
+      assert.deepEqual(
+        [p.counts()['2']!.errors, p.counts()['2']!.requests, p.counts()['2']!.pinned],
+        [0, 0, 1],
+      );
     } finally {
       await p.close();
       await Promise.all([stable.close(), canary.close()]);

@@ -118,9 +118,11 @@ describe('worker threads sharing the port', () => {
         revisions: [revision('a', a), revision('b', b)],
         weights: { a: 75, b: 25 },
         stable: 'a',
+        pinning: true,
       });
-      // A table swap is visible to every thread as soon as setRoutes returns.
-      assert.equal((await get(p, '/', { headers: { 'x-slipway-revision': 'b' } })).body, 'b');
+      // A table swap is visible to every thread as soon as setRoutes returns (and so is the pin key).
+      const { pin } = p.issuePin('b', 60_000);
+      assert.equal((await get(p, '/', { headers: { 'x-slipway-revision': pin } })).body, 'b');
       const bodies: string[] = [];
       for (let round = 0; round < 10; round++) {
         // Fresh connections, so the kernel spreads them over both threads.
@@ -133,7 +135,8 @@ describe('worker threads sharing the port', () => {
       }
       assert.deepEqual(tally(bodies), { a: 75, b: 25 });
       assert.equal(p.counts().a!.requests, 75);
-      assert.equal(p.counts().b!.requests, 26);
+      assert.equal(p.counts().b!.requests, 25);
+      assert.equal(p.counts().b!.pinned, 1);
     } finally {
       await p.close();
       await Promise.all([a.close(), b.close()]);

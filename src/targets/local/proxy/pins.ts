@@ -1,0 +1,45 @@
+/**
+ * Signed pins: a request carrying one is sent to the revision it names instead of the weighted choice.
+ * Anyone can send a header, so a pin is honoured only when the proxy's own key signed it (HMAC-SHA256
+ * over the revision and an expiry); the key never leaves the process that runs the proxy, and a new
+ * proxy (a daemon restart) makes every older pin invalid. Pinned requests are never evidence: a client
+ * that can choose where its requests go could otherwise fail a healthy candidate on purpose.
+ *
+ * A pin reads `<revision>.<expiry, unix seconds>.<signature, base64url>`: short enough for a cookie,
+ * free of characters a cookie or header would need to quote.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+/** A fresh signing key (32 random bytes, base64url), one per proxy. */
+export function newPinKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+function signature(key: Buffer, revision: string, expiresSec: number): Buffer {
+  return createHmac('sha256', key).update(`slipway-pin\u0000${revision}\u0000${expiresSec}`).digest();
+}
+
+/** A pin to `revision` valid until `expiresAtMs` (epoch ms, rounded down to the second). */
+export function signPin(key: Buffer, revision: string, expiresAtMs: number): string {
+  const expiresSec = Math.floor(expiresAtMs / 1000);
+  return `${revision}.${expiresSec}.${signature(key, revision, expiresSec).toString('base64url')}`;
+}
+
+/**
+ * The revision a pin names, or undefined when it is not one this key signed, is malformed or has
+ * expired at `nowMs`. Callers answer every such case alike, so a prober learns nothing from the answer.
+ */
+export function verifyPin(key: Buffer, pin: string, nowMs: number): string | undefined {
+  const last = pin.lastIndexOf('.');
+  const middle = last > 0 ? pin.lastIndexOf('.', last - 1) : -1;
+  if (middle <= 0) return undefined;
+  const revision = pin.slice(0, middle);
+  const expiresText = pin.slice(middle + 1, last);
+  if (!/^\d{1,12}$/.test(expiresText)) return undefined;
+  const expiresSec = Number(expiresText);
+  if (expiresSec * 1000 <= nowMs) return undefined;
+  const given = Buffer.from(pin.slice(last + 1), 'base64url');
+  const wanted = signature(key, revision, expiresSec);
+  if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return undefined;
+  return revision;
+}
