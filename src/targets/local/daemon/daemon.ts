@@ -22,8 +22,9 @@ import { handle } from './api.ts';
 import { Environment, HttpError } from './environment.ts';
 import type { DaemonInfo, StatusAnswer } from './protocol/answers.ts';
 import type { StartProxy } from './proxy-handle.ts';
+import type { EnsureRequest, ServedDaemon } from './served.ts';
 
-export type { DaemonInfo };
+export type { DaemonInfo, EnsureRequest };
 
 export interface DaemonOptions {
   stateDir: string;
@@ -43,15 +44,7 @@ export interface MountedRoutes {
   close(): Promise<void>;
 }
 
-export interface EnsureRequest {
-  runtime: RevisionRuntime;
-  proxy: ProxySettings;
-  replicas: number;
-  /** Values of `runtime.secrets` from the CLI's environment; kept in memory only. */
-  secretValues?: Record<string, string> | undefined;
-}
-
-export class Daemon {
+export class Daemon implements ServedDaemon {
   readonly paths: StatePaths;
   readonly token: string;
   readonly leases: LeaseStore;
