@@ -42,6 +42,8 @@ export async function handle(daemon: ServedDaemon, req: IncomingMessage, res: Se
     };
     const env = (input.params as { env?: string } | undefined)?.env;
     if (env !== undefined && match.name !== 'open') daemon.requireEnvironment(env);
+    // After a restart, nothing about an environment is answered half restored.
+    if (env !== undefined) await daemon.adopted(env);
     const handler = HANDLERS[match.name] as (
       d: ServedDaemon,
       i: InputOf<RouteName>,

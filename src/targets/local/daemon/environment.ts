@@ -6,6 +6,7 @@
  */
 import type { RevisionCounts, TargetObservation } from '../../../core/types.ts';
 import type { ProxySettings, RevisionRuntime } from '../runtime.ts';
+import type { AdoptedProcess } from '../supervisor/instance.ts';
 import { Revision } from '../supervisor/revision.ts';
 import type { SpawnApp } from '../supervisor/spawn.ts';
 import type { EnvironmentStatus } from './protocol/answers.ts';
@@ -46,6 +47,11 @@ export class Environment {
   stable?: number;
   #seq = 0;
   #waiters = new Set<() => void>();
+  /**
+   * After a daemon restart the keeper's proxy still routes by the last table: no table is pushed
+   * (an empty one would cut users off) until every revision with weight has a ready instance again.
+   */
+  #held = false;
 
   constructor(opts: EnvironmentOptions) {
     this.name = opts.name;
@@ -92,6 +98,7 @@ export class Environment {
     runtime: RevisionRuntime,
     env: Record<string, string>,
     replicas: number,
+    adopt?: Map<number, AdoptedProcess>,
   ): Promise<void> {
     let rev = this.#revisions.get(runtime.release);
     if (rev && rev.runtime.digest !== runtime.digest) {
@@ -109,6 +116,7 @@ export class Environment {
         onChange: () => this.#changed(),
         ...(this.#opts.onWarning ? { onWarning: this.#opts.onWarning } : {}),
         ...(this.#opts.spawn ? { spawn: this.#opts.spawn } : {}),
+        ...(adopt ? { adopt } : {}),
       });
       this.#revisions.set(runtime.release, rev);
     }
@@ -145,6 +153,23 @@ export class Environment {
       throw new HttpError(400, `cannot set traffic in ${this.name}: ${problems.join('; ')}`);
     this.#weights = { ...weights };
     if (stable !== undefined) this.stable = stable;
+    this.#held = false;
+    this.#changed();
+  }
+
+  /**
+   * Takes over the split the keeper's proxy routes by (after a daemon restart) without pushing a
+   * table until the weighted revisions are ready again; `releaseHold` ends the wait in any case.
+   */
+  adoptTraffic(weights: Record<string, number>, stable: number | undefined): void {
+    this.#weights = { ...weights };
+    if (stable !== undefined) this.stable = stable;
+    this.#held = true;
+  }
+
+  releaseHold(): void {
+    if (!this.#held) return;
+    this.#held = false;
     this.#changed();
   }
 
@@ -242,7 +267,15 @@ export class Environment {
   }
 
   #pushRoutes(): void {
+    if (this.#held && !this.#weightedReady()) return;
+    this.#held = false;
     this.#proxy?.setRoutes(this.routeTable());
+  }
+
+  #weightedReady(): boolean {
+    return Object.entries(this.#weights).every(
+      ([id, w]) => w === 0 || (this.#revisions.get(Number(id))?.upstreams().length ?? 0) > 0,
+    );
   }
 
   #changed(): void {

@@ -6,6 +6,7 @@
 import type { ProxySettings, RevisionRuntime } from '../runtime.ts';
 import type { FileLedger } from '../state/ledger.ts';
 import type { LeaseStore } from '../state/lock.ts';
+import type { AdoptedProcess } from '../supervisor/instance.ts';
 import type { Environment } from './environment.ts';
 import type { DaemonInfo, StatusAnswer } from './protocol/answers.ts';
 
@@ -15,6 +16,8 @@ export interface EnsureRequest {
   replicas: number;
   /** Values of `runtime.secrets` from the CLI's environment; kept in memory only. */
   secretValues?: Record<string, string> | undefined;
+  /** Running processes to supervise instead of starting new ones (a restarted daemon's adoption). */
+  adopt?: Map<number, AdoptedProcess>;
 }
 
 export interface ServedDaemon {
@@ -29,6 +32,8 @@ export interface ServedDaemon {
   openEnvironment(name: string): Promise<Environment>;
   /** Throws the API's 404 for an environment nobody opened. */
   requireEnvironment(name: string): void;
+  /** Resolves once the environment's revisions from before a restart are registered again. */
+  adopted(name: string): Promise<void>;
   environment(name: string): Environment;
   environments(): Environment[];
   ledger(name: string): FileLedger;
