@@ -68,6 +68,17 @@ export interface LogLines {
   lines: string[];
 }
 
+/** A signed pin (local target, `proxy.pinning.enabled`): present it to reach `release` whatever its weight. */
+export interface PinGrant {
+  release: number;
+  /** The value for the header or the cookie. */
+  pin: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  header: string;
+  cookie: string;
+}
+
 export interface OpenedTarget {
   kind: ResolvedConfig['target'];
   target: Target;
@@ -84,6 +95,8 @@ export interface OpenedTarget {
   /** Cumulative per-revision counters with latency buckets; undefined where the target has none. */
   sample(): Promise<Record<string, RevisionSample> | undefined>;
   logs(query: LogQuery): Promise<LogLines[]>;
+  /** Signs a pin to a running release for `ttlMs` (default `proxy.pinning.ttl`); local target only. */
+  pin?(release: number, ttlMs?: number): Promise<PinGrant>;
   /** Stops whatever the target started on this machine (local: the daemon and its instances). */
   shutdown(): Promise<void>;
 }
