@@ -30,7 +30,7 @@ import {
   StateFolderError,
 } from '../targets/local/index.ts';
 import { DEFAULT_CONFIG } from './commands/config.ts';
-import { CliError, ExitCode } from './main.ts';
+import { CliError, ExitCode } from './exit.ts';
 import type { ProgressRenderer } from './progress/renderer.ts';
 
 export interface CommonOptions {
@@ -151,7 +151,7 @@ export function engineDeps(
   };
 }
 
-export function exitCodeFor(outcome: OperationOutcome): number {
+export function exitCodeFor(outcome: Pick<OperationOutcome, 'kind'>): number {
   switch (outcome.kind) {
     case 'promoted':
       return ExitCode.ok;

@@ -1,28 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { SlipwayError } from '../core/fault.ts';
 import { registerCommands } from './commands/index.ts';
+import { ExitCode, exitCodeOfFault } from './exit.ts';
 
-/** Exit codes are part of the CLI's contract; docs/cli.md lists them. */
-export const ExitCode = {
-  ok: 0,
-  rolledBack: 1,
-  invalidInput: 2,
-  lockHeld: 3,
-  failed: 4,
-  internal: 70,
-} as const;
-
-/**
- * A failure the user can act on: printed as its message (no stack trace) with the given exit code.
- * Commands throw this; `main` maps it.
- */
-export class CliError extends Error {
-  readonly exitCode: number;
-  constructor(message: string, exitCode: number) {
-    super(message);
-    this.name = 'CliError';
-    this.exitCode = exitCode;
-  }
-}
+export { CliError, ExitCode } from './exit.ts';
 
 export function buildProgram(): Command {
   const program = new Command('slipway')
@@ -43,9 +24,9 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;
     }
-    if (err instanceof CliError) {
-      process.stderr.write(`slipway: ${err.message}\n`);
-      return err.exitCode;
+    if (err instanceof SlipwayError) {
+      process.stderr.write(`slipway: ${err.summary}\n`);
+      return exitCodeOfFault(err);
     }
     process.stderr.write(
       `slipway: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,

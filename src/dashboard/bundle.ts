@@ -5,7 +5,12 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { Assets } from './server/assets.ts';
+
+/** The page's two files, by the name the server serves them under. */
+export interface Assets {
+  'app.js': string;
+  'app.css': string;
+}
 
 const ENTRY = fileURLToPath(new URL('./ui/main.tsx', import.meta.url));
 

@@ -4,8 +4,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { detectPackageManager, type PackageManager as Manager } from '../package-manager/detect.ts';
 
-export type PackageManager = 'npm' | 'pnpm' | 'yarn';
+export type PackageManager = Manager['name'];
 
 export interface ProjectFacts {
   dir: string;
@@ -13,6 +14,8 @@ export interface ProjectFacts {
   name: string;
   description: string;
   packageManager: PackageManager;
+  /** What the project says about its package manager: flavour (Yarn 1 or Berry), version, lockfile. */
+  manager: Manager;
   /** Lockfile name, or undefined when the project has none (the Dockerfile needs one). */
   lockfile: string | undefined;
   /** File Node runs, relative to the project root (`src/server.ts`, `index.js`). */
@@ -44,12 +47,6 @@ const ENTRY_CANDIDATES = [
   'src/app.js',
 ];
 const HEALTH_PATHS = ['/healthz', '/health', '/livez', '/readyz', '/ready', '/ping'];
-const LOCKFILES: [string, PackageManager][] = [
-  ['pnpm-lock.yaml', 'pnpm'],
-  ['yarn.lock', 'yarn'],
-  ['package-lock.json', 'npm'],
-  ['npm-shrinkwrap.json', 'npm'],
-];
 
 interface PackageJson {
   name?: string;
@@ -75,11 +72,9 @@ export function detectProject(dir: string): ProjectFacts {
   const notes: string[] = [];
   const has = (file: string) => existsSync(join(dir, file));
 
-  const lock = LOCKFILES.find(([file]) => has(file));
-  const declared = /^(npm|pnpm|yarn)@/.exec(pkg.packageManager ?? '')?.[1] as PackageManager | undefined;
-  const packageManager = declared ?? lock?.[1] ?? 'npm';
-  if (!lock)
-    notes.push('no lockfile found: commit one (npm install) so the image installs exactly what you tested');
+  const manager = detectPackageManager(dir);
+  const packageManager = manager.name;
+  notes.push(...manager.notes);
 
   const entry = findEntry(pkg, has, 'build' in (pkg.scripts ?? {}));
   if (!entry) {
@@ -116,7 +111,8 @@ export function detectProject(dir: string): ProjectFacts {
     name: serviceName(pkg.name, dir),
     description: pkg.description ?? '',
     packageManager,
-    lockfile: lock?.[0],
+    manager,
+    lockfile: manager.lockfile,
     entry,
     typescript: entry.endsWith('.ts') && !('build' in scripts),
     port: port ?? 3000,

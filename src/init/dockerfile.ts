@@ -4,7 +4,8 @@
  * tini as PID 1, numeric non-root user, read-only root filesystem, exec-form commands, health
  * check), adapted to the project's package manager, build step and entry point.
  */
-import type { PackageManager, ProjectFacts } from './detect.ts';
+import { type InstallCommands, installCommands } from '../package-manager/commands.ts';
+import type { ProjectFacts } from './detect.ts';
 
 /**
  * node:24-bookworm-slim (Node 24.18.0), pinned by digest. Kept equal to the FROM lines of
@@ -15,48 +16,26 @@ export const NODE_IMAGE =
 /** Debian bookworm's tini package version (apt pin required by hadolint DL3008). */
 export const TINI_VERSION = '0.19.0-1+b3';
 
-interface Commands {
-  prodInstall: string;
-  fullInstall: string;
-  pruneToProd: string;
-  build: string;
-}
-
-function commands(pm: PackageManager, lockfile: string | undefined): Commands {
-  switch (pm) {
-    case 'pnpm':
-      return {
-        prodInstall: 'corepack enable && pnpm install --frozen-lockfile --prod',
-        fullInstall: 'corepack enable && pnpm install --frozen-lockfile',
-        pruneToProd: 'pnpm prune --prod',
-        build: 'pnpm run build',
-      };
-    case 'yarn':
-      return {
-        prodInstall: 'corepack enable && yarn workspaces focus --all --production',
-        fullInstall: 'corepack enable && yarn install --immutable',
-        pruneToProd: 'rm -rf node_modules && yarn workspaces focus --all --production',
-        build: 'yarn run build',
-      };
-    default:
-      return lockfile
-        ? {
-            prodInstall: 'npm ci --omit=dev --no-audit --no-fund && npm cache clean --force',
-            fullInstall: 'npm ci --no-audit --no-fund',
-            pruneToProd: 'npm prune --omit=dev && npm cache clean --force',
-            build: 'npm run build',
-          }
-        : {
-            prodInstall: 'npm install --omit=dev --no-audit --no-fund && npm cache clean --force',
-            fullInstall: 'npm install --no-audit --no-fund',
-            pruneToProd: 'npm prune --omit=dev && npm cache clean --force',
-            build: 'npm run build',
-          };
+/**
+ * The install commands of the local artifact build (src/package-manager), so the image and the
+ * local artifact install the same production dependencies the same way; Corepack provides Yarn
+ * and pnpm in the image, npm's cache is dropped from the layer.
+ */
+function commands(facts: ProjectFacts): InstallCommands {
+  const c = installCommands(facts.manager);
+  if (facts.manager.name === 'npm') {
+    const clean = ' && npm cache clean --force';
+    return { ...c, prodInstall: c.prodInstall + clean, pruneToProd: c.pruneToProd + clean };
   }
+  return {
+    ...c,
+    prodInstall: `corepack enable && ${c.prodInstall}`,
+    fullInstall: `corepack enable && ${c.fullInstall}`,
+  };
 }
 
 export function renderDockerfile(facts: ProjectFacts): string {
-  const cmd = commands(facts.packageManager, facts.lockfile);
+  const cmd = commands(facts);
   const manifests = ['package.json', ...(facts.lockfile ? [facts.lockfile] : [])].join(' ');
   const lines = [
     `# Container image for ${facts.name}, written by \`slipway init\`. Build: docker build -t ${facts.name} .`,
@@ -132,7 +111,11 @@ export function renderDockerignore(): string {
     '*.key',
     'Dockerfile',
     '.dockerignore',
+    '# Slipway: its state folder (daemon token, ledger, logs, local secrets) and its own config;',
+    '# the local artifact leaves out the same files, so both package what the app runs.',
+    '.slipway',
     'slipway.yaml',
+    'slipway.*.yaml',
     'test',
     'tests',
     '**/*.test.*',

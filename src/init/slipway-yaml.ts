@@ -5,13 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PackageManager, ProjectFacts } from './detect.ts';
-
-const LOCAL_BUILD: Record<PackageManager, string> = {
-  npm: 'npm ci --omit=dev --no-audit --no-fund',
-  pnpm: 'pnpm install --frozen-lockfile --prod',
-  yarn: 'yarn workspaces focus --all --production',
-};
+import type { ProjectFacts } from './detect.ts';
 
 /** `owner/repo` of the `origin` remote when it is on GitHub, lower-cased for GHCR. */
 export function githubRepository(dir: string): string | undefined {
@@ -24,9 +18,9 @@ export function githubRepository(dir: string): string | undefined {
 export function renderSlipwayYaml(facts: ProjectFacts, repository: string | undefined): string {
   const image = `ghcr.io/${repository ?? `your-org/${facts.name}`}/${facts.name}`;
   const health = facts.healthPath;
-  const build = facts.scripts.build
-    ? `${LOCAL_BUILD[facts.packageManager].replace('--omit=dev ', '').replace(' --prod', '')} && ${facts.packageManager} run build`
-    : LOCAL_BUILD[facts.packageManager];
+  // The local build installs the production dependencies from the lockfile itself (into the
+  // artifact, never into the checkout); only the app's own build step is configured here.
+  const build = facts.scripts.build ? `\n    build: ${facts.packageManager} run build` : '';
   return `# Written by \`slipway init\` for ${facts.name}. Everything at the top level is the base; each
 # environment overlays it. Check it with \`npx slipway validate\`.
 
@@ -34,8 +28,7 @@ service: ${facts.name}
 
 artifact:
   image: ${image} # kubernetes: the digest is chosen at deploy time${repository ? '' : ' (set your GitHub owner/repo)'}
-  local:
-    build: ${build}
+  local:${build}
     path: .
     start: node ${facts.entry}
 

@@ -7,23 +7,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { PackageManager, ProjectFacts } from './detect.ts';
+import { installCommands } from '../package-manager/commands.ts';
+import type { Flavour } from '../package-manager/detect.ts';
+import type { ProjectFacts } from './detect.ts';
 
 /** Slipway's own .github folder: next to src/ in a checkout, next to dist/ in the package. */
 const GITHUB_DIR = new URL('../../.github/', import.meta.url);
 
 type Replacement = [from: string, to: string];
 
-const INSTALL: Record<PackageManager, string> = {
-  npm: 'npm ci --no-audit --no-fund',
-  pnpm: 'corepack enable && pnpm install --frozen-lockfile',
-  yarn: 'corepack enable && yarn install --immutable',
-};
+/** CI installs everything (tests need the dev tools), with the command of the project's manager. */
+function install(facts: ProjectFacts): string {
+  const full = installCommands(facts.manager).fullInstall;
+  return facts.manager.name === 'npm' ? full : `corepack enable && ${full}`;
+}
 
-const AUDIT: Record<PackageManager, string[]> = {
+const AUDIT: Record<Flavour, string[]> = {
   npm: ['npm audit --audit-level=high', 'npm audit signatures'],
   pnpm: ['pnpm audit --audit-level high'],
-  yarn: ['yarn npm audit --all --recursive --severity high'],
+  'yarn-classic': ['yarn audit --level high'],
+  'yarn-berry': ['yarn npm audit --all --recursive --severity high'],
 };
 
 function template(path: string): string {
@@ -82,9 +85,7 @@ export function renderWorkflows(facts: ProjectFacts): Map<string, string> {
   ]);
   add('workflows/cd.yml', []);
   add('workflows/rollback.yml', [noWorkdir]);
-  add('actions/setup-slipway/action.yml', [
-    ['run: npm ci --no-audit --no-fund', `run: ${INSTALL[facts.packageManager]}`],
-  ]);
+  add('actions/setup-slipway/action.yml', [['run: npm ci --no-audit --no-fund', `run: ${install(facts)}`]]);
   add('actions/cluster-access/action.yml', []);
   add('dependabot.yml', [['    directory: /examples/hello\n', '    directory: /\n']]);
   const ours = new Set([...files.keys()].map((p) => p.replace('.github/workflows/', '')));
@@ -122,7 +123,7 @@ export function renderCi(facts: ProjectFacts): string {
     '        with:',
     '          node-version: "24"',
     ...(pm === 'npm' ? ['          cache: npm'] : []),
-    `      - run: ${INSTALL[pm]}`,
+    `      - run: ${install(facts)}`,
   ];
   const run = (script: string) => `      - run: ${pm} run ${script}`;
   const checks = [
@@ -160,7 +161,7 @@ export function renderCi(facts: ProjectFacts): string {
     '      contents: read',
     '    steps:',
     ...setup,
-    ...AUDIT[pm].map((cmd) => `      - run: ${cmd}`),
+    ...AUDIT[facts.manager.flavour].map((cmd) => `      - run: ${cmd}`),
     '',
     '  codeql:',
     '    runs-on: ubuntu-24.04',

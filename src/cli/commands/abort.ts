@@ -15,7 +15,7 @@ import {
   openEnvironment,
   withCommonOptions,
 } from '../context.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 
 export interface OperatorRun {

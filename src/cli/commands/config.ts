@@ -14,7 +14,7 @@ import {
   type ResolvedConfig,
   validateConfigFile,
 } from '../../config/index.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 
 export const DEFAULT_CONFIG = 'slipway.yaml';
 

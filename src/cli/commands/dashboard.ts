@@ -23,7 +23,7 @@ import {
   wholeNumber,
   withCommonOptions,
 } from '../context.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 
 interface DashboardOptions extends CommonOptions {
   port?: number;

@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { runDemo } from '../../demo/run.ts';
 import { formatSummary } from '../../demo/summary.ts';
-import { ExitCode } from '../main.ts';
+import { ExitCode } from '../exit.ts';
 import { progressMode } from '../progress/renderer.ts';
 
 interface DemoOptions {

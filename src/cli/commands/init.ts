@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { InitError } from '../../init/detect.ts';
 import { applyPlan, planInit } from '../../init/plan.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 
 interface InitOptions {
   dir: string;

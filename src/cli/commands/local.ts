@@ -6,7 +6,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { DaemonClient, ensureDaemon, type StatusAnswer, stopDaemon } from '../../targets/local/index.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 
 interface LocalOptions {
   config: string;

@@ -1,7 +1,7 @@
 /** `slipway logs --env E [--release N] [--instance I] [--tail N]`: instance output of a release. */
 import type { Command } from 'commander';
 import { type CommonOptions, guard, openEnvironment, wholeNumber, withCommonOptions } from '../context.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 
 interface LogsOptions extends CommonOptions {
   release?: number;

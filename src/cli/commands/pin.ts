@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/index.ts';
 import { type CommonOptions, guard, openEnvironment, wholeNumber, withCommonOptions } from '../context.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 
 interface PinOptions extends CommonOptions {
   release: number;

@@ -15,7 +15,7 @@ import {
   openEnvironment,
   withCommonOptions,
 } from '../context.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 
 /** Runs `fn`; an API error becomes a user-facing failure (exit 4) with the server's message. */
 export async function kubeGuard<T>(fn: () => Promise<T>): Promise<T> {

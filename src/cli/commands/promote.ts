@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { currentRelease } from '../../core/operations.ts';
 import { type CommonOptions, exitCodeFor, guard, openEnvironment, withCommonOptions } from '../context.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 import { operate } from './abort.ts';
 import { deployRelease, dryRun } from './deploy.ts';

@@ -14,7 +14,7 @@ import {
   renderOutput,
 } from '../../targets/kubernetes/render/output.ts';
 import { formatReport } from '../../targets/kubernetes/validate/index.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 import { DEFAULT_CONFIG, loadForCommand } from './config.ts';
 
 interface RenderOptions {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { type CommonOptions, withCommonOptions } from '../context.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 import { kubeGuard, openKubernetesEnvironment } from './plan.ts';
 
 interface SecretsOptions extends CommonOptions {

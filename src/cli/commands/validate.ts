@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { formatProblems, validateConfigFile } from '../../config/index.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 import { DEFAULT_CONFIG, summary } from './config.ts';
 
 interface ValidateOptions {

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { renderExplanation } from '../../explain/render.ts';
 import { NoSuchReleaseError, why } from '../../explain/why.ts';
 import { type CommonOptions, guard, openEnvironment, wholeNumber, withCommonOptions } from '../context.ts';
-import { CliError, ExitCode } from '../main.ts';
+import { CliError, ExitCode } from '../exit.ts';
 
 interface WhyOptions extends CommonOptions {
   release?: number;

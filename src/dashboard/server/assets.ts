@@ -6,11 +6,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { Assets } from '../bundle.ts';
 
-export interface Assets {
-  'app.js': string;
-  'app.css': string;
-}
+export type { Assets };
 
 const fromSource = import.meta.url.endsWith('.ts');
 

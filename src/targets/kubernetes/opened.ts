@@ -17,7 +17,7 @@ import {
   type OpenedTarget,
   type TargetContext,
   TargetUnavailableError,
-} from '../index.ts';
+} from '../opened.ts';
 import { KubeClient } from './client.ts';
 import { kubernetesMetrics } from './metrics.ts';
 import { LABEL, podSelector } from './objects.ts';

@@ -1,6 +1,7 @@
 /**
- * Runs the configured build command (`artifact.local.build`) in the service folder. A failing
- * build is an error carrying its exit code and the tail of its output.
+ * Runs a shell command of the artifact build: the configured `artifact.local.build` (in the
+ * staging copy, never in the user's checkout) or the package manager's install. A failing command
+ * is an error carrying its exit code and the tail of its output.
  */
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
@@ -8,10 +9,17 @@ import { dirname } from 'node:path';
 export class BuildFailedError extends Error {
   readonly exitCode: number | null;
   readonly outputTail: string[];
-  constructor(command: string, cwd: string, exitCode: number | null, signal: string | null, tail: string[]) {
+  constructor(
+    command: string,
+    cwd: string,
+    exitCode: number | null,
+    signal: string | null,
+    tail: string[],
+    label = 'build command',
+  ) {
     const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
     super(
-      `build command \`${command}\` (in ${cwd}) ${how}; last output lines:\n  ${tail.join('\n  ') || '(no output)'}`,
+      `${label} \`${command}\` (in ${cwd}) ${how}; last output lines:\n  ${tail.join('\n  ') || '(no output)'}`,
     );
     this.name = 'BuildFailedError';
     this.exitCode = exitCode;
@@ -27,6 +35,8 @@ export interface BuildOptions {
   env?: NodeJS.ProcessEnv;
   /** Lines of output kept for the error message (default 20). */
   tailLines?: number;
+  /** What the command is, in the error message (default `build command`). */
+  label?: string;
 }
 
 /** Runs `sh -c <command>` with the daemon's Node first on PATH; rejects with BuildFailedError. */
@@ -52,12 +62,12 @@ export function runBuild(opts: BuildOptions): Promise<void> {
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     child.once('error', (err) =>
-      reject(new Error(`cannot run build command \`${opts.command}\`: ${err.message}`)),
+      reject(new Error(`cannot run ${opts.label ?? 'build command'} \`${opts.command}\`: ${err.message}`)),
     );
     child.once('close', (code, signal) => {
       if (partial) tail = [...tail, partial].slice(-keep);
       if (code === 0) resolve();
-      else reject(new BuildFailedError(opts.command, opts.cwd, code, signal, tail));
+      else reject(new BuildFailedError(opts.command, opts.cwd, code, signal, tail, opts.label));
     });
   });
 }

@@ -9,13 +9,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { LockHeldError } from '../../../engine/target.ts';
 import { LeaseLost } from '../state/lock.ts';
-import type { Daemon } from './daemon.ts';
 import { HttpError } from './environment.ts';
 import { HANDLERS } from './handlers.ts';
 import { authorized, readJson, sendError, sendJson, sendText } from './http.ts';
 import { type InputOf, matchRoute, type RouteDef, type RouteName } from './protocol/routes.ts';
+import type { ServedDaemon } from './served.ts';
 
-export async function handle(daemon: Daemon, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handle(daemon: ServedDaemon, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     if (!authorized(req, daemon.token)) {
       throw new HttpError(
@@ -42,8 +42,10 @@ export async function handle(daemon: Daemon, req: IncomingMessage, res: ServerRe
     };
     const env = (input.params as { env?: string } | undefined)?.env;
     if (env !== undefined && match.name !== 'open') daemon.requireEnvironment(env);
+    // After a restart, nothing about an environment is answered half restored.
+    if (env !== undefined) await daemon.adopted(env);
     const handler = HANDLERS[match.name] as (
-      d: Daemon,
+      d: ServedDaemon,
       i: InputOf<RouteName>,
       x: { req: IncomingMessage; res: ServerResponse },
     ) => Promise<unknown> | unknown;

@@ -8,6 +8,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { isAlive, isProcessOf, readPidFile } from '../keeper/pid-file.ts';
 import { StatePaths } from '../state/paths.ts';
 import { checkPrivateFolder, ensurePrivateFolder } from '../state/permissions.ts';
 import { tailFile } from '../supervisor/logs.ts';
@@ -121,36 +122,42 @@ export interface EnsureDaemonOptions {
   timeoutMs?: number;
 }
 
-/** The path of the daemon entry, `.ts` from source and `.js` once compiled to dist/. */
-function daemonMain(): string {
+/** The path of the keeper entry (which forks the daemon), `.ts` from source and `.js` in dist/. */
+export function keeperMain(): string {
   const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-  return fileURLToPath(new URL(`./main.${ext}`, import.meta.url));
+  return fileURLToPath(new URL(`../keeper/main.${ext}`, import.meta.url));
 }
 
-/** Returns a client for the state folder's daemon, starting one if none answers. */
+/**
+ * Returns a client for the state folder's daemon, starting one if none answers. While a keeper runs
+ * for the folder, its daemon is on its way back (the keeper restarts it): wait for it instead.
+ */
 export async function ensureDaemon(stateDir: string, opts: EnsureDaemonOptions = {}): Promise<DaemonClient> {
   const existing = await DaemonClient.read(stateDir);
   if (existing && (await existing.healthy())) return existing;
   const paths = new StatePaths(stateDir);
   ensurePrivateFolder(paths.root);
-  const logFd = openSync(paths.daemonLog, 'a', 0o600);
-  const child = spawn(process.execPath, [daemonMain(), '--state-dir', paths.root], {
-    detached: true,
-    stdio: ['ignore', logFd, logFd],
-    env: process.env,
-  });
-  closeSync(logFd);
+  const keeper = await readPidFile(paths.keeperPid);
   let exitedAt: number | undefined;
-  child.once('exit', () => {
-    exitedAt = Date.now();
-  });
-  child.unref();
+  if (!(keeper && (await isProcessOf(keeper, paths.root)))) {
+    const logFd = openSync(paths.daemonLog, 'a', 0o600);
+    const child = spawn(process.execPath, [keeperMain(), '--state-dir', paths.root], {
+      detached: true,
+      stdio: ['ignore', logFd, logFd],
+      env: process.env,
+    });
+    closeSync(logFd);
+    child.once('exit', () => {
+      exitedAt = Date.now();
+    });
+    child.unref();
+  }
   const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
   while (Date.now() < deadline) {
     const client = await DaemonClient.read(stateDir);
     // A concurrent CLI may have won the race to start the daemon: any healthy one will do.
     if (client?.info.startedAt && (await client.healthy())) return client;
-    // Our child exits at once when another daemon already owns the folder; give that one 2 s.
+    // Our keeper exits at once when another one already owns the folder; give that one 2 s.
     if (exitedAt !== undefined && Date.now() - exitedAt > 2000) break;
     await sleep(50);
   }
@@ -160,22 +167,16 @@ export async function ensureDaemon(stateDir: string, opts: EnsureDaemonOptions =
   );
 }
 
-/** Asks the daemon to stop its instances and exit; waits until its process is gone. */
+/** Asks the daemon to stop its instances and exit; waits until it and its keeper are gone. */
 export async function stopDaemon(stateDir: string, timeoutMs = 60_000): Promise<boolean> {
   const client = await DaemonClient.read(stateDir);
   if (!client || !(await client.healthy())) return false;
   await client.call('shutdown');
+  const pids = [client.info.pid, ...(client.info.keeperPid ? [client.info.keeperPid] : [])];
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && isAlive(client.info.pid)) await sleep(50);
-  if (isAlive(client.info.pid)) process.kill(client.info.pid, 'SIGKILL');
+  while (Date.now() < deadline && pids.some(isAlive)) await sleep(50);
+  for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
   return true;
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isAlive };

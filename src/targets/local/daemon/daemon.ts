@@ -9,6 +9,8 @@ import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Ledger } from '../../../engine/target.ts';
+import type { Inventory } from '../keeper/protocol.ts';
+import type { KeeperLink } from '../keeper/remote.ts';
 import type { ProxySettings, RevisionRuntime } from '../runtime.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../state/atomic.ts';
 import { FileLedger } from '../state/ledger.ts';
@@ -18,12 +20,14 @@ import { ensurePrivateFolder } from '../state/permissions.ts';
 import { reapOrphans, STATE_DIR_VAR } from '../supervisor/reaper.ts';
 import { MissingSecretError, resolveSecrets } from '../supervisor/secrets.ts';
 import { baseEnv, findSetpriv, type SpawnApp } from '../supervisor/spawn.ts';
+import { adoptionPlan } from './adoption.ts';
 import { handle } from './api.ts';
 import { Environment, HttpError } from './environment.ts';
 import type { DaemonInfo, StatusAnswer } from './protocol/answers.ts';
 import type { StartProxy } from './proxy-handle.ts';
+import type { EnsureRequest, ServedDaemon } from './served.ts';
 
-export type { DaemonInfo };
+export type { DaemonInfo, EnsureRequest };
 
 export interface DaemonOptions {
   stateDir: string;
@@ -35,6 +39,11 @@ export interface DaemonOptions {
   onShutdown?: () => void;
   /** Extra routes served beside the control API (the dashboard), given the daemon once it listens. */
   mount?: (daemon: Daemon) => MountedRoutes;
+  /**
+   * The keeper that forked this daemon: proxies and app processes are started there (`startProxy`
+   * should be `keeper.startProxy`), outlive the daemon, and are adopted by the next one.
+   */
+  keeper?: KeeperLink;
 }
 
 /** Routes mounted into the daemon's server: `handle` returns false for requests that are not its own. */
@@ -43,15 +52,7 @@ export interface MountedRoutes {
   close(): Promise<void>;
 }
 
-export interface EnsureRequest {
-  runtime: RevisionRuntime;
-  proxy: ProxySettings;
-  replicas: number;
-  /** Values of `runtime.secrets` from the CLI's environment; kept in memory only. */
-  secretValues?: Record<string, string> | undefined;
-}
-
-export class Daemon {
+export class Daemon implements ServedDaemon {
   readonly paths: StatePaths;
   readonly token: string;
   readonly leases: LeaseStore;
@@ -67,6 +68,8 @@ export class Daemon {
   #closing?: Promise<void>;
   /** Set when a restore failed, reported by status. */
   readonly restoreErrors = new Map<string, string>();
+  /** Per environment: settles once the revisions it had before a restart are known again. */
+  readonly #adopting = new Map<string, Promise<void>>();
 
   constructor(opts: DaemonOptions) {
     this.#opts = opts;
@@ -83,7 +86,17 @@ export class Daemon {
   }
 
   info(): DaemonInfo {
-    return { pid: process.pid, port: this.port, startedAt: this.startedAt };
+    const info: DaemonInfo = { pid: process.pid, port: this.port, startedAt: this.startedAt };
+    if (this.#opts.keeper) info.keeperPid = process.ppid;
+    return info;
+  }
+
+  /**
+   * Resolves once the environment's revisions from before a restart are registered again, so that
+   * no client observes an environment half restored (a CLI would take its candidate for gone).
+   */
+  adopted(name: string): Promise<void> {
+    return this.#adopting.get(name) ?? Promise.resolve();
   }
 
   statusAnswer(): StatusAnswer {
@@ -156,7 +169,11 @@ export class Daemon {
         artifactFolder: (digest) => this.paths.artifact(digest),
         logFile: (release, index) => this.paths.instanceLog(name, release, index),
         onWarning: (warning) => this.log(`warning: ${warning}`, { environment: name }),
-        ...(this.#opts.spawn ? { spawn: this.#opts.spawn } : {}),
+        ...(this.#opts.keeper
+          ? { spawn: this.#opts.keeper.spawner(name) }
+          : this.#opts.spawn
+            ? { spawn: this.#opts.spawn }
+            : {}),
       });
       this.#envs.set(name, env);
     }
@@ -214,7 +231,7 @@ export class Daemon {
     // its port, a revision started by this request is stopped again so nothing is left running.
     const [proxy, revision] = await Promise.allSettled([
       env.ensureProxy(req.proxy),
-      env.ensureRevision(runtime, processEnv, req.replicas),
+      env.ensureRevision(runtime, processEnv, req.replicas, req.adopt),
     ]);
     if (proxy.status === 'rejected') {
       if (isNew) await env.retire(runtime.release, 0).catch(() => {});
@@ -226,9 +243,19 @@ export class Daemon {
 
   /** Routes each environment back to its last promoted release (after a restart or a crash). */
   async restore(): Promise<void> {
-    const reaped = await reapOrphans(this.paths.root);
+    const inventory = await this.#opts.keeper?.hello();
+    // Processes the keeper still runs are adopted below, not reaped (nor what they forked).
+    const reaped = await reapOrphans(this.paths.root, inventory?.apps.map((a) => a.pid) ?? []);
     if (reaped.length) this.log('killed processes left by a previous daemon', { pids: reaped });
-    await Promise.all([...this.#known].map((n) => this.#restoreOne(n)));
+    if (!inventory) {
+      await Promise.all([...this.#known].map((n) => this.#restoreOne(n)));
+      return;
+    }
+    this.log('adopting what the keeper kept', {
+      proxies: inventory.proxies.map((p) => p.port),
+      apps: inventory.apps.length,
+    });
+    await Promise.all([...this.#known].map((n) => this.#adoptOne(n, inventory)));
   }
 
   async #environmentsOnDisk(): Promise<string[]> {
@@ -274,6 +301,99 @@ export class Daemon {
     }
   }
 
+  /**
+   * Restore under a keeper: adopt the releases whose processes survived (stable and candidate alike)
+   * and the split the proxy still routes by; start what is missing; stop strays.
+   */
+  async #adoptOne(name: string, inventory: Inventory): Promise<void> {
+    let registered: () => void = () => {};
+    this.#adopting.set(name, new Promise<void>((r) => (registered = r)));
+    const env = this.environment(name);
+    try {
+      const apps = inventory.apps.filter((a) => a.environment === name);
+      const saved = new Map<number, SavedRuntime>();
+      for (const release of new Set([
+        ...apps.map((a) => a.release),
+        ...(await this.#lastPromotedOrNone(name)),
+      ])) {
+        const s = await this.#savedRuntime(name, release);
+        if (s) saved.set(release, s);
+      }
+      const port = [...saved.values()][0]?.proxy.port;
+      const table = inventory.proxies.find((p) => p.port === port)?.table;
+      for (const id of Object.keys(table?.weights ?? {})) {
+        const s = saved.has(Number(id)) ? undefined : await this.#savedRuntime(name, Number(id));
+        if (s) saved.set(Number(id), s);
+      }
+      const lastPromoted = (await this.#lastPromotedOrNone(name))[0];
+      const plan = adoptionPlan({
+        lastPromoted,
+        replicasOf: new Map([...saved].map(([r, s]) => [r, s.runtime.replicas])),
+        apps,
+        table,
+      });
+      for (const stray of plan.strays)
+        this.#opts.keeper?.notify({ op: 'app.kill', app: stray.app, signal: 'SIGTERM' });
+      if (plan.releases.length === 0) return;
+      env.adoptTraffic(plan.weights, plan.stable);
+      await Promise.all(
+        plan.releases.map((r) => {
+          const s = saved.get(r.release)!;
+          const adopt = new Map(
+            r.adopt.map((a) => [a.index, { process: this.#opts.keeper!.adopt(a.app, a.pid), port: a.port }]),
+          );
+          return this.ensure(name, { runtime: s.runtime, proxy: s.proxy, replicas: r.replicas, adopt });
+        }),
+      );
+      registered();
+      await this.#awaitWeightedReady(env, plan.weights, saved);
+      this.log('routing adopted', {
+        environment: name,
+        weights: plan.weights,
+        adopted: plan.releases.map((r) => ({ release: r.release, instances: r.adopt.length })),
+        msSinceStart: Math.round(performance.now()),
+      });
+    } catch (err) {
+      const msg = `could not restore ${name} after the daemon restarted: ${(err as Error).message}`;
+      this.restoreErrors.set(name, msg);
+      this.log(msg);
+    } finally {
+      env.releaseHold();
+      registered();
+    }
+  }
+
+  async #lastPromotedOrNone(name: string): Promise<number[]> {
+    const last = await this.ledger(name).lastPromoted();
+    return last ? [last.release] : [];
+  }
+
+  async #savedRuntime(name: string, release: number): Promise<SavedRuntime | undefined> {
+    const text = await readFile(this.paths.runtime(name, release), 'utf8').catch(() => undefined);
+    return text === undefined ? undefined : (JSON.parse(text) as SavedRuntime);
+  }
+
+  async #awaitWeightedReady(
+    env: Environment,
+    weights: Record<string, number>,
+    saved: Map<number, SavedRuntime>,
+  ) {
+    const releases = Object.entries(weights)
+      .filter(([, w]) => w > 0)
+      .map(([id]) => Number(id));
+    const timeout = Math.max(...releases.map((r) => saved.get(r)?.runtime.startupTimeoutMs ?? 30_000), 0);
+    const deadline = Date.now() + timeout;
+    for (;;) {
+      const revs = env.observe().revisions;
+      const failed = revs.find((r) => releases.includes(r.release) && r.failed);
+      if (failed) throw new Error(`release ${failed.release}: ${failed.failed}`);
+      if (releases.every((r) => (revs.find((x) => x.release === r)?.ready ?? 0) > 0)) return;
+      if (Date.now() > deadline)
+        throw new Error(`no instance of release(s) ${releases.join(', ')} became ready`);
+      await env.waitForChange(env.seq, deadline - Date.now());
+    }
+  }
+
   /** The API's shutdown: stop everything, then let the process entry exit. */
   async shutdown(): Promise<void> {
     await this.close();
@@ -297,6 +417,11 @@ export class Daemon {
     })();
     return this.#closing;
   }
+}
+
+interface SavedRuntime {
+  runtime: RevisionRuntime;
+  proxy: ProxySettings;
 }
 
 export type { Ledger };

@@ -6,6 +6,7 @@
  */
 import type { RevisionCounts, TargetObservation } from '../../../core/types.ts';
 import type { ProxySettings, RevisionRuntime } from '../runtime.ts';
+import type { AdoptedProcess } from '../supervisor/instance.ts';
 import { Revision } from '../supervisor/revision.ts';
 import type { SpawnApp } from '../supervisor/spawn.ts';
 import type { EnvironmentStatus } from './protocol/answers.ts';
@@ -48,6 +49,11 @@ export class Environment {
   #waiters = new Set<() => void>();
   /** `proxy.pinning.enabled` of the latest release's config: the route table carries it. */
   #pinning = false;
+  /**
+   * After a daemon restart the keeper's proxy still routes by the last table: no table is pushed
+   * (an empty one would cut users off) until every revision with weight has a ready instance again.
+   */
+  #held = false;
 
   constructor(opts: EnvironmentOptions) {
     this.name = opts.name;
@@ -99,6 +105,7 @@ export class Environment {
     runtime: RevisionRuntime,
     env: Record<string, string>,
     replicas: number,
+    adopt?: Map<number, AdoptedProcess>,
   ): Promise<void> {
     let rev = this.#revisions.get(runtime.release);
     if (rev && rev.runtime.digest !== runtime.digest) {
@@ -116,6 +123,7 @@ export class Environment {
         onChange: () => this.#changed(),
         ...(this.#opts.onWarning ? { onWarning: this.#opts.onWarning } : {}),
         ...(this.#opts.spawn ? { spawn: this.#opts.spawn } : {}),
+        ...(adopt ? { adopt } : {}),
       });
       this.#revisions.set(runtime.release, rev);
     }
@@ -152,6 +160,23 @@ export class Environment {
       throw new HttpError(400, `cannot set traffic in ${this.name}: ${problems.join('; ')}`);
     this.#weights = { ...weights };
     if (stable !== undefined) this.stable = stable;
+    this.#held = false;
+    this.#changed();
+  }
+
+  /**
+   * Takes over the split the keeper's proxy routes by (after a daemon restart) without pushing a
+   * table until the weighted revisions are ready again; `releaseHold` ends the wait in any case.
+   */
+  adoptTraffic(weights: Record<string, number>, stable: number | undefined): void {
+    this.#weights = { ...weights };
+    if (stable !== undefined) this.stable = stable;
+    this.#held = true;
+  }
+
+  releaseHold(): void {
+    if (!this.#held) return;
+    this.#held = false;
     this.#changed();
   }
 
@@ -192,7 +217,7 @@ export class Environment {
   }
 
   /** Signs a pin to `release` (which must have a ready instance) for `ttlMs`. */
-  issuePin(release: number, ttlMs: number): IssuedPin {
+  async issuePin(release: number, ttlMs: number): Promise<IssuedPin> {
     if (!this.#pinning) {
       throw new HttpError(
         409,
@@ -280,7 +305,15 @@ export class Environment {
   }
 
   #pushRoutes(): void {
+    if (this.#held && !this.#weightedReady()) return;
+    this.#held = false;
     this.#proxy?.setRoutes(this.routeTable());
+  }
+
+  #weightedReady(): boolean {
+    return Object.entries(this.#weights).every(
+      ([id, w]) => w === 0 || (this.#revisions.get(Number(id))?.upstreams().length ?? 0) > 0,
+    );
   }
 
   #changed(): void {

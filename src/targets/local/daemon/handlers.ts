@@ -5,10 +5,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ReleaseRecord } from '../../../engine/target.ts';
-import type { Daemon } from './daemon.ts';
 import { mergeExpositions } from './metrics.ts';
 import type { AnswerOf } from './protocol/answers.ts';
 import type { InputOf, RouteName } from './protocol/routes.ts';
+import type { ServedDaemon } from './served.ts';
 
 const MAX_POLL_MS = 60_000;
 const DEFAULT_POLL_MS = 25_000;
@@ -19,7 +19,7 @@ export interface Exchange {
 }
 
 type Handler<N extends RouteName> = (
-  daemon: Daemon,
+  daemon: ServedDaemon,
   input: InputOf<N>,
   exchange: Exchange,
 ) => Promise<AnswerOf<N>> | AnswerOf<N>;

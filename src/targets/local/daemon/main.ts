@@ -3,12 +3,14 @@
  * folder (guarded by `daemon.pid`); it restores routing, then serves the control API until
  * `POST /v1/shutdown`, SIGTERM or SIGINT, each of which stops every instance gracefully.
  */
-import { open, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { mountDashboard } from '../../../dashboard/daemon-mount.ts';
+import { claimPidFile } from '../keeper/pid-file.ts';
+import { type FromKeeper, KEEPER_VAR } from '../keeper/protocol.ts';
+import { KeeperLink } from '../keeper/remote.ts';
 import { startProxy } from '../proxy/index.ts';
 import { StatePaths } from '../state/paths.ts';
-import { isAlive } from './client.ts';
 import { Daemon } from './daemon.ts';
 
 const { values } = parseArgs({ options: { 'state-dir': { type: 'string' } } });
@@ -26,52 +28,49 @@ const logger = {
   },
 };
 
-/** Takes `daemon.pid` exclusively; false when a live daemon already holds it. */
-async function claimPidFile(): Promise<boolean> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fh = await open(paths.daemonPid, 'wx', 0o600);
-      await fh.writeFile(`${process.pid}\n`);
-      await fh.sync();
-      await fh.close();
-      return true;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number((await readFile(paths.daemonPid, 'utf8').catch(() => '')).trim());
-      if (pid && isAlive(pid) && (await isDaemonOf(pid))) return false;
-      await rm(paths.daemonPid, { force: true }); // left by a daemon that was killed
-    }
-  }
-  return false;
-}
-
-/** Whether `pid` is a daemon of this folder, not an unrelated process that reused a dead daemon's pid. */
-async function isDaemonOf(pid: number): Promise<boolean> {
-  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => undefined);
-  return cmdline === undefined ? true : cmdline.split('\0').includes(paths.root);
-}
-
-if (!(await claimPidFile())) {
+if (!(await claimPidFile(paths.daemonPid, paths.root))) {
   logger.info('another daemon already serves this state folder; exiting');
   process.exit(0);
 }
 
+// Forked by the keeper: proxies and apps live there and outlive this process. A keeper that dies
+// takes them along (its apps carry its parent-death signal); this daemon then has nothing to serve.
+const keeper =
+  process.env[KEEPER_VAR] === '1' && process.send
+    ? new KeeperLink({
+        send: (m) => process.send?.(m),
+        // Our own parent's messages, in the shapes of keeper/protocol.ts.
+        onMessage: (listener) => process.on('message', (m) => listener(m as FromKeeper)),
+      })
+    : undefined;
+if (keeper) {
+  process.on('disconnect', () => {
+    logger.info('the keeper is gone; stopping');
+    process.exit(1);
+  });
+}
+
 const daemon = new Daemon({
   stateDir: paths.root,
-  startProxy: (s) =>
-    startProxy({
-      host: s.host ?? '127.0.0.1',
-      port: s.port,
-      sticky: s.sticky,
-      retry: s.retry,
-      latencyBoundMs: s.latencyBoundMs,
-    }),
+  ...(keeper ? { keeper } : {}),
+  startProxy: keeper
+    ? keeper.startProxy
+    : (s) =>
+        startProxy({
+          host: s.host ?? '127.0.0.1',
+          port: s.port,
+          sticky: s.sticky,
+          retry: s.retry,
+          latencyBoundMs: s.latencyBoundMs,
+        }),
   log: (msg, fields) => logger.info(fields ?? {}, msg),
   onShutdown: () => void exit(),
   mount: (d) => mountDashboard(d, (msg, fields) => logger.info(fields ?? {}, msg)),
 });
 
 async function exit(): Promise<void> {
+  // Told first, so that a daemon dying while it stops is not restarted: the keeper stops the rest.
+  keeper?.notify({ op: 'stopping' });
   await daemon.close();
   await rm(paths.daemonPid, { force: true });
   logger.info('daemon stopped');

@@ -18,7 +18,7 @@ export interface ProxyHandle {
   counts(): Record<string, RevisionCounters> | Promise<Record<string, RevisionCounters>>;
   metrics(): string | Promise<string>;
   /** Signs a pin to the revision (see proxy/pins.ts); honoured while the table has `pinning: true`. */
-  issuePin(revisionId: string, ttlMs: number): IssuedPin;
+  issuePin(revisionId: string, ttlMs: number): IssuedPin | Promise<IssuedPin>;
   close(): Promise<void>;
 }
 

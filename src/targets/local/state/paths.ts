@@ -34,6 +34,10 @@ export class StatePaths {
   get daemonPid(): string {
     return join(this.root, 'daemon.pid');
   }
+  /** The keeper's pid: the parent that holds the proxies and apps and restarts the daemon. */
+  get keeperPid(): string {
+    return join(this.root, 'keeper.pid');
+  }
   get daemonLog(): string {
     return join(this.root, 'daemon.log');
   }

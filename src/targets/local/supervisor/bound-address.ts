@@ -51,7 +51,7 @@ export function wildcardWarning(
 }
 
 /** `pid` and its descendants, from `/proc/<pid>/task/<tid>/children` (an app may fork its server). */
-async function processTree(pid: number): Promise<number[]> {
+export async function processTree(pid: number): Promise<number[]> {
   const seen = new Set<number>();
   const queue = [pid];
   while (queue.length > 0 && seen.size < 256) {

@@ -3,7 +3,6 @@
  * probes, restarts with exponential backoff, a crash loop reported as a failure with the exit
  * code and the last log lines, and a graceful stop (SIGTERM, grace, SIGKILL).
  */
-import type { ChildProcess } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +12,7 @@ import { tailFile } from './logs.ts';
 import { addressInUseHint, linesOfThisRun } from './port-hint.ts';
 import { freePort, isListening } from './ports.ts';
 import { probe } from './probe.ts';
-import { type SpawnApp, spawnApp } from './spawn.ts';
+import { type AppProcess, type SpawnApp, spawnApp } from './spawn.ts';
 
 export type InstanceState = 'starting' | 'ready' | 'unready' | 'backoff' | 'stopping' | 'stopped' | 'failed';
 
@@ -45,6 +44,16 @@ export interface InstanceOptions {
   /** Told once per instance when the OS shows it bound every interface instead of $HOST. */
   onWarning?: (warning: string) => void;
   spawn?: SpawnApp;
+  /**
+   * A process of this instance that is already running (started for a daemon that since died, and
+   * kept alive by the keeper): supervised from its first check on, instead of starting another.
+   */
+  adopt?: AdoptedProcess;
+}
+
+export interface AdoptedProcess {
+  process: AppProcess;
+  port: number;
 }
 
 interface RunOutcome {
@@ -68,7 +77,7 @@ export class Instance {
   readonly index: number;
   state: InstanceState = 'starting';
   #opts: InstanceOptions;
-  #child?: ChildProcess;
+  #child?: AppProcess;
   #exited?: Promise<Exit>;
   #port?: number;
   #restarts = 0;
@@ -78,12 +87,14 @@ export class Instance {
   #servingExit?: string;
   #warning?: string;
   #addressChecked = false;
+  #adopt: AdoptedProcess | undefined;
   #stop = new AbortController();
   #done?: Promise<void>;
 
   constructor(opts: InstanceOptions) {
     this.index = opts.index;
     this.#opts = opts;
+    this.#adopt = opts.adopt;
   }
 
   get port(): number | undefined {
@@ -152,10 +163,13 @@ export class Instance {
   async #runOnce(): Promise<RunOutcome> {
     const { runtime: rt, logFile } = this.#opts;
     this.#setState('starting');
-    const port = await freePort();
+    const adopted = this.#adopt;
+    this.#adopt = undefined;
+    const port = adopted?.port ?? (await freePort());
     this.#port = port;
     const started = Date.now();
-    this.#spawn(port);
+    if (adopted) this.#watch(adopted.process);
+    else this.#spawn(port);
     const exited = this.#exited!;
 
     const startup = await this.#awaitStartup(port, exited, started + rt.startupTimeoutMs);
@@ -201,20 +215,27 @@ export class Instance {
       );
       // HOST first: a value the user set in the environment's env wins (and is checked like any).
       const env = { [HOST_ENV]: INSTANCE_HOST, ...this.#opts.env, [rt.portEnv]: String(port) };
-      const child = (this.#opts.spawn ?? spawnApp)({
+      const spawn: SpawnApp = this.#opts.spawn ?? spawnApp;
+      const child = spawn({
         command: rt.start,
         cwd: this.#opts.cwd,
         env,
         logFd: fd,
+        logFile,
+        instance: { release: rt.release, index: this.index, port },
       });
-      this.#child = child;
-      this.#exited = new Promise<Exit>((resolve) => {
-        child.once('exit', (code, signal) => resolve({ code, signal }));
-        child.once('error', (error) => resolve({ code: null, signal: null, error }));
-      });
+      this.#watch(child);
     } finally {
       closeSync(fd); // the child holds its own copy
     }
+  }
+
+  #watch(child: AppProcess): void {
+    this.#child = child;
+    this.#exited = new Promise<Exit>((resolve) => {
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+      child.once('error', (error) => resolve({ code: null, signal: null, error }));
+    });
   }
 
   /** Once per instance: ask the OS which address the process bound; warn when it is every interface. */

@@ -5,17 +5,23 @@
  * `setpriv`, or grandchildren an app spawned. Linux only (reads /proc); a no-op elsewhere.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { processTree } from './bound-address.ts';
 
 export const STATE_DIR_VAR = 'SLIPWAY_STATE_DIR';
 
-/** Kills (SIGKILL) the processes left by a previous daemon of `stateDir`; returns their pids. */
-export async function reapOrphans(stateDir: string): Promise<number[]> {
+/**
+ * Kills (SIGKILL) the processes left by a previous daemon of `stateDir`; returns their pids. `keep`
+ * are live instances to adopt (from the keeper): they and whatever they forked are spared.
+ */
+export async function reapOrphans(stateDir: string, keep: number[] = []): Promise<number[]> {
   const entries = await readdir('/proc').catch(() => [] as string[]);
   const marker = `\0${STATE_DIR_VAR}=${stateDir}\0`;
+  const spared = new Set<number>();
+  for (const pid of keep) for (const p of await processTree(pid)) spared.add(p);
   const killed: number[] = [];
   for (const name of entries) {
     const pid = Number(name);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
+    if (!Number.isInteger(pid) || pid === process.pid || spared.has(pid)) continue;
     const environ = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '');
     if (!`\0${environ}`.includes(marker)) continue;
     try {

@@ -5,7 +5,7 @@
  */
 import type { RevisionObservation } from '../../../core/types.ts';
 import type { RevisionRuntime } from '../runtime.ts';
-import { Instance, type InstanceStatus } from './instance.ts';
+import { type AdoptedProcess, Instance, type InstanceStatus } from './instance.ts';
 import type { SpawnApp } from './spawn.ts';
 
 export interface RevisionOptions {
@@ -17,6 +17,8 @@ export interface RevisionOptions {
   /** Told once per revision: its instances listen on every interface (with the fix). */
   onWarning?: (warning: string) => void;
   spawn?: SpawnApp;
+  /** Processes already running for this revision, by instance index (after a daemon restart). */
+  adopt?: Map<number, AdoptedProcess>;
 }
 
 export interface RevisionStatus extends RevisionObservation {
@@ -52,6 +54,8 @@ export class Revision {
     this.#desired = replicas;
     while (this.#instances.length < replicas) {
       const index = this.#instances.length;
+      const adopted = this.#opts.adopt?.get(index);
+      this.#opts.adopt?.delete(index);
       const inst = new Instance({
         index,
         runtime: this.#opts.runtime,
@@ -61,6 +65,7 @@ export class Revision {
         onChange: this.#opts.onChange,
         onWarning: (w) => this.#warnOnce(w),
         ...(this.#opts.spawn ? { spawn: this.#opts.spawn } : {}),
+        ...(adopted ? { adopt: adopted } : {}),
       });
       this.#instances.push(inst);
       inst.start();

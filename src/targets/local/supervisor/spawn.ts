@@ -4,7 +4,7 @@
  * daemon takes every instance with it. The command runs as `sh -c 'exec <start>'`: the shell
  * replaces itself with the app, so the pid we hold is the app's and signals reach it directly.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { dirname } from 'node:path';
 
 let setprivPath: string | null | undefined;
@@ -27,11 +27,28 @@ export interface SpawnAppOptions {
   env: Record<string, string>;
   /** File descriptor receiving both stdout and stderr. */
   logFd: number;
+  /** The file behind `logFd`, for a spawner in another process (the keeper), which opens its own. */
+  logFile: string;
+  /** Which instance this is: lets a restarted daemon adopt the process it did not start. */
+  instance: { release: number; index: number; port: number };
 }
 
-export type SpawnApp = (opts: SpawnAppOptions) => ChildProcess;
+/**
+ * The part of a child process the supervisor uses. A `ChildProcess` is one; so is the keeper's
+ * stand-in for a process it started on the daemon's behalf (`keeper/remote.ts`).
+ */
+export interface AppProcess {
+  readonly pid?: number | undefined;
+  readonly exitCode: number | null;
+  readonly signalCode: NodeJS.Signals | null;
+  kill(signal?: NodeJS.Signals): boolean;
+  once(event: 'exit', listener: (code: number | null, signal: NodeJS.Signals | null) => void): unknown;
+  once(event: 'error', listener: (error: Error) => void): unknown;
+}
 
-export const spawnApp: SpawnApp = (opts) => {
+export type SpawnApp = (opts: SpawnAppOptions) => AppProcess;
+
+export const spawnApp = (opts: Pick<SpawnAppOptions, 'command' | 'cwd' | 'env' | 'logFd'>) => {
   const setpriv = findSetpriv();
   const shell = ['/bin/sh', '-c', `exec ${opts.command}`];
   const argv = setpriv ? [setpriv, '--pdeathsig', 'SIGKILL', '--', ...shell] : shell;

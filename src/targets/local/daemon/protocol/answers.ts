@@ -15,6 +15,8 @@ export interface DaemonInfo {
   pid: number;
   port: number;
   startedAt: number;
+  /** The keeper that runs this daemon (and restarts it), when there is one. */
+  keeperPid?: number;
 }
 
 export type { StateProblem };

@@ -6,10 +6,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { ResolvedConfig } from '../config/index.ts';
-import { releaseModel } from '../config/index.ts';
-import { checkReader } from '../providers/checks.ts';
-import type { EnvironmentView, LogLines, LogQuery, OpenedTarget, TargetContext } from './index.ts';
+import type { ResolvedConfig } from '../../config/index.ts';
+import { releaseModel } from '../../config/index.ts';
+import { checkReader } from '../../providers/checks.ts';
+import type { EnvironmentView, LogLines, LogQuery, OpenedTarget, TargetContext } from '../opened.ts';
+import { parseProxyMetrics } from '../samples.ts';
 import {
   buildArtifact,
   DaemonClient,
@@ -21,9 +22,8 @@ import {
   StatePaths,
   stopDaemon,
   tailFile,
-} from './local/index.ts';
-import { resolveSecrets } from './local/supervisor/secrets.ts';
-import { parseProxyMetrics } from './samples.ts';
+} from './index.ts';
+import { resolveSecrets } from './supervisor/secrets.ts';
 
 export async function openLocal(resolved: ResolvedConfig, ctx: TargetContext): Promise<OpenedTarget> {
   const paths = new StatePaths(ctx.stateDir ?? join(ctx.serviceDir, '.slipway'));

@@ -1,0 +1,115 @@
+/**
+ * Entry of the keeper: `node keeper/main.ts --state-dir <dir>`, the process the CLI starts (or a
+ * systemd/launchd unit runs, see `slipway local install`). It forks the daemon and keeps it alive:
+ * a daemon that dies for any reason but a requested shutdown is started again at once (then with a
+ * backoff if it keeps dying), with no CLI running. Meanwhile the proxies and the app processes live
+ * here (`host.ts`), so users keep being served by the last route table; the new daemon adopts them.
+ * SIGTERM or SIGINT stop the daemon gracefully, then the keeper.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { StatePaths } from '../state/paths.ts';
+import { KeeperHost } from './host.ts';
+import { claimPidFile } from './pid-file.ts';
+import { type FromKeeper, KEEPER_VAR, type ToKeeper } from './protocol.ts';
+import { RestartPolicy } from './restart-policy.ts';
+
+const { values } = parseArgs({ options: { 'state-dir': { type: 'string' } } });
+if (!values['state-dir']) {
+  process.stderr.write('usage: keeper/main.ts --state-dir <folder>\n');
+  process.exit(2);
+}
+const paths = new StatePaths(values['state-dir']);
+const log = (msg: string, fields: Record<string, unknown> = {}): void => {
+  process.stdout.write(
+    `${JSON.stringify({ time: Date.now(), pid: process.pid, keeper: true, msg, ...fields })}\n`,
+  );
+};
+
+if (!(await claimPidFile(paths.keeperPid, paths.root))) {
+  log('another keeper already serves this state folder; exiting');
+  process.exit(0);
+}
+
+const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+const DAEMON_MAIN = fileURLToPath(new URL(`../daemon/main.${ext}`, import.meta.url));
+/** How long a graceful stop may take before the keeper kills what is left. */
+const STOP_GRACE_MS = 60_000;
+
+let daemon: ChildProcess | undefined;
+let stopping = false;
+const policy = new RestartPolicy();
+const host = new KeeperHost({ emit: (e) => send(e), log });
+
+function send(message: FromKeeper): void {
+  if (daemon?.connected) daemon.send(message);
+}
+
+function startDaemon(): void {
+  const child = fork(DAEMON_MAIN, ['--state-dir', paths.root], {
+    env: { ...process.env, [KEEPER_VAR]: '1' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  daemon = child;
+  policy.started(Date.now());
+  child.on('message', (m: ToKeeper) => void onMessage(child, m));
+  child.once('exit', (code, signal) => {
+    if (daemon === child) daemon = undefined;
+    if (stopping) return void finish();
+    const delay = policy.nextDelay(Date.now());
+    log('daemon exited; starting it again', { code, signal, inMs: delay });
+    setTimeout(startDaemon, delay);
+  });
+}
+
+async function onMessage(child: ChildProcess, m: ToKeeper): Promise<void> {
+  if (!('id' in m)) {
+    if (m.op === 'stopping') stopping = true;
+    else {
+      try {
+        host.notice(m);
+      } catch (err) {
+        log(`notice ${m.op} failed: ${(err as Error).message}`);
+      }
+    }
+    return;
+  }
+  try {
+    const value = await host.request(m);
+    if (child.connected) child.send({ id: m.id, ok: true, value } satisfies FromKeeper);
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const error = { message: e.message, ...(e.code ? { code: e.code } : {}) };
+    if (child.connected) child.send({ id: m.id, ok: false, error } satisfies FromKeeper);
+  }
+}
+
+let finishing: Promise<void> | undefined;
+/** Whatever the daemon left running goes too; then the keeper exits. */
+function finish(): Promise<void> {
+  finishing ??= (async () => {
+    await host.close(10_000);
+    await rm(paths.keeperPid, { force: true });
+    log('keeper stopped');
+    process.exit(0);
+  })();
+  return finishing;
+}
+
+function stop(): void {
+  if (stopping && !daemon) return void finish();
+  stopping = true;
+  if (daemon) daemon.kill('SIGTERM');
+  else void finish();
+  setTimeout(() => {
+    daemon?.kill('SIGKILL');
+    void finish();
+  }, STOP_GRACE_MS).unref();
+}
+
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+startDaemon();
+log('keeper started', { stateDir: paths.root });
