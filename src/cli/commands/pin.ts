@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { parseDuration } from '../../config/index.ts';
-import { type CommonOptions, guard, openEnvironment, wholeNumber, withCommonOptions } from '../context.ts';
+import { type CommonOptions, guard, openWith, wholeNumber, withCommonOptions } from '../context.ts';
 import { CliError, ExitCode } from '../exit.ts';
 
 interface PinOptions extends CommonOptions {
@@ -31,15 +31,8 @@ export function register(program: Command): void {
         );
       }
     }
-    const ctx = await openEnvironment(options);
-    const pin = ctx.opened.pin;
-    if (!pin) {
-      throw new CliError(
-        `environment ${ctx.environment} does not run on the local target: pins are a local-target feature`,
-        ExitCode.invalidInput,
-      );
-    }
-    const grant = await guard(() => pin.call(ctx.opened, options.release, ttlMs));
+    const ctx = await openWith(options, 'pin', 'slipway pin signs pins for the local proxy');
+    const grant = await guard(() => ctx.can.pin(options.release, ttlMs));
     if (options.json) {
       process.stdout.write(`${JSON.stringify(grant)}\n`);
       return;
