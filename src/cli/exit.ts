@@ -10,6 +10,10 @@ export const ExitCode = {
   invalidInput: 2,
   lockHeld: 3,
   failed: 4,
+  /** `wait`: the release waits for a person (an approval gate, an operator's pause). */
+  awaitingPerson: 5,
+  /** `wait`: the time ran out with the release still in progress (or not begun). */
+  timedOut: 6,
   internal: 70,
 } as const;
 

@@ -17,6 +17,7 @@ import * as rollback from './rollback.ts';
 import * as secrets from './secrets.ts';
 import * as status from './status.ts';
 import * as validate from './validate.ts';
+import * as wait from './wait.ts';
 import * as why from './why.ts';
 
 /**
@@ -43,5 +44,6 @@ export function registerCommands(program: Command): void {
   secrets.register(program);
   dashboard.register(program);
   why.register(program);
+  wait.register(program);
   void program;
 }
