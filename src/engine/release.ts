@@ -2,7 +2,9 @@
  * `slipway deploy` as one engine operation: the release policy that used to live in the CLI.
  * If the previous release was left unfinished (its deploying process crashed or was killed), it is
  * resumed first — it then completes or rolls back — and the new release follows, unless the
- * unfinished one was this very artifact and config and it completed.
+ * unfinished one was this very artifact and config: then it is not started a second time, whether
+ * it completed or was rolled back (a second full canary of what just failed would only repeat the
+ * failure and spend the users' failure budget again); `force` deploys it again anyway.
  */
 import { type DeployInput, deploy, type EngineDeps, resume } from './api.ts';
 import { OperationInFlightError } from './errors.ts';
@@ -14,8 +16,22 @@ export type DeployEvent =
   | { kind: 'start'; release: number }
   /** An unfinished release was found: it is resumed first. */
   | { kind: 'resume'; release: number }
-  /** The resumed release ended; `next` says whether the asked-for release still follows. */
-  | { kind: 'resumed'; release: number; outcome: OperationOutcome; next: 'done' | 'again' | 'new' };
+  /**
+   * The resumed release ended; `next` says what follows: `done` (it was this artifact and config and
+   * promoted), `held` (it was, and did not promote: not started again without `force`), `again`
+   * (it was, and `force` starts it again) or `new` (another artifact or config is deployed now).
+   */
+  | {
+      kind: 'resumed';
+      release: number;
+      outcome: OperationOutcome;
+      next: 'done' | 'held' | 'again' | 'new';
+    };
+
+export interface DeployOptions {
+  /** Deploy again even when the resumed release ran this artifact and config and did not promote. */
+  force?: boolean;
+}
 
 export interface DeployResult {
   outcome: OperationOutcome;
@@ -28,6 +44,7 @@ export async function deployWithResume(
   deps: EngineDeps,
   input: DeployInput,
   on: (event: DeployEvent) => void = () => {},
+  opts: DeployOptions = {},
 ): Promise<DeployResult> {
   const ledger = deps.target.ledger();
   const next = async (): Promise<number> =>
@@ -46,6 +63,10 @@ export async function deployWithResume(
     // was rolled back, e.g. because its candidate vanished with the crash) deploy it afresh.
     if (same && outcome.kind === 'promoted') {
       on({ kind: 'resumed', ...resumed, next: 'done' });
+      return { outcome, resumed };
+    }
+    if (same && !opts.force) {
+      on({ kind: 'resumed', ...resumed, next: 'held' });
       return { outcome, resumed };
     }
     on({ kind: 'resumed', ...resumed, next: same ? 'again' : 'new' });

@@ -75,6 +75,31 @@ describe('deployWithResume', () => {
     );
     assert.equal((await h.target.ledger().releases()).at(-1)?.digest, digest('c'));
   });
+
+  it('the same artifact and config that rolled back on resume is not started again, unless forced', async () => {
+    for (const force of [false, true]) {
+      const h = harness();
+      await deploy(h.deps(), input('a'));
+      await crashed(h, 2, 'b');
+      await h.target.ledger().command(2, { kind: 'abort', at: h.clock.now() });
+      const events: string[] = [];
+      const result = await deployWithResume(
+        h.deps(),
+        input('b'),
+        (e) => events.push(e.kind === 'resumed' ? `${e.kind} ${e.outcome.kind} ${e.next}` : e.kind),
+        { force },
+      );
+      if (force) {
+        assert.deepEqual(events, ['start', 'resume', 'resumed aborted again', 'start']);
+        assert.equal(result.outcome.release, 3);
+        assert.equal(result.outcome.kind, 'promoted');
+      } else {
+        assert.deepEqual(events, ['start', 'resume', 'resumed aborted held']);
+        assert.equal(result.outcome.kind, 'aborted');
+        assert.equal((await h.target.ledger().releases()).length, 2, 'no second canary of what just failed');
+      }
+    }
+  });
 });
 
 describe('runCommand', () => {
