@@ -23,6 +23,13 @@ const BY_KIND: Record<FaultKind, number> = {
   failed: ExitCode.failed,
 };
 
+/**
+ * How a command hands back its exit code: each `register(program, done)` calls `done(code)` once its
+ * action has rendered the result (commands never write `process.exitCode`). A command that ends
+ * without calling it exits 0.
+ */
+export type Done = (exitCode: number) => void;
+
 /** A failure found by the CLI itself (a bad flag, a missing --env): printed as its message. */
 export class CliError extends SlipwayError {
   readonly exitCode: number;

@@ -1,25 +1,28 @@
 import { Command, CommanderError } from 'commander';
 import { SlipwayError } from '../core/fault.ts';
 import { registerCommands } from './commands/index.ts';
-import { ExitCode, exitCodeOfFault } from './exit.ts';
+import { type Done, ExitCode, exitCodeOfFault } from './exit.ts';
 
 export { CliError, ExitCode } from './exit.ts';
 
-export function buildProgram(): Command {
+export function buildProgram(done: Done): Command {
   const program = new Command('slipway')
     .description('Progressive delivery for Node.js services, with automatic rollback.')
     .version('0.1.0')
     .exitOverride();
-  registerCommands(program);
+  registerCommands(program, done);
   return program;
 }
 
 /** Runs the CLI and returns the exit code; never throws for user errors. */
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  let code: number | undefined;
+  const program = buildProgram((c) => {
+    code = c;
+  });
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
+    return code ?? ExitCode.ok;
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? ExitCode.ok : ExitCode.invalidInput;

@@ -15,7 +15,7 @@ import {
   openEnvironment,
   withCommonOptions,
 } from '../context.ts';
-import { ExitCode } from '../exit.ts';
+import { type Done, ExitCode } from '../exit.ts';
 import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 
 export interface OperatorRun {
@@ -70,7 +70,7 @@ export async function operate(
   }
 }
 
-export function register(program: Command): void {
+export function register(program: Command, done: Done): void {
   withCommonOptions(
     program
       .command('abort')
@@ -83,6 +83,6 @@ export function register(program: Command): void {
       at: Date.now(),
       ...(options.reason ? { reason: options.reason } : {}),
     };
-    process.exitCode = await operate(ctx, command, options, { carryOut: true });
+    done(await operate(ctx, command, options, { carryOut: true }));
   });
 }

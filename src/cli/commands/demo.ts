@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { runDemo } from '../../demo/run.ts';
 import { formatSummary } from '../../demo/summary.ts';
-import { ExitCode } from '../exit.ts';
+import { type Done, ExitCode } from '../exit.ts';
 import { progressMode } from '../progress/renderer.ts';
 
 interface DemoOptions {
@@ -15,7 +15,7 @@ interface DemoOptions {
   stateDir?: string;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, done: Done): void {
   program
     .command('demo')
     .description(
@@ -32,6 +32,6 @@ export function register(program: Command): void {
       });
       if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
       else process.stdout.write(`${formatSummary(summary).join('\n')}\n`);
-      process.exitCode = summary.ok ? ExitCode.ok : ExitCode.failed;
+      done(summary.ok ? ExitCode.ok : ExitCode.failed);
     });
 }

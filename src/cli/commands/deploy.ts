@@ -21,7 +21,7 @@ import {
   openEnvironment,
   withCommonOptions,
 } from '../context.ts';
-import { CliError, ExitCode } from '../exit.ts';
+import { CliError, type Done, ExitCode } from '../exit.ts';
 import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 import { writePlan } from './plan.ts';
 
@@ -166,7 +166,7 @@ export async function dryRun(
     process.stdout.write(`dry run: ${artifact.ref ?? artifact.digest} not released, nothing was changed\n`);
 }
 
-export function register(program: Command): void {
+export function register(program: Command, done: Done): void {
   const cmd = program
     .command('deploy')
     .description('build the artifact and release it with the environment’s strategy')
@@ -214,7 +214,7 @@ export function register(program: Command): void {
         ...(artifact ? { artifact } : {}),
       });
       renderer.finish(outcome);
-      process.exitCode = exitCodeFor(outcome);
+      done(exitCodeFor(outcome));
     } finally {
       renderer.stop();
     }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { Done } from '../exit.ts';
 import * as abort from './abort.ts';
 import * as config from './config.ts';
 import * as dashboard from './dashboard.ts';
@@ -23,29 +24,30 @@ import * as why from './why.ts';
 
 /**
  * Every command registers itself here: one import and one call per command file, so that
- * commands can be added without touching main.ts.
+ * commands can be added without touching main.ts. A command whose exit code depends on what
+ * happened takes `done` and calls it (see cli/exit.ts); the others exit 0 or throw.
  */
-export function registerCommands(program: Command): void {
+export function registerCommands(program: Command, done: Done): void {
   validate.register(program);
   config.register(program);
   render.register(program);
   init.register(program);
-  deploy.register(program);
-  promote.register(program);
-  abort.register(program);
-  pause.register(program);
-  resume.register(program);
-  rollback.register(program);
+  deploy.register(program, done);
+  promote.register(program, done);
+  abort.register(program, done);
+  pause.register(program, done);
+  resume.register(program, done);
+  rollback.register(program, done);
   status.register(program);
   history.register(program);
   logs.register(program);
   pin.register(program);
-  demo.register(program);
+  demo.register(program, done);
   local.register(program);
   plan.register(program);
   secrets.register(program);
   dashboard.register(program);
   why.register(program);
-  wait.register(program);
+  wait.register(program, done);
   void program;
 }

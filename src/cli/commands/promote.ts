@@ -7,7 +7,7 @@
 import type { Command } from 'commander';
 import { currentRelease } from '../../core/operations.ts';
 import { type CommonOptions, exitCodeFor, guard, openEnvironment, withCommonOptions } from '../context.ts';
-import { CliError, ExitCode } from '../exit.ts';
+import { CliError, type Done, ExitCode } from '../exit.ts';
 import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 import { operate } from './abort.ts';
 import { deployRelease, dryRun } from './deploy.ts';
@@ -20,7 +20,7 @@ interface PromoteOptions extends CommonOptions {
   dryRun?: boolean;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, done: Done): void {
   withCommonOptions(
     program
       .command('promote')
@@ -58,7 +58,7 @@ export function register(program: Command): void {
     if (options.from === undefined) {
       const ctx = await openEnvironment(options);
       const command = { kind: 'promote' as const, at: Date.now(), ...(options.full ? { full: true } : {}) };
-      process.exitCode = await operate(ctx, command, options, { carryOut: true });
+      done(await operate(ctx, command, options, { carryOut: true }));
       return;
     }
     const source = await openEnvironment({ ...options, env: options.from });
@@ -95,7 +95,7 @@ export function register(program: Command): void {
         ...(options.wait ? { wait: true } : {}),
       });
       renderer.finish(outcome);
-      process.exitCode = exitCodeFor(outcome);
+      done(exitCodeFor(outcome));
     } finally {
       renderer.stop();
     }

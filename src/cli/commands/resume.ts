@@ -5,13 +5,14 @@
  */
 import type { Command } from 'commander';
 import { type CommonOptions, openEnvironment, withCommonOptions } from '../context.ts';
+import type { Done } from '../exit.ts';
 import { operate } from './abort.ts';
 
-export function register(program: Command): void {
+export function register(program: Command, done: Done): void {
   withCommonOptions(
     program.command('resume').description('continue a paused release, or one whose deploy was interrupted'),
   ).action(async (options: CommonOptions) => {
     const ctx = await openEnvironment(options);
-    process.exitCode = await operate(ctx, { kind: 'resume', at: Date.now() }, options, { carryOut: true });
+    done(await operate(ctx, { kind: 'resume', at: Date.now() }, options, { carryOut: true }));
   });
 }

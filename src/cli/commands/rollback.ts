@@ -13,6 +13,7 @@ import {
   wholeNumber,
   withCommonOptions,
 } from '../context.ts';
+import type { Done } from '../exit.ts';
 import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 
 interface RollbackOptions extends CommonOptions {
@@ -51,7 +52,7 @@ function describePlan(environment: string, plan: RollbackPlan, json: boolean): s
   ].join('\n');
 }
 
-export function register(program: Command): void {
+export function register(program: Command, done: Done): void {
   withCommonOptions(
     program
       .command('rollback')
@@ -79,7 +80,7 @@ export function register(program: Command): void {
       );
       renderer.finish(outcome);
       // A rollback that completed is a success of the command itself.
-      process.exitCode = outcome.kind === 'promoted' ? 0 : exitCodeFor(outcome);
+      done(outcome.kind === 'promoted' ? 0 : exitCodeFor(outcome));
     } finally {
       renderer.stop();
     }

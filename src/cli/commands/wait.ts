@@ -16,7 +16,7 @@ import {
   wholeNumber,
   withCommonOptions,
 } from '../context.ts';
-import { CliError, ExitCode } from '../exit.ts';
+import { CliError, type Done, ExitCode } from '../exit.ts';
 
 interface WaitOptions extends CommonOptions {
   for: string;
@@ -34,7 +34,7 @@ export function waitExitCode(answer: WaitAnswer, goal: WaitGoal): number {
   return exitCodeFor(answer);
 }
 
-export function register(program: Command): void {
+export function register(program: Command, done: Done): void {
   withCommonOptions(
     program
       .command('wait')
@@ -103,7 +103,7 @@ export function register(program: Command): void {
           answer.kind === 'paused' ? 'waiting for a person (slipway promote / resume)' : answer.kind;
         process.stdout.write(`${which}: ${what}${headline ? `: ${headline}` : ''}\n`);
       }
-      process.exitCode = code;
+      done(code);
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
