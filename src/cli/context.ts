@@ -5,32 +5,19 @@
  */
 import { hostname, userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { ConfigError, formatProblems, type ResolvedConfig, validateConfigFile } from '../config/index.ts';
-import {
-  type EngineDeps,
-  LockHeldError,
-  LockLostError,
-  NothingToResumeError,
-  OperationInFlightError,
-  type OperationOutcome,
-  RollbackError,
-  systemClock,
-} from '../engine/index.ts';
+import { formatProblems, type ResolvedConfig, validateConfigFile } from '../config/index.ts';
+import { SlipwayError } from '../core/fault.ts';
+import { type EngineDeps, type OperationOutcome, systemClock } from '../engine/index.ts';
 import { createNotifier } from '../notifications/notifier.ts';
-import { type OpenedTarget, openTarget, TargetUnavailableError } from '../targets/index.ts';
-import { KubeApiError, unreachableCause } from '../targets/kubernetes/client.ts';
-import { PrometheusUrlError } from '../targets/kubernetes/metrics.ts';
-import { KubernetesInputError } from '../targets/kubernetes/opened.ts';
 import {
-  ArtifactFolderError,
-  BuildFailedError,
-  DaemonError,
-  LocalConfigError,
-  MissingSecretError,
-  StateFolderError,
-} from '../targets/local/index.ts';
+  CAPABILITIES,
+  type Capabilities,
+  type Capability,
+  type OpenedTarget,
+  openTarget,
+} from '../targets/index.ts';
 import { DEFAULT_CONFIG } from './commands/config.ts';
-import { CliError, ExitCode } from './exit.ts';
+import { CliError, ExitCode, exitCodeOfFault } from './exit.ts';
 import type { ProgressRenderer } from './progress/renderer.ts';
 
 export interface CommonOptions {
@@ -105,6 +92,29 @@ export async function openEnvironment(
   return { file, serviceDir: result.config.dir, environment, resolved, opened };
 }
 
+/**
+ * Opens the environment for a command that needs one capability of its target (`plan`,
+ * `writeSecret`); an environment whose target kind lacks it is refused (exit 2) before its target
+ * is opened — opening a local one would start the daemon for nothing.
+ */
+export async function openWith<C extends Capability>(
+  opts: CommonOptions,
+  capability: C,
+  what: string,
+): Promise<EnvironmentContext & { can: Required<Pick<Capabilities, C>> }> {
+  const refuse = (environment: string, kind: string) =>
+    new CliError(`${what}; environment ${environment} uses target ${kind}`, ExitCode.invalidInput);
+  const ctx = await openEnvironment(opts, {
+    beforeOpen: (resolved, where) => {
+      if (!CAPABILITIES[resolved.target].includes(capability))
+        throw refuse(where.environment, resolved.target);
+    },
+  });
+  const fn = ctx.opened.capabilities[capability];
+  if (!fn) throw refuse(ctx.environment, ctx.opened.kind);
+  return { ...ctx, can: { [capability]: fn } as Required<Pick<Capabilities, C>> };
+}
+
 /** Who holds the lock while this process runs an operation, shown to anyone who finds it locked. */
 export function holderName(): string {
   let user = 'unknown';
@@ -163,45 +173,14 @@ export function exitCodeFor(outcome: Pick<OperationOutcome, 'kind'>): number {
   }
 }
 
-/** Turns the errors users can act on into one clear line and the documented exit code. */
+/**
+ * Turns a fault a user can act on (any `SlipwayError`: config, engine, target) into the CLI's
+ * error with its message and exit code; anything else stays an internal error.
+ */
 export function toCliError(err: unknown): unknown {
   if (err instanceof CliError) return err;
-  if (err instanceof LockHeldError) {
-    return new CliError(
-      `another operation is running: the environment is locked by ${err.holder} (lock expires ${new Date(err.expiresAt).toISOString()} unless renewed); wait for it, or re-run with --wait`,
-      ExitCode.lockHeld,
-    );
-  }
-  if (err instanceof OperationInFlightError) return new CliError(err.message, ExitCode.lockHeld);
-  if (err instanceof ConfigError) {
-    return new CliError(`${err.message}:\n${formatProblems(err.problems, err.file)}`, ExitCode.invalidInput);
-  }
-  for (const cls of [
-    NothingToResumeError,
-    RollbackError,
-    LocalConfigError,
-    StateFolderError,
-    MissingSecretError,
-    ArtifactFolderError,
-    TargetUnavailableError,
-    KubernetesInputError,
-    PrometheusUrlError,
-  ]) {
-    if (err instanceof cls) return new CliError(err.message, ExitCode.invalidInput);
-  }
-  if (err instanceof BuildFailedError || err instanceof LockLostError) {
-    return new CliError(err.message, ExitCode.failed);
-  }
-  if (err instanceof KubeApiError) return new CliError(kubeMessage(err), ExitCode.failed);
-  if (err instanceof DaemonError)
-    return new CliError(`the local daemon refused: ${err.message}`, ExitCode.failed);
+  if (err instanceof SlipwayError) return new CliError(err.summary, exitCodeOfFault(err));
   return err;
-}
-
-/** An API error in one line, with a hint at the kubeconfig when the server was never reached. */
-function kubeMessage(err: KubeApiError): string {
-  if (!unreachableCause(err)) return `Kubernetes API: ${err.message}`;
-  return `cannot reach the Kubernetes API server: ${err.message}; check KUBECONFIG, the current context and that the cluster is up`;
 }
 
 /** Runs `fn`, converting known errors (see `toCliError`). */

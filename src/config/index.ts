@@ -22,8 +22,8 @@ export {
   releaseModel,
   toReleaseSpec,
 } from './model.ts';
-export { ConfigError, type ConfigProblem } from './problems.ts';
-export { formatProblem, formatProblems } from './report.ts';
+export type { ConfigProblem } from './problems.ts';
+export { ConfigError, formatProblem, formatProblems } from './report.ts';
 export {
   type CanaryStepConfig,
   type ResolvedConfig,

@@ -10,13 +10,13 @@ import { didYouMean } from './did-you-mean.ts';
 import { locate, pathAtOffset } from './locate.ts';
 import { isMapping, mergeOverlay } from './merge.ts';
 import {
-  ConfigError,
   type ConfigProblem,
   formatPath,
   type PathSegment,
   type RawProblem,
   translateIssues,
 } from './problems.ts';
+import { ConfigError } from './report.ts';
 import { fileSchema, type ResolvedConfig, resolvedSchema } from './schema/index.ts';
 import { decodeConfig, duplicateKeys, type SourceProblem, sizeProblem } from './source.ts';
 import { crossEnvironmentChecks, type TargetProblem, targetChecks } from './target-checks.ts';

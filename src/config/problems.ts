@@ -23,18 +23,6 @@ export interface ConfigProblem {
   column?: number;
 }
 
-/** Thrown by `loadConfig` and `resolveEnvironment`; carries every problem found. */
-export class ConfigError extends Error {
-  readonly file: string;
-  readonly problems: ConfigProblem[];
-  constructor(file: string, problems: ConfigProblem[]) {
-    super(`${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
-    this.name = 'ConfigError';
-    this.file = file;
-    this.problems = problems;
-  }
-}
-
 /** `['environments', 'production', 'steps', 2, 'setWeight']` → `environments.production.steps[2].setWeight`. */
 export function formatPath(path: readonly PathSegment[]): string {
   let out = '';

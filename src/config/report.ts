@@ -1,4 +1,5 @@
 /** Human rendering of config problems: `file:line:col: path: message (got X; expected Y) — hint`. */
+import { SlipwayError } from '../core/fault.ts';
 import type { ConfigProblem } from './problems.ts';
 
 const MAX_VALUE = 60;
@@ -20,4 +21,21 @@ export function formatProblem(problem: ConfigProblem, file: string): string {
 
 export function formatProblems(problems: readonly ConfigProblem[], file: string): string {
   return problems.map((p) => formatProblem(p, file)).join('\n');
+}
+
+/** Thrown by `loadConfig` and `resolveEnvironment`; carries every problem found. */
+export class ConfigError extends SlipwayError {
+  readonly file: string;
+  readonly problems: ConfigProblem[];
+  constructor(file: string, problems: ConfigProblem[]) {
+    super(`${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, 'invalid-input');
+    this.name = 'ConfigError';
+    this.file = file;
+    this.problems = problems;
+  }
+
+  /** The count, then every problem with its path, bad value and hint. */
+  override get summary(): string {
+    return `${this.message}:\n${formatProblems(this.problems, this.file)}`;
+  }
 }

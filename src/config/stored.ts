@@ -4,7 +4,8 @@
  * through the same schema that validated it, never by cast. Records written before the version was
  * added hold the bare resolved document; they read as version 1.
  */
-import { ConfigError, formatPath, translateIssues } from './problems.ts';
+import { formatPath, translateIssues } from './problems.ts';
+import { ConfigError } from './report.ts';
 import { type ResolvedConfig, resolvedSchema } from './schema/index.ts';
 
 export const STORED_CONFIG_VERSION = 1;

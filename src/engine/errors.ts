@@ -1,12 +1,14 @@
 /** Errors the engine's API throws; the CLI maps each to an exit code and prints its message. */
+import { SlipwayError } from '../core/fault.ts';
 
 /** Another operation on this environment has not finished (it crashed or is still running elsewhere). */
-export class OperationInFlightError extends Error {
+export class OperationInFlightError extends SlipwayError {
   readonly release: number;
   constructor(release: number, environment: string) {
     super(
       `release ${release} in ${environment} has not finished; run \`slipway resume\` to continue it ` +
         'or `slipway abort` to roll it back',
+      'busy',
     );
     this.name = 'OperationInFlightError';
     this.release = release;
@@ -14,28 +16,29 @@ export class OperationInFlightError extends Error {
 }
 
 /** `resume` found nothing to resume. */
-export class NothingToResumeError extends Error {
+export class NothingToResumeError extends SlipwayError {
   constructor(environment: string) {
-    super(`no release is in progress in ${environment}; nothing to resume`);
+    super(`no release is in progress in ${environment}; nothing to resume`, 'invalid-input');
     this.name = 'NothingToResumeError';
   }
 }
 
 /** The environment lock was lost while the engine ran (it expired and another holder took it). */
-export class LockLostError extends Error {
+export class LockLostError extends SlipwayError {
   constructor(holder: string, cause: unknown) {
     super(
       `lost the environment lock held as ${holder} (${cause instanceof Error ? cause.message : String(cause)}); ` +
         'progress is saved, run `slipway resume` once the other operation ends',
+      'failed',
     );
     this.name = 'LockLostError';
   }
 }
 
 /** A rollback that cannot be done, with why (no previous release, unknown release number…). */
-export class RollbackError extends Error {
+export class RollbackError extends SlipwayError {
   constructor(message: string) {
-    super(message);
+    super(message, 'invalid-input');
     this.name = 'RollbackError';
   }
 }

@@ -4,6 +4,7 @@
  * API server lives behind it.
  */
 
+import { SlipwayError } from '../core/fault.ts';
 import type { ReleaseSpec } from '../core/spec.ts';
 import type { Action, LedgerEvent, OperatorCommand, Phase, TargetObservation } from '../core/types.ts';
 
@@ -55,14 +56,19 @@ export interface Lock {
 }
 
 /** Thrown by `Target.lock` when another holder has the environment. */
-export class LockHeldError extends Error {
+export class LockHeldError extends SlipwayError {
   readonly holder: string;
   readonly expiresAt: number;
   constructor(holder: string, expiresAt: number) {
-    super(`environment is locked by ${holder} until ${new Date(expiresAt).toISOString()}`);
+    super(`environment is locked by ${holder} until ${new Date(expiresAt).toISOString()}`, 'busy');
     this.name = 'LockHeldError';
     this.holder = holder;
     this.expiresAt = expiresAt;
+  }
+
+  /** With what to do about it (wait, or `--wait`). */
+  override get summary(): string {
+    return `another operation is running: the environment is locked by ${this.holder} (lock expires ${new Date(this.expiresAt).toISOString()} unless renewed); wait for it, or re-run with --wait`;
   }
 }
 

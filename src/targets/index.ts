@@ -6,20 +6,29 @@
 import type { ResolvedConfig } from '../config/index.ts';
 import { openKubernetes } from './kubernetes/opened.ts';
 import { openLocal } from './local/opened.ts';
-import { type OpenedTarget, type TargetContext, TargetUnavailableError } from './opened.ts';
+import { type Capability, type OpenedTarget, type TargetContext, TargetUnavailableError } from './opened.ts';
 
 export {
+  type Capabilities,
+  type Capability,
   type EnvironmentView,
   type InstanceView,
   type LogLines,
   type LogQuery,
   type OpenedTarget,
+  type PlannedChange,
   type PreparedArtifact,
   type RevisionView,
   type TargetContext,
   TargetUnavailableError,
 } from './opened.ts';
 export type { RevisionSample } from './samples.ts';
+
+/** Which target kind offers which capability: checked before opening (a local target starts its daemon). */
+export const CAPABILITIES: Record<ResolvedConfig['target'], readonly Capability[]> = {
+  local: [],
+  kubernetes: ['plan', 'writeSecret'],
+};
 
 export async function openTarget(resolved: ResolvedConfig, ctx: TargetContext): Promise<OpenedTarget> {
   if (resolved.target === 'local') return openLocal(resolved, ctx);

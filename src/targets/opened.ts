@@ -4,6 +4,7 @@
  * live stats). Each target's `opened.ts` builds one; `./index.ts` picks which.
  */
 import type { ResolvedConfig } from '../config/index.ts';
+import { SlipwayError } from '../core/fault.ts';
 import type { Target } from '../engine/index.ts';
 import type { CheckReader } from '../providers/checks.ts';
 import type { MetricProvider } from '../providers/provider.ts';
@@ -64,9 +65,33 @@ export interface LogLines {
   lines: string[];
 }
 
+/** One object the next apply would change, with its diff. */
+export interface PlannedChange {
+  ref: string;
+  action: 'create' | 'update' | 'unchanged' | 'delete';
+  diff: string;
+}
+
+/**
+ * What a target can do beyond running releases; each is absent where the target cannot.
+ * `CAPABILITIES` in ./index.ts says which kind has which, so a command can refuse before opening.
+ */
+export interface Capabilities {
+  /**
+   * Compares what applying the environment would change with what runs (a server-side dry run that
+   * changes nothing); with `digest`, also the next release of it (`deploy --dry-run`).
+   */
+  plan?(digest?: string): Promise<{ where: string; changes: PlannedChange[] }>;
+  /** Creates one key of the named secret, or merges it into the existing one (other keys stay). */
+  writeSecret?(name: string, key: string, value: Buffer): Promise<{ where: string; created: boolean }>;
+}
+
+export type Capability = keyof Capabilities;
+
 export interface OpenedTarget {
   kind: ResolvedConfig['target'];
   target: Target;
+  capabilities: Capabilities;
   metrics: MetricProvider;
   /** Reads the release's custom checks (`analysis.queries`) for the candidate. */
   checks: CheckReader;
@@ -85,9 +110,9 @@ export interface OpenedTarget {
 }
 
 /** Thrown for environments whose target this build cannot run yet. */
-export class TargetUnavailableError extends Error {
+export class TargetUnavailableError extends SlipwayError {
   constructor(message: string) {
-    super(message);
+    super(message, 'invalid-input');
     this.name = 'TargetUnavailableError';
   }
 }

@@ -10,8 +10,7 @@ import { configHash, type ResolvedConfig, storeConfig, toReleaseSpec } from '../
 import type { Decision } from '../../core/decision.ts';
 import type { Observed } from '../../core/types.ts';
 import { deploy, OperationInFlightError, type OperationOutcome, resume } from '../../engine/index.ts';
-import type { PreparedArtifact } from '../../targets/index.ts';
-import { KubernetesTarget } from '../../targets/kubernetes/target.ts';
+import { CAPABILITIES, type PreparedArtifact } from '../../targets/index.ts';
 import {
   type CommonOptions,
   type EnvironmentContext,
@@ -23,7 +22,7 @@ import {
 } from '../context.ts';
 import { CliError, ExitCode } from '../exit.ts';
 import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
-import { planChanges, writePlan } from './plan.ts';
+import { writePlan } from './plan.ts';
 
 interface DeployOptions extends CommonOptions {
   wait?: boolean;
@@ -147,17 +146,16 @@ export async function dryRun(
   given: PreparedArtifact | undefined,
   json: boolean,
 ): Promise<void> {
-  const target = ctx.opened.target;
-  if (!(target instanceof KubernetesTarget)) {
+  const plan = ctx.opened.capabilities.plan;
+  if (!plan) {
     throw new CliError(
-      `--dry-run is for kubernetes environments; ${ctx.environment} is not one`,
+      `--dry-run needs a target that can plan against what runs; ${ctx.environment} uses target ${ctx.opened.kind}`,
       ExitCode.invalidInput,
     );
   }
   const artifact = given ?? (await guard(() => ctx.opened.prepareArtifact()));
   if (given) await guard(() => ctx.opened.preflight());
-  const changes = await planChanges({ ...ctx, target }, artifact.digest);
-  writePlan({ ...ctx, target }, changes, json);
+  writePlan(ctx.environment, await guard(() => plan(artifact.digest)), json);
   if (!json)
     process.stdout.write(`dry run: ${artifact.ref ?? artifact.digest} not released, nothing was changed\n`);
 }
@@ -180,7 +178,7 @@ export function register(program: Command): void {
     let artifact: PreparedArtifact | undefined;
     const ctx = await openEnvironment(options, {
       beforeOpen: (resolved, where) => {
-        if (options.dryRun && resolved.target !== 'kubernetes') {
+        if (options.dryRun && !CAPABILITIES[resolved.target].includes('plan')) {
           throw new CliError(
             `--dry-run is for kubernetes environments (a server-side dry run against the cluster); environment ${where.environment} uses target ${resolved.target}`,
             ExitCode.invalidInput,

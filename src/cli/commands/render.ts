@@ -6,7 +6,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { RenderError } from '../../targets/kubernetes/render/index.ts';
 import {
   FORMATS,
   type Format,
@@ -59,12 +58,7 @@ export function register(program: Command): void {
         format === 'kustomize' ? (undefined as unknown as string) : options.env,
       );
       let output: ReturnType<typeof renderOutput>;
-      try {
-        output = renderOutput(config.environments, options.env, format, options.digest ?? PLACEHOLDER_DIGEST);
-      } catch (err) {
-        if (err instanceof RenderError) throw new CliError(err.message, ExitCode.invalidInput);
-        throw err;
-      }
+      output = renderOutput(config.environments, options.env, format, options.digest ?? PLACEHOLDER_DIGEST);
       for (const note of output.notes) process.stderr.write(`note: ${note}\n`);
       const failed = output.reports.filter((r) => !r.report.ok);
       for (const { environment, report } of output.reports) {

@@ -5,9 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { type CommonOptions, withCommonOptions } from '../context.ts';
+import { type CommonOptions, openWith, withCommonOptions } from '../context.ts';
 import { CliError, ExitCode } from '../exit.ts';
-import { kubeGuard, openKubernetesEnvironment } from './plan.ts';
 
 interface SecretsOptions extends CommonOptions {
   key?: string;
@@ -59,8 +58,7 @@ export function register(program: Command): void {
         ExitCode.invalidInput,
       );
     }
-    const ctx = await openKubernetesEnvironment(options, 'slipway secrets set writes Kubernetes Secrets');
-    const { target } = ctx;
+    const ctx = await openWith(options, 'writeSecret', 'slipway secrets set writes Kubernetes Secrets');
     const key = keyFor(name, options, ctx.resolved.secrets ?? {});
     if (!KEY.test(key))
       throw new CliError(
@@ -75,30 +73,9 @@ export function register(program: Command): void {
           );
         })
       : await readStdin();
-    const ns = target.namespace;
-    const data = { [key]: value.toString('base64') };
-    const created = await kubeGuard(async () => {
-      const live = await target.client.read('v1', 'Secret', ns, name);
-      if (live) {
-        await target.client.mergePatch({
-          apiVersion: 'v1',
-          kind: 'Secret',
-          metadata: { name, namespace: ns },
-          data,
-        } as never);
-        return false;
-      }
-      await target.client.create({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        type: 'Opaque',
-        metadata: { name, namespace: ns },
-        data,
-      } as never);
-      return true;
-    });
+    const written = await ctx.can.writeSecret(name, key, value);
     process.stdout.write(
-      `${created ? 'created' : 'updated'} Secret ${ns}/${name} key ${key} (${value.length} bytes)\n`,
+      `${written.created ? 'created' : 'updated'} ${written.where} key ${key} (${value.length} bytes)\n`,
     );
   });
 }

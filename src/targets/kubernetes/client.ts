@@ -10,19 +10,30 @@ import {
   KubernetesObjectApi,
   PatchStrategy,
 } from '@kubernetes/client-node';
+import { SlipwayError } from '../../core/fault.ts';
 import type { KubeObject } from './objects.ts';
 
 export const FIELD_MANAGER = 'slipway';
 
 /** An API call that failed: the HTTP status and the server's own message. */
-export class KubeApiError extends Error {
+export class KubeApiError extends SlipwayError {
   readonly status: number | undefined;
   readonly reason: string | undefined;
   constructor(what: string, status: number | undefined, message: string, reason?: string, cause?: unknown) {
-    super(`${what}: ${message}${status ? ` (HTTP ${status})` : ''}`, cause === undefined ? {} : { cause });
+    super(
+      `${what}: ${message}${status ? ` (HTTP ${status})` : ''}`,
+      'failed',
+      cause === undefined ? {} : { cause },
+    );
     this.name = 'KubeApiError';
     this.status = status;
     this.reason = reason;
+  }
+
+  /** One line, with a hint at the kubeconfig when the server was never reached. */
+  override get summary(): string {
+    if (!unreachableCause(this)) return `Kubernetes API: ${this.message}`;
+    return `cannot reach the Kubernetes API server: ${this.message}; check KUBECONFIG, the current context and that the cluster is up`;
   }
 }
 

@@ -12,6 +12,7 @@
  * checks the bucket's series and reports once when it is missing.
  */
 import type { ResolvedConfig } from '../../config/index.ts';
+import { SlipwayError } from '../../core/fault.ts';
 import type { RevisionCounts } from '../../core/types.ts';
 import { type CountQueries, PrometheusProvider, template } from '../../providers/prometheus/index.ts';
 import type { MetricProvider } from '../../providers/provider.ts';
@@ -101,9 +102,9 @@ function urlOverride(env: NodeJS.ProcessEnv): string | undefined {
 }
 
 /** A bad `SLIPWAY_PROMETHEUS_URL` (exit 2). */
-export class PrometheusUrlError extends Error {
+export class PrometheusUrlError extends SlipwayError {
   constructor(message: string) {
-    super(message);
+    super(message, 'invalid-input');
     this.name = 'PrometheusUrlError';
   }
 }

@@ -10,6 +10,7 @@ import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { CoreV1Api, KubeConfig, type V1Pod, type V1Secret } from '@kubernetes/client-node';
 import type { ResolvedConfig } from '../../config/index.ts';
+import { SlipwayError } from '../../core/fault.ts';
 import { checkReader } from '../../providers/checks.ts';
 import {
   type EnvironmentView,
@@ -18,6 +19,7 @@ import {
   type TargetContext,
   TargetUnavailableError,
 } from '../opened.ts';
+import { kubernetesCapabilities } from './capabilities.ts';
 import { KubeClient } from './client.ts';
 import { kubernetesMetrics } from './metrics.ts';
 import { LABEL, podSelector } from './objects.ts';
@@ -27,9 +29,9 @@ import { KubernetesTarget } from './target.ts';
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /** Something the user must provide or create before a release can start (exit 2, not a crash). */
-export class KubernetesInputError extends Error {
+export class KubernetesInputError extends SlipwayError {
   constructor(message: string) {
-    super(message);
+    super(message, 'invalid-input');
     this.name = 'KubernetesInputError';
   }
 }
@@ -96,6 +98,7 @@ export async function openKubernetes(resolved: ResolvedConfig, ctx: TargetContex
   return {
     kind: 'kubernetes',
     target,
+    capabilities: kubernetesCapabilities(target, resolved),
     metrics: metrics.provider,
     // SLIPWAY_PROMETHEUS_URL was checked by kubernetesMetrics above; it replaces the default URL here too.
     checks: checkReader({

@@ -6,14 +6,11 @@
  */
 import { createTwoFilesPatch } from 'diff';
 import { stringify } from 'yaml';
+import type { PlannedChange } from '../opened.ts';
 import { canonical, objectRef } from './objects.ts';
 import type { KubernetesTarget } from './target.ts';
 
-export interface PlannedChange {
-  ref: string;
-  action: 'create' | 'update' | 'unchanged' | 'delete';
-  diff: string;
-}
+export type { PlannedChange };
 
 /** Server-populated fields that say nothing about intent. */
 const NOISE = ['managedFields', 'resourceVersion', 'uid', 'generation', 'creationTimestamp'];

@@ -5,12 +5,13 @@
  */
 import { resolve } from 'node:path';
 import type { LocalModel } from '../../config/index.ts';
+import { SlipwayError } from '../../core/fault.ts';
 import { type ProxySettings, type RevisionRuntime, RUNTIME_DEFAULTS, type SecretRef } from './runtime.ts';
 
 /** A local environment that cannot run as configured (a port in use, …), with the key to fix. */
-export class LocalConfigError extends Error {
+export class LocalConfigError extends SlipwayError {
   constructor(message: string) {
-    super(message);
+    super(message, 'invalid-input');
     this.name = 'LocalConfigError';
   }
 }

@@ -61,6 +61,7 @@ export async function openLocal(resolved: ResolvedConfig, ctx: TargetContext): P
 
   return {
     kind: 'local',
+    capabilities: {},
     target,
     metrics: target.metrics(),
     checks: checkReader({

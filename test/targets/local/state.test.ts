@@ -3,24 +3,15 @@ import assert from 'node:assert/strict';
 import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { LockHeldError, type ReleaseRecord } from '../../../src/engine/target.ts';
+import { LockHeldError } from '../../../src/engine/target.ts';
 import { writeFileAtomic } from '../../../src/targets/local/state/atomic.ts';
 import { FileLedger } from '../../../src/targets/local/state/ledger.ts';
 import { LeaseLost, LeaseStore } from '../../../src/targets/local/state/lock.ts';
 import { checkEnvironmentName, StatePaths } from '../../../src/targets/local/state/paths.ts';
 import { tempDir } from './helpers.ts';
+import { ledgerRecord } from './state-helpers.ts';
 
-const record = (release: number): ReleaseRecord => ({
-  release,
-  environment: 'development',
-  service: 'hello',
-  digest: `sha256:${String(release).repeat(64).slice(0, 64)}`,
-  configHash: 'abc',
-  config: { replicas: 1 },
-  strategy: 'canary',
-  startedAt: 1000 * release,
-  reasons: [],
-});
+const record = ledgerRecord;
 
 test('atomic writes replace the file whole, leave no temp file and honour the mode', async (t) => {
   const dir = await tempDir(t);
@@ -56,14 +47,13 @@ test('the ledger folds begin/finish lines into records, per environment', async 
   await assert.rejects(dev.begin(record(2)), /release 2 already exists in the development ledger/);
 });
 
-test('a torn last line (crash mid-append) is skipped; a torn middle line is an error', async (t) => {
+test('a torn last line (crash mid-append) is skipped on read (faults: see state-faults.test.ts)', async (t) => {
   const paths = new StatePaths(await tempDir(t));
   const ledger = new FileLedger(paths, 'development');
   await ledger.begin(record(1));
   await appendFile(paths.ledger('development'), '{"type":"begin","rec');
   assert.equal((await ledger.releases()).length, 1);
-  await appendFile(paths.ledger('development'), '\n{"type":"finish","release":1}\n');
-  await assert.rejects(ledger.releases(), SyntaxError);
+  assert.deepEqual(ledger.problems(), []);
 });
 
 test('progress memos and operator commands round-trip', async (t) => {

@@ -4,6 +4,7 @@
  * keys sorted, `undefined` fields dropped. `docs/kubernetes.md` documents every object.
  */
 import type { ResolvedConfig } from '../../../config/index.ts';
+import { SlipwayError } from '../../../core/fault.ts';
 import { canonical, type KubeObject } from '../objects.ts';
 import type { RenderContext, Scope } from './context.ts';
 import { podMonitor } from './monitoring.ts';
@@ -14,9 +15,9 @@ import { configMap, deployment, hpa, namespace, pdb, serviceAccount } from './wo
 export type { RenderContext, RevisionInput, TrafficInput } from './context.ts';
 
 /** A config or context that cannot be rendered; the message says what to change. */
-export class RenderError extends Error {
+export class RenderError extends SlipwayError {
   constructor(message: string) {
-    super(message);
+    super(message, 'invalid-input');
     this.name = 'RenderError';
   }
 }

@@ -5,8 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import { dirname } from 'node:path';
+import { SlipwayError } from '../../../core/fault.ts';
 
-export class BuildFailedError extends Error {
+export class BuildFailedError extends SlipwayError {
   readonly exitCode: number | null;
   readonly outputTail: string[];
   constructor(
@@ -20,6 +21,7 @@ export class BuildFailedError extends Error {
     const how = signal ? `was killed by ${signal}` : `exited with code ${exitCode}`;
     super(
       `${label} \`${command}\` (in ${cwd}) ${how}; last output lines:\n  ${tail.join('\n  ') || '(no output)'}`,
+      'failed',
     );
     this.name = 'BuildFailedError';
     this.exitCode = exitCode;

@@ -1,7 +1,9 @@
 /** The artifact build's own errors (a failing command is `BuildFailedError`, in build.ts). */
-export class ArtifactFolderError extends Error {
+import { SlipwayError } from '../../../core/fault.ts';
+
+export class ArtifactFolderError extends SlipwayError {
   constructor(message: string) {
-    super(message);
+    super(message, 'invalid-input');
     this.name = 'ArtifactFolderError';
   }
 }

@@ -8,7 +8,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { z } from 'zod';
 import { LockHeldError } from '../../../engine/target.ts';
-import { LeaseLost } from '../state/lock.ts';
+import { LedgerLostError } from '../state/ledger.ts';
+import { LeaseLost, LockDamagedError } from '../state/lock.ts';
 import { HttpError } from './environment.ts';
 import { HANDLERS } from './handlers.ts';
 import { authorized, readJson, sendError, sendJson, sendText } from './http.ts';
@@ -58,6 +59,9 @@ export async function handle(daemon: ServedDaemon, req: IncomingMessage, res: Se
     if (err instanceof LockHeldError)
       return sendJson(res, 409, { error: err.message, holder: err.holder, expiresAt: err.expiresAt });
     if (err instanceof LeaseLost) return sendJson(res, 409, { error: err.message, lost: true });
+    // Damaged state: the message names the file and the fix; no stack, no 500.
+    if (err instanceof LedgerLostError || err instanceof LockDamagedError)
+      return sendJson(res, 409, { error: err.message, file: err.file });
     if (!(err instanceof HttpError))
       daemon.log('request failed', { url: req.url, error: (err as Error).message });
     sendError(res, err);

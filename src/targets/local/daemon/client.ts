@@ -8,6 +8,7 @@ import { closeSync, existsSync, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { SlipwayError } from '../../../core/fault.ts';
 import { isAlive, isProcessOf, readPidFile } from '../keeper/pid-file.ts';
 import { StatePaths } from '../state/paths.ts';
 import { checkPrivateFolder, ensurePrivateFolder } from '../state/permissions.ts';
@@ -16,14 +17,18 @@ import type { AnswerOf, DaemonInfo } from './protocol/answers.ts';
 import { pathOf, type RequestOf, ROUTES, type RouteName } from './protocol/routes.ts';
 
 /** An error answer from the daemon, with its status code and JSON details. */
-export class DaemonError extends Error {
+export class DaemonError extends SlipwayError {
   readonly status: number;
   readonly details: Record<string, unknown>;
   constructor(status: number, message: string, details: Record<string, unknown>) {
-    super(message);
+    super(message, 'failed');
     this.name = 'DaemonError';
     this.status = status;
     this.details = details;
+  }
+
+  override get summary(): string {
+    return `the local daemon refused: ${this.message}`;
   }
 }
 

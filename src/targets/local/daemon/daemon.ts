@@ -5,7 +5,7 @@
  * in-process too.
  */
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Ledger } from '../../../engine/target.ts';
@@ -17,6 +17,7 @@ import { FileLedger } from '../state/ledger.ts';
 import { LeaseStore } from '../state/lock.ts';
 import { checkEnvironmentName, StatePaths } from '../state/paths.ts';
 import { ensurePrivateFolder } from '../state/permissions.ts';
+import { readRuntime, readRuntimeOf } from '../state/runtime-file.ts';
 import { reapOrphans, STATE_DIR_VAR } from '../supervisor/reaper.ts';
 import { MissingSecretError, resolveSecrets } from '../supervisor/secrets.ts';
 import { baseEnv, findSetpriv, type SpawnApp } from '../supervisor/spawn.ts';
@@ -270,10 +271,9 @@ export class Daemon implements ServedDaemon {
       if (!last) return;
       const env = this.environment(name);
       env.stable = last.release;
-      const saved = JSON.parse(await readFile(this.paths.runtime(name, last.release), 'utf8')) as {
-        runtime: RevisionRuntime;
-        proxy: ProxySettings;
-      };
+      // Parsed with its schema; a damaged or missing file is rebuilt from the ledger record.
+      const saved = await readRuntime(this.paths, name, last);
+      if (saved.rebuilt) this.log(saved.rebuilt, { environment: name, release: last.release });
       await this.ensure(name, {
         runtime: saved.runtime,
         proxy: saved.proxy,
@@ -368,9 +368,12 @@ export class Daemon implements ServedDaemon {
     return last ? [last.release] : [];
   }
 
+  /** Parsed with its schema; a damaged or missing file is rebuilt from the ledger record. */
   async #savedRuntime(name: string, release: number): Promise<SavedRuntime | undefined> {
-    const text = await readFile(this.paths.runtime(name, release), 'utf8').catch(() => undefined);
-    return text === undefined ? undefined : (JSON.parse(text) as SavedRuntime);
+    const record = (await this.ledger(name).releases()).find((r) => r.release === release);
+    return readRuntimeOf(this.paths, name, release, record, (msg) =>
+      this.log(msg, { environment: name, release }),
+    );
   }
 
   async #awaitWeightedReady(

@@ -12,7 +12,11 @@ export interface WriteOptions {
   mode?: number;
 }
 
-export async function writeFileAtomic(path: string, data: string, opts: WriteOptions = {}): Promise<void> {
+export async function writeFileAtomic(
+  path: string,
+  data: string | Buffer,
+  opts: WriteOptions = {},
+): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);

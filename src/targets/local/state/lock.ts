@@ -9,6 +9,8 @@ import { readFile, rm } from 'node:fs/promises';
 import { LockHeldError } from '../../../engine/target.ts';
 import { writeJsonAtomic } from './atomic.ts';
 import type { StatePaths } from './paths.ts';
+import { quarantine } from './quarantine.ts';
+import { leaseFile, readJsonFile } from './schemas.ts';
 
 export interface Lease {
   id: string;
@@ -23,6 +25,18 @@ export class LeaseLost extends Error {
   }
 }
 
+/** The lock file is not a lease: nobody can tell who holds the environment, so nobody takes it. */
+export class LockDamagedError extends Error {
+  readonly file: string;
+  constructor(file: string, problem: string, stateDir: string) {
+    super(
+      `${file} is damaged (${problem}): slipway cannot tell who holds the lock. If no slipway command is running for this environment, run slipway local doctor --fix --state-dir ${stateDir} (it moves the file into ${file}.corrupt), then retry`,
+    );
+    this.name = 'LockDamagedError';
+    this.file = file;
+  }
+}
+
 export class LeaseStore {
   readonly #paths: StatePaths;
   readonly #now: () => number;
@@ -31,12 +45,26 @@ export class LeaseStore {
     this.#now = now;
   }
 
+  /** The lease on disk; throws `LockDamagedError` when the file is not one. */
   async current(env: string): Promise<Lease | undefined> {
+    const file = this.#paths.lock(env);
+    const read = await readJsonFile(file, leaseFile);
+    if (read.kind === 'damaged') throw new LockDamagedError(file, read.problem, this.#paths.root);
+    return read.kind === 'ok' ? read.value : undefined;
+  }
+
+  /**
+   * For the holder (renew, release): a damaged file cannot name anyone else, since nobody can
+   * acquire a damaged lock; its bytes go to the sidecar and the holder carries on.
+   */
+  async #currentForHolder(env: string): Promise<Lease | 'damaged' | undefined> {
     try {
-      return JSON.parse(await readFile(this.#paths.lock(env), 'utf8')) as Lease;
+      return await this.current(env);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
+      if (!(err instanceof LockDamagedError)) throw err;
+      const file = this.#paths.lock(env);
+      await quarantine(file, [{ problem: err.message, bytes: await readFile(file) }], this.#now());
+      return 'damaged';
     }
   }
 
@@ -45,22 +73,32 @@ export class LeaseStore {
     const cur = await this.current(env);
     if (cur && cur.expiresAt > this.#now()) throw new LockHeldError(cur.holder, cur.expiresAt);
     const lease: Lease = { id: randomUUID(), holder, expiresAt: this.#now() + ttlMs };
-    await writeJsonAtomic(this.#paths.lock(env), lease);
+    await writeJsonAtomic(this.#paths.lock(env), lease, { mode: 0o600 });
     return lease;
   }
 
   async renew(env: string, id: string, ttlMs: number): Promise<Lease> {
     checkTtl(ttlMs);
-    const cur = await this.current(env);
+    const cur = await this.#currentForHolder(env);
+    if (cur === 'damaged') {
+      // Its holder name is lost with the file; the id proves who we are.
+      const lease = {
+        id,
+        holder: 'unknown (its lock file was damaged and rewritten)',
+        expiresAt: this.#now() + ttlMs,
+      };
+      await writeJsonAtomic(this.#paths.lock(env), lease, { mode: 0o600 });
+      return lease;
+    }
     if (!cur || cur.id !== id) throw new LeaseLost(cur?.holder ?? 'this process');
     const lease = { ...cur, expiresAt: this.#now() + ttlMs };
-    await writeJsonAtomic(this.#paths.lock(env), lease);
+    await writeJsonAtomic(this.#paths.lock(env), lease, { mode: 0o600 });
     return lease;
   }
 
   async release(env: string, id: string): Promise<void> {
-    const cur = await this.current(env);
-    if (cur && cur.id === id) await rm(this.#paths.lock(env), { force: true });
+    const cur = await this.#currentForHolder(env);
+    if (cur === 'damaged' || (cur && cur.id === id)) await rm(this.#paths.lock(env), { force: true });
   }
 }
 

@@ -5,11 +5,12 @@
  * the fix, and a new one is created 0700.
  */
 import { mkdirSync, statSync } from 'node:fs';
+import { SlipwayError } from '../../../core/fault.ts';
 
-export class StateFolderError extends Error {
+export class StateFolderError extends SlipwayError {
   readonly folder: string;
   constructor(folder: string, message: string) {
-    super(message);
+    super(message, 'invalid-input');
     this.name = 'StateFolderError';
     this.folder = folder;
   }

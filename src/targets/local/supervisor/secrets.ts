@@ -8,13 +8,15 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
+import { SlipwayError } from '../../../core/fault.ts';
 import type { SecretRef } from '../runtime.ts';
 
-export class MissingSecretError extends Error {
+export class MissingSecretError extends SlipwayError {
   readonly secret: string;
   constructor(ref: SecretRef, environment: string, where: string) {
     super(
       `secret ${ref.name} for environment ${environment} was not found: looked for ${where}; add it there (values are never stored by slipway)`,
+      'invalid-input',
     );
     this.name = 'MissingSecretError';
     this.secret = ref.name;
