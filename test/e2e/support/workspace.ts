@@ -36,6 +36,8 @@ export interface ConfigOptions {
   retryMethods?: string[];
   /** Extra environments (YAML indented under `environments:`). */
   environments?: string;
+  /** Extra keys of development's `proxy:` mapping, one flow-style line each (e.g. `pinning: { enabled: true }`). */
+  proxy?: string[];
 }
 
 export class Workspace {
@@ -187,5 +189,5 @@ environments:
       port: ${o.port}
       retry: { methods: ${JSON.stringify(o.retryMethods ?? ['GET', 'HEAD', 'OPTIONS'])}, budgetPercent: 20 }
       drainTimeout: 2s
-${o.environments ?? ''}`;
+${(o.proxy ?? []).map((line) => `      ${line}\n`).join('')}${o.environments ?? ''}`;
 }
