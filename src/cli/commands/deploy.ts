@@ -2,8 +2,8 @@
  * `slipway deploy --env E`: builds and packs the artifact through the target, then runs a release
  * with the environment's strategy to its end. If the previous release was left unfinished (the
  * deploying process crashed or was killed), it is resumed first — it then completes or rolls back —
- * and the artifact is deployed after it, unless that release was this artifact and config and it
- * completed.
+ * and the artifact is deployed after it, unless that release was this artifact and config: then it
+ * is not started a second time, whether it completed or was rolled back (`--force` deploys it again).
  */
 import type { Command } from 'commander';
 import { configHash, type ResolvedConfig, storeConfig, toReleaseSpec } from '../../config/index.ts';
@@ -26,6 +26,7 @@ import { writePlan } from './plan.ts';
 
 interface DeployOptions extends CommonOptions {
   wait?: boolean;
+  force?: boolean;
   artifact?: string;
   dryRun?: boolean;
 }
@@ -81,6 +82,8 @@ export interface DeployRun {
   /** Use this artifact instead of building (promotion between environments). */
   artifact?: PreparedArtifact;
   wait?: boolean;
+  /** Deploy again even when the resumed release ran this artifact and config and did not promote. */
+  force?: boolean;
   renderer: ProgressRenderer;
   /** Also told of every engine decision (the demo times the rollback with it). */
   onProgress?: (decision: Decision, observed: Observed) => void;
@@ -126,9 +129,17 @@ export async function deployRelease(ctx: EnvironmentContext, run: DeployRun): Pr
       // Done if what was asked for now serves; otherwise (other artifact, or the interrupted release
       // was rolled back, e.g. because its candidate vanished with the crash) deploy it afresh.
       if (same && resumed.kind === 'promoted') return resumed;
+      // The same digest and config just failed its canary: a second full canary right away would
+      // only repeat it (and cost users the failure budget again). Say so, and how to insist.
+      if (same && !run.force) {
+        renderer.note(
+          `release ${err.release} ran this same artifact (${artifact.digest.slice(0, 19)}…) and config, and ${resumed.kind}; not starting another release of it. To deploy it again anyway: slipway deploy --env ${ctx.environment} --force`,
+        );
+        return resumed;
+      }
       renderer.finish(resumed);
       renderer.note(
-        `release ${err.release} ${resumed.kind}; now deploying ${same ? 'it again' : 'the new artifact'}`,
+        `release ${err.release} ${resumed.kind}; now deploying ${same ? 'it again (--force)' : 'the new artifact'}`,
       );
       renderer.release = await next();
       return deploy(deps, { spec, config: storeConfig(ctx.resolved) });
@@ -166,6 +177,10 @@ export function register(program: Command): void {
     .description('build the artifact and release it with the environment’s strategy')
     .option('--wait', 'wait for another operation’s lock instead of failing (exit 3)')
     .option(
+      '--force',
+      'deploy even when the unfinished release it resumes ran this same artifact and config and was rolled back',
+    )
+    .option(
       '--artifact <image>',
       'kubernetes: release this image, <repository>@sha256:<digest> (overrides SLIPWAY_IMAGE_DIGEST)',
     )
@@ -200,6 +215,7 @@ export function register(program: Command): void {
       const outcome = await deployRelease(ctx, {
         renderer,
         ...(options.wait ? { wait: true } : {}),
+        ...(options.force ? { force: true } : {}),
         ...(artifact ? { artifact } : {}),
       });
       renderer.finish(outcome);
