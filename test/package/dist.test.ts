@@ -2,7 +2,17 @@
 // its compiled CLI (dist/, not src/) validates and renders from outside this checkout.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
@@ -82,4 +92,59 @@ test("the built dashboard server finds its page's files in dist/", async () => {
   const files = await assets.loadAssets();
   assert.ok(files['app.js'].length > 1000);
   assert.ok(files['app.css'].length > 100);
+});
+
+test('the library entry (exports) loads from dist/ and its declarations type-check a consumer', async () => {
+  const consumer = join(work, 'consumer');
+  mkdirSync(join(consumer, 'node_modules'), { recursive: true });
+  symlinkSync(pkg, join(consumer, 'node_modules', 'slipway'));
+  writeFileSync(join(consumer, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(
+    join(consumer, 'use.ts'),
+    [
+      "import { type OperationOutcome, PLACEHOLDER_DIGEST, renderOutput, validateConfigFile } from 'slipway';",
+      "const result = await validateConfigFile('../slipway.yaml');",
+      'if (!result.ok) throw new Error(result.problems.map((p) => p.path).join());',
+      "const out = renderOutput(result.config.environments, 'production', 'yaml', PLACEHOLDER_DIGEST);",
+      'const ok: boolean = out.reports.every((r) => r.report.ok);',
+      "const kind: OperationOutcome['kind'] | undefined = undefined;",
+      'export { kind, ok };',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(consumer, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2024',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        noEmit: true,
+        types: ['node'],
+        typeRoots: [join(ROOT, 'node_modules', '@types')],
+      },
+      files: ['use.ts'],
+    }),
+  );
+  const tsc = spawnSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', consumer],
+    {
+      encoding: 'utf8',
+      timeout: 120_000,
+    },
+  );
+  assert.equal(tsc.status, 0, `${tsc.stdout}${tsc.stderr}`);
+  // Resolved through package.json `exports`, as `import 'slipway'` in the consumer would.
+  const entry = createRequire(join(consumer, 'use.js')).resolve('slipway');
+  assert.equal(entry, join(pkg, 'dist', 'index.js'));
+  const lib = await import(pathToFileURL(entry).href);
+  const result = await lib.validateConfigFile(join(work, 'slipway.yaml'));
+  assert.equal(result.ok, true);
+  const out = lib.renderOutput(result.config.environments, 'production', 'yaml', lib.PLACEHOLDER_DIGEST);
+  assert.ok(out.reports.every((r: { report: { ok: boolean } }) => r.report.ok));
+  for (const name of ['deploy', 'rollback', 'resume', 'sendCommand', 'openTarget', 'loadConfig']) {
+    assert.equal(typeof lib[name], 'function', name);
+  }
 });
