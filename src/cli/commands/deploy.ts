@@ -4,12 +4,13 @@
  * deploying process crashed or was killed), it is resumed first — it then completes or rolls back —
  * and the artifact is deployed after it, unless that release was this artifact and config: then it
  * is not started a second time, whether it completed or was rolled back (`--force` deploys it again).
+ * That policy is the engine's (`deployWithResume`); this file builds, renders and maps the outcome.
  */
 import type { Command } from 'commander';
-import { configHash, type ResolvedConfig, storeConfig, toReleaseSpec } from '../../config/index.ts';
+import { type ResolvedConfig, storeConfig, toReleaseSpec } from '../../config/index.ts';
 import type { Decision } from '../../core/decision.ts';
 import type { Observed } from '../../core/types.ts';
-import { deploy, OperationInFlightError, type OperationOutcome, resume } from '../../engine/index.ts';
+import { deployWithResume, type OperationOutcome } from '../../engine/index.ts';
 import { CAPABILITIES, type PreparedArtifact } from '../../targets/index.ts';
 import {
   type CommonOptions,
@@ -113,38 +114,32 @@ export async function deployRelease(ctx: EnvironmentContext, run: DeployRun): Pr
     run.onProgress?.(decision, observed);
   };
   const deps = engineDeps(ctx, renderer, { waitForLock: run.wait === true, onProgress });
-  const next = async (): Promise<number> =>
-    (await ctx.opened.target.ledger().releases()).reduce((m, r) => Math.max(m, r.release), 0) + 1;
-  return guard(async () => {
-    try {
-      renderer.release = await next();
-      return await deploy(deps, { spec, config: storeConfig(ctx.resolved) });
-    } catch (err) {
-      if (!(err instanceof OperationInFlightError)) throw err;
-      const open = (await ctx.opened.target.ledger().releases()).find((r) => r.release === err.release);
-      renderer.note(`release ${err.release} was left unfinished; resuming it first`);
-      renderer.release = err.release;
-      const resumed = await resume(deps, ctx.environment);
-      const same = open?.digest === artifact.digest && open.configHash === configHash(ctx.resolved);
-      // Done if what was asked for now serves; otherwise (other artifact, or the interrupted release
-      // was rolled back, e.g. because its candidate vanished with the crash) deploy it afresh.
-      if (same && resumed.kind === 'promoted') return resumed;
-      // The same digest and config just failed its canary: a second full canary right away would
-      // only repeat it (and cost users the failure budget again). Say so, and how to insist.
-      if (same && !run.force) {
-        renderer.note(
-          `release ${err.release} ran this same artifact (${artifact.digest.slice(0, 19)}…) and config, and ${resumed.kind}; not starting another release of it. To deploy it again anyway: slipway deploy --env ${ctx.environment} --force`,
-        );
-        return resumed;
-      }
-      renderer.finish(resumed);
-      renderer.note(
-        `release ${err.release} ${resumed.kind}; now deploying ${same ? 'it again (--force)' : 'the new artifact'}`,
-      );
-      renderer.release = await next();
-      return deploy(deps, { spec, config: storeConfig(ctx.resolved) });
-    }
-  });
+  const result = await guard(() =>
+    deployWithResume(
+      deps,
+      { spec, config: storeConfig(ctx.resolved) },
+      (event) => {
+        if (event.kind === 'start') renderer.release = event.release;
+        if (event.kind === 'resume') {
+          renderer.note(`release ${event.release} was left unfinished; resuming it first`);
+          renderer.release = event.release;
+        }
+        if (event.kind === 'resumed' && event.next === 'held') {
+          renderer.note(
+            `release ${event.release} ran this same artifact (${artifact.digest.slice(0, 19)}…) and config, and ${event.outcome.kind}; not starting another release of it. To deploy it again anyway: slipway deploy --env ${ctx.environment} --force`,
+          );
+        }
+        if (event.kind === 'resumed' && (event.next === 'again' || event.next === 'new')) {
+          renderer.finish(event.outcome);
+          renderer.note(
+            `release ${event.release} ${event.outcome.kind}; now deploying ${event.next === 'again' ? 'it again (--force)' : 'the new artifact'}`,
+          );
+        }
+      },
+      run.force ? { force: true } : {},
+    ),
+  );
+  return result.outcome;
 }
 
 /**
