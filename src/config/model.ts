@@ -44,6 +44,8 @@ export interface LocalModel {
     retry: { methods: string[]; budgetPercent: number };
     /** How long a retired revision may drain (`proxy.drainTimeout`). */
     drainMs: number;
+    /** Signed pins honoured (`proxy.pinning.enabled`), and a pin's default lifetime (`proxy.pinning.ttl`). */
+    pinning: { enabled: boolean; ttlMs: number };
   };
   /** Requests slower than this count as slow (`analysis.latency.maxMs`; 0 = none). */
   latencyBoundMs: number;
@@ -120,6 +122,7 @@ function toLocal(config: ResolvedConfig, environment: string): LocalModel {
       sticky: config.proxy.sticky,
       retry: { methods: [...config.proxy.retry.methods], budgetPercent: config.proxy.retry.budgetPercent },
       drainMs: ms(config.proxy.drainTimeout),
+      pinning: { enabled: config.proxy.pinning.enabled, ttlMs: ms(config.proxy.pinning.ttl) },
     },
     latencyBoundMs: config.analysis.latency?.maxMs ?? 0,
   };

@@ -132,7 +132,7 @@ export async function sendCommand(
   command: OperatorCommand,
 ): Promise<number> {
   const record = (await target.ledger().releases()).find((r) => r.finishedAt === undefined);
-  if (!record) throw new NothingToResumeError(environment);
+  if (!record) throw new NothingToResumeError(environment, command.kind);
   await target.ledger().command(record.release, command);
   return record.release;
 }

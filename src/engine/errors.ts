@@ -15,10 +15,15 @@ export class OperationInFlightError extends SlipwayError {
   }
 }
 
-/** `resume` found nothing to resume. */
+/** No release is in progress: nothing to resume (or to send `what` to). */
 export class NothingToResumeError extends SlipwayError {
-  constructor(environment: string) {
-    super(`no release is in progress in ${environment}; nothing to resume`, 'invalid-input');
+  constructor(environment: string, what?: string) {
+    super(
+      what === undefined
+        ? `no release is in progress in ${environment}; nothing to resume`
+        : `no release is in progress in ${environment}: nothing to ${what} (see \`slipway status\`)`,
+      'invalid-input',
+    );
     this.name = 'NothingToResumeError';
   }
 }

@@ -14,7 +14,9 @@ export {
   servingRevision,
 } from './api.ts';
 export { type Clock, systemClock } from './clock.ts';
+export { type CommandOptions, type CommandResult, runCommand } from './command.ts';
 export { LockLostError, NothingToResumeError, OperationInFlightError, RollbackError } from './errors.ts';
+export { type DeployEvent, type DeployOptions, type DeployResult, deployWithResume } from './release.ts';
 export type { Ledger, Lock, ReleaseRecord, Target } from './target.ts';
 export { LockHeldError } from './target.ts';
 export type { OperationOutcome, OutcomeKind } from './types.ts';

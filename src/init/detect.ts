@@ -23,6 +23,8 @@ export interface ProjectFacts {
   /** The entry is TypeScript run by Node's type stripping (no build step needed). */
   typescript: boolean;
   port: number;
+  /** Where the app listens on a literal port, ignoring PORT (`.listen(3000)`), when it does. */
+  hardcodedPort?: { file: string; line: number; port: number };
   healthPath: string;
   /** npm scripts that exist, among those CI runs. */
   scripts: { build: boolean; lint: boolean; typecheck: boolean; test: boolean };
@@ -82,16 +84,31 @@ export function detectProject(dir: string): ProjectFacts {
       `cannot tell how ${dir} starts: set "main" or a "start": "node <file>" script in package.json (looked for ${ENTRY_CANDIDATES.join(', ')})`,
     );
   }
-  const sources = sourceTexts(dir, has(entry) ? entry : undefined);
-  const port = findPort(sources);
+  const files = sourceFiles(dir, has(entry) ? entry : undefined);
+  const sources = files.map((f) => f.text);
+  const hardcoded = findHardcodedPort(files);
+  const port = hardcoded?.port ?? findPort(sources);
   if (port === undefined) notes.push('no port found in the source: assuming 3000 (set port in slipway.yaml)');
+  if (hardcoded) {
+    notes.push(
+      `${hardcoded.file}:${hardcoded.line} listens on ${hardcoded.port} whatever PORT says (\`${hardcoded.code}\`): ` +
+        `Slipway gives every instance its own port in PORT, so two instances (2 replicas, or the new revision next to the old one) collide with EADDRINUSE. ` +
+        `Fix: \`.listen(process.env.PORT || ${hardcoded.port})\`. Until then slipway.yaml runs 1 replica, and only the first deploy can start`,
+    );
+  }
   const healthPath = HEALTH_PATHS.find((p) =>
     sources.some((s) => s.includes(`'${p}'`) || s.includes(`"${p}"`)),
   );
-  if (!healthPath)
+  if (!healthPath) {
+    const route = /\bfastify\b/i.test(sources.join('\n'))
+      ? "app.get('/healthz', async () => 'ok')"
+      : "app.get('/healthz', (req, res) => res.send('ok'))";
     notes.push(
-      'no health endpoint found: probes use / (add a /healthz route and set health in slipway.yaml)',
+      'no health endpoint found: the probes use / — your home page. That is a weak check: it may be slow or render a page ' +
+        '(so a busy instance is restarted), and it answers before the app can serve its real work. ' +
+        `Add a route that answers fast — \`${route}\` — and set health.*.path to /healthz in slipway.yaml`,
     );
+  }
 
   const scripts = pkg.scripts ?? {};
   if (entry.endsWith('.ts') && !('build' in scripts)) {
@@ -116,6 +133,9 @@ export function detectProject(dir: string): ProjectFacts {
     entry,
     typescript: entry.endsWith('.ts') && !('build' in scripts),
     port: port ?? 3000,
+    ...(hardcoded
+      ? { hardcodedPort: { file: hardcoded.file, line: hardcoded.line, port: hardcoded.port } }
+      : {}),
     healthPath: healthPath ?? '/',
     scripts: {
       build: 'build' in scripts,
@@ -144,14 +164,33 @@ function findEntry(pkg: PackageJson, has: (f: string) => boolean, hasBuild: bool
 }
 
 /** The entry file and the other top-level source files next to it (bounded: 50 files). */
-function sourceTexts(dir: string, entry: string | undefined): string[] {
+function sourceFiles(dir: string, entry: string | undefined): { file: string; text: string }[] {
   const files = new Set(entry ? [entry] : []);
-  for (const folder of ['.', 'src', 'lib', 'routes']) {
+  for (const folder of ['.', 'src', 'lib', 'routes', 'bin']) {
     const abs = join(dir, folder);
     if (!existsSync(abs)) continue;
     for (const f of readdirSync(abs)) if (/\.[cm]?[jt]s$/.test(f)) files.add(join(folder, f));
   }
-  return [...files].slice(0, 50).map((f) => readFileSync(join(dir, f), 'utf8'));
+  return [...files].slice(0, 50).map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
+}
+
+/**
+ * `.listen(3000` or `listen({ port: 3000` with a literal, in a project that never reads PORT.
+ * (An app that reads `process.env.PORT` anywhere is taken to honour it.)
+ */
+function findHardcodedPort(
+  files: { file: string; text: string }[],
+): { file: string; line: number; port: number; code: string } | undefined {
+  if (files.some((f) => /\benv\s*(?:\.\s*PORT|\[\s*['"]PORT['"]\s*\])|['"]PORT['"]/.test(f.text)))
+    return undefined;
+  for (const { file, text } of files) {
+    const lines = text.split('\n');
+    for (const [i, line] of lines.entries()) {
+      const m = /\.listen\(\s*(?:\{\s*port\s*:\s*)?(\d{2,5})\b/.exec(line);
+      if (m) return { file, line: i + 1, port: Number(m[1]), code: line.trim().slice(0, 80) };
+    }
+  }
+  return undefined;
 }
 
 /** `PORT ?? 3000`, `PORT || '8080'`, `integer('PORT', 3000`, `.listen(8080`, `port: 3000`. */

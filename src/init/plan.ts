@@ -11,7 +11,8 @@ import { renderDockerfile, renderDockerignore } from './dockerfile.ts';
 import { githubRepository, renderSlipwayYaml } from './slipway-yaml.ts';
 import { MARKER, renderWorkflows } from './workflows.ts';
 
-export type FileStatus = 'create' | 'unchanged' | 'differs';
+/** `append`: the file exists and only gains lines (`.slipway/` in .gitignore): safe, written without --force. */
+export type FileStatus = 'create' | 'unchanged' | 'differs' | 'append';
 
 export interface PlannedFile {
   /** Relative to the project root, with forward slashes. */
@@ -32,12 +33,28 @@ const WAIVERS = `${MARKER}: accepted findings, each with a reason. image.yml's T
 trivy: []
 `;
 
+/**
+ * The state folder holds the daemon token, the ledger, logs and the local secrets file: never in
+ * git, never in an image. Existing ignore files gain the line (once); a .gitignore is created
+ * with it. (An existing .dockerignore that has the line is compared whole with ours and shown as
+ * a diff when it differs, like every other file; a .gitignore that has it is left alone.)
+ */
+const STATE_LINE = '.slipway/';
+const GITIGNORE = `# Slipway's local state (daemon token, ledger, logs, secrets.<env>.env): never committed.\n${STATE_LINE}\n`;
+const IGNORE_FILES = new Set(['.gitignore', '.dockerignore']);
+
+function withStateFolder(current: string): string {
+  if (/^\/?\.slipway\/?\s*$/m.test(current)) return current;
+  return `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}${STATE_LINE}\n`;
+}
+
 export function planInit(dir: string): InitPlan {
   const facts = detectProject(dir);
   const wanted = new Map<string, string>([
     ['slipway.yaml', renderSlipwayYaml(facts, githubRepository(dir))],
     ['Dockerfile', renderDockerfile(facts)],
     ['.dockerignore', renderDockerignore()],
+    ['.gitignore', GITIGNORE],
     ['security/waivers.yaml', WAIVERS],
     ...renderWorkflows(facts),
   ]);
@@ -46,6 +63,17 @@ export function planInit(dir: string): InitPlan {
     if (!existsSync(abs)) return { path, content, status: 'create' };
     const current = readFileSync(abs, 'utf8');
     if (current === content) return { path, content, status: 'unchanged' };
+    const appended = IGNORE_FILES.has(path) ? withStateFolder(current) : current;
+    // A .gitignore is the project's own: with the line, there is nothing to say about the rest.
+    if (path === '.gitignore' && appended === current) return { path, content: current, status: 'unchanged' };
+    if (appended !== current) {
+      return {
+        path,
+        content: appended,
+        status: 'append',
+        diff: createTwoFilesPatch(`a/${path}`, `b/${path}`, current, appended),
+      };
+    }
     return {
       path,
       content,

@@ -35,12 +35,12 @@ artifact:
 port: ${facts.port}
 portEnv: PORT
 
-health:
+${healthComment(facts)}health:
   startup: { path: ${health}, period: 500ms, timeout: 500ms, failureThreshold: 60 }
   readiness: { path: ${health}, period: 1s, timeout: 500ms, failureThreshold: 2 }
   liveness: { path: ${health}, period: 5s, timeout: 1s, failureThreshold: 3 }
 
-replicas: 2
+${replicas(facts)}
 
 resources:
   requests: { cpu: 100m, memory: 128Mi }
@@ -79,4 +79,26 @@ environments:
     kubernetes:
       namespace: ${facts.name}-production
 `;
+}
+
+/** 2 replicas, or 1 with the reason when the app hard-codes its port (two would collide). */
+function replicas(facts: ProjectFacts): string {
+  const hard = facts.hardcodedPort;
+  if (!hard) return 'replicas: 2';
+  return [
+    `# ${hard.file}:${hard.line} listens on ${hard.port} whatever PORT says, so a second instance fails with`,
+    '# EADDRINUSE: 1 replica, and the first deploy only (the next one starts beside it). The fix, then 2:',
+    `#   .listen(process.env.PORT || ${hard.port})`,
+    'replicas: 1',
+  ].join('\n');
+}
+
+function healthComment(facts: ProjectFacts): string {
+  if (facts.healthPath !== '/') return '';
+  return [
+    '# The probes check / (no health route was found): a weak check, since the home page can be slow and',
+    "# answers before the app is ready. Add one, e.g. app.get('/healthz', (req, res) => res.send('ok')),",
+    '# and use its path below.',
+    '',
+  ].join('\n');
 }

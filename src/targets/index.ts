@@ -16,6 +16,7 @@ export {
   type LogLines,
   type LogQuery,
   type OpenedTarget,
+  type PinGrant,
   type PlannedChange,
   type PreparedArtifact,
   type RevisionView,
@@ -26,7 +27,7 @@ export type { RevisionSample } from './samples.ts';
 
 /** Which target kind offers which capability: checked before opening (a local target starts its daemon). */
 export const CAPABILITIES: Record<ResolvedConfig['target'], readonly Capability[]> = {
-  local: [],
+  local: ['pin'],
   kubernetes: ['plan', 'writeSecret'],
 };
 

@@ -65,6 +65,17 @@ export interface LogLines {
   lines: string[];
 }
 
+/** A signed pin (local target, `proxy.pinning.enabled`): present it to reach `release` whatever its weight. */
+export interface PinGrant {
+  release: number;
+  /** The value for the header or the cookie. */
+  pin: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  header: string;
+  cookie: string;
+}
+
 /** One object the next apply would change, with its diff. */
 export interface PlannedChange {
   ref: string;
@@ -84,6 +95,8 @@ export interface Capabilities {
   plan?(digest?: string): Promise<{ where: string; changes: PlannedChange[] }>;
   /** Creates one key of the named secret, or merges it into the existing one (other keys stay). */
   writeSecret?(name: string, key: string, value: Buffer): Promise<{ where: string; created: boolean }>;
+  /** Signs a pin to a running release for `ttlMs` (default `proxy.pinning.ttl`): `slipway pin`. */
+  pin?(release: number, ttlMs?: number): Promise<PinGrant>;
 }
 
 export type Capability = keyof Capabilities;

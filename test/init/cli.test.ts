@@ -32,7 +32,10 @@ describe('slipway init (CLI)', () => {
     const dir = expressJs(join(scratch, 'dry'));
     const run = await slipway('init', '--dir', dir, '--dry-run');
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^orders-api: npm, entry server\.js, port 8081, health \/health\n/);
+    assert.match(
+      run.stdout,
+      /^orders-api: npm \(package-lock\.json\), entry server\.js, port 8081, health \/health\n/,
+    );
     assert.match(run.stdout, /Dockerfile: would write \(new\)/);
     assert.match(run.stdout, /\.github\/workflows\/ci\.yml: would write \(new\)/);
     assert.equal(existsSync(join(dir, 'Dockerfile')), false);

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import type { OperatorCommand } from '../../core/types.ts';
-import { LockHeldError, NothingToResumeError, resume, sendCommand } from '../../engine/index.ts';
+import { runCommand } from '../../engine/index.ts';
 import {
   type CommonOptions,
   type EnvironmentContext,
@@ -15,7 +15,7 @@ import {
   openEnvironment,
   withCommonOptions,
 } from '../context.ts';
-import { CliError, ExitCode } from '../exit.ts';
+import { ExitCode } from '../exit.ts';
 import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 
 export interface OperatorRun {
@@ -23,61 +23,50 @@ export interface OperatorRun {
   carryOut: boolean;
 }
 
-/** Sends `command` to the release in progress; returns the exit code. */
+/** Sends `command` to the release in progress (the engine's `runCommand`), renders; returns the exit code. */
 export async function operate(
   ctx: EnvironmentContext,
   command: OperatorCommand,
   options: CommonOptions,
   run: OperatorRun,
 ): Promise<number> {
-  const release = await guard(async () => {
-    try {
-      return await sendCommand(ctx.opened.target, ctx.environment, command);
-    } catch (err) {
-      if (!(err instanceof NothingToResumeError)) throw err;
-      throw new CliError(
-        `no release is in progress in ${ctx.environment}: nothing to ${command.kind} (see \`slipway status\`)`,
-        ExitCode.invalidInput,
-      );
-    }
-  });
-  const say = (message: string, extra: Record<string, unknown> = {}) => {
+  const say = (message: string, extra: Record<string, unknown>) => {
     if (options.json) {
       process.stdout.write(
-        `${JSON.stringify({ type: 'command', command: command.kind, environment: ctx.environment, release, message, ...extra })}\n`,
+        `${JSON.stringify({ type: 'command', command: command.kind, environment: ctx.environment, message, ...extra })}\n`,
       );
     } else process.stdout.write(`${message}\n`);
   };
-  if (!run.carryOut) {
-    say(`${command.kind} sent to release ${release} in ${ctx.environment}`);
-    return ExitCode.ok;
-  }
-  const renderer = new ProgressRenderer({
-    mode: progressMode(options.json, process.stdout.isTTY),
-    environment: ctx.environment,
-    sample: () => ctx.opened.sample(),
-  });
-  renderer.release = release;
+  const renderer = run.carryOut
+    ? new ProgressRenderer({
+        mode: progressMode(options.json, process.stdout.isTTY),
+        environment: ctx.environment,
+        sample: () => ctx.opened.sample(),
+      })
+    : undefined;
   try {
-    const outcome = await guard(async () => {
-      try {
-        return await resume(engineDeps(ctx, renderer), ctx.environment);
-      } catch (err) {
-        if (err instanceof LockHeldError) return err;
-        throw err;
-      }
-    });
-    if (outcome instanceof LockHeldError) {
-      say(
-        `${command.kind} sent to release ${release} in ${ctx.environment}; the running operation (${outcome.holder}) acts on it`,
-        { holder: outcome.holder },
-      );
-      return ExitCode.ok;
+    const result = await guard(() =>
+      runCommand(engineDeps(ctx, renderer), ctx.environment, command, {
+        carryOut: run.carryOut,
+        onSent: (release) => {
+          if (renderer) renderer.release = release;
+        },
+      }),
+    );
+    if (result.kind === 'carried-out') {
+      renderer?.finish(result.outcome);
+      return exitCodeFor(result.outcome);
     }
-    renderer.finish(outcome);
-    return exitCodeFor(outcome);
+    const sent = `${command.kind} sent to release ${result.release} in ${ctx.environment}`;
+    if (result.holder === undefined) say(sent, { release: result.release });
+    else
+      say(`${sent}; the running operation (${result.holder}) acts on it`, {
+        release: result.release,
+        holder: result.holder,
+      });
+    return ExitCode.ok;
   } finally {
-    renderer.stop();
+    renderer?.stop();
   }
 }
 

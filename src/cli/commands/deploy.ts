@@ -2,14 +2,15 @@
  * `slipway deploy --env E`: builds and packs the artifact through the target, then runs a release
  * with the environment's strategy to its end. If the previous release was left unfinished (the
  * deploying process crashed or was killed), it is resumed first — it then completes or rolls back —
- * and the artifact is deployed after it, unless that release was this artifact and config and it
- * completed.
+ * and the artifact is deployed after it, unless that release was this artifact and config: then it
+ * is not started a second time, whether it completed or was rolled back (`--force` deploys it again).
+ * That policy is the engine's (`deployWithResume`); this file builds, renders and maps the outcome.
  */
 import type { Command } from 'commander';
-import { configHash, type ResolvedConfig, storeConfig, toReleaseSpec } from '../../config/index.ts';
+import { type ResolvedConfig, storeConfig, toReleaseSpec } from '../../config/index.ts';
 import type { Decision } from '../../core/decision.ts';
 import type { Observed } from '../../core/types.ts';
-import { deploy, OperationInFlightError, type OperationOutcome, resume } from '../../engine/index.ts';
+import { deployWithResume, type OperationOutcome } from '../../engine/index.ts';
 import { CAPABILITIES, type PreparedArtifact } from '../../targets/index.ts';
 import {
   type CommonOptions,
@@ -26,6 +27,7 @@ import { writePlan } from './plan.ts';
 
 interface DeployOptions extends CommonOptions {
   wait?: boolean;
+  force?: boolean;
   artifact?: string;
   dryRun?: boolean;
 }
@@ -81,6 +83,8 @@ export interface DeployRun {
   /** Use this artifact instead of building (promotion between environments). */
   artifact?: PreparedArtifact;
   wait?: boolean;
+  /** Deploy again even when the resumed release ran this artifact and config and did not promote. */
+  force?: boolean;
   renderer: ProgressRenderer;
   /** Also told of every engine decision (the demo times the rollback with it). */
   onProgress?: (decision: Decision, observed: Observed) => void;
@@ -110,30 +114,32 @@ export async function deployRelease(ctx: EnvironmentContext, run: DeployRun): Pr
     run.onProgress?.(decision, observed);
   };
   const deps = engineDeps(ctx, renderer, { waitForLock: run.wait === true, onProgress });
-  const next = async (): Promise<number> =>
-    (await ctx.opened.target.ledger().releases()).reduce((m, r) => Math.max(m, r.release), 0) + 1;
-  return guard(async () => {
-    try {
-      renderer.release = await next();
-      return await deploy(deps, { spec, config: storeConfig(ctx.resolved) });
-    } catch (err) {
-      if (!(err instanceof OperationInFlightError)) throw err;
-      const open = (await ctx.opened.target.ledger().releases()).find((r) => r.release === err.release);
-      renderer.note(`release ${err.release} was left unfinished; resuming it first`);
-      renderer.release = err.release;
-      const resumed = await resume(deps, ctx.environment);
-      const same = open?.digest === artifact.digest && open.configHash === configHash(ctx.resolved);
-      // Done if what was asked for now serves; otherwise (other artifact, or the interrupted release
-      // was rolled back, e.g. because its candidate vanished with the crash) deploy it afresh.
-      if (same && resumed.kind === 'promoted') return resumed;
-      renderer.finish(resumed);
-      renderer.note(
-        `release ${err.release} ${resumed.kind}; now deploying ${same ? 'it again' : 'the new artifact'}`,
-      );
-      renderer.release = await next();
-      return deploy(deps, { spec, config: storeConfig(ctx.resolved) });
-    }
-  });
+  const result = await guard(() =>
+    deployWithResume(
+      deps,
+      { spec, config: storeConfig(ctx.resolved) },
+      (event) => {
+        if (event.kind === 'start') renderer.release = event.release;
+        if (event.kind === 'resume') {
+          renderer.note(`release ${event.release} was left unfinished; resuming it first`);
+          renderer.release = event.release;
+        }
+        if (event.kind === 'resumed' && event.next === 'held') {
+          renderer.note(
+            `release ${event.release} ran this same artifact (${artifact.digest.slice(0, 19)}…) and config, and ${event.outcome.kind}; not starting another release of it. To deploy it again anyway: slipway deploy --env ${ctx.environment} --force`,
+          );
+        }
+        if (event.kind === 'resumed' && (event.next === 'again' || event.next === 'new')) {
+          renderer.finish(event.outcome);
+          renderer.note(
+            `release ${event.release} ${event.outcome.kind}; now deploying ${event.next === 'again' ? 'it again (--force)' : 'the new artifact'}`,
+          );
+        }
+      },
+      run.force ? { force: true } : {},
+    ),
+  );
+  return result.outcome;
 }
 
 /**
@@ -165,6 +171,10 @@ export function register(program: Command): void {
     .command('deploy')
     .description('build the artifact and release it with the environment’s strategy')
     .option('--wait', 'wait for another operation’s lock instead of failing (exit 3)')
+    .option(
+      '--force',
+      'deploy even when the unfinished release it resumes ran this same artifact and config and was rolled back',
+    )
     .option(
       '--artifact <image>',
       'kubernetes: release this image, <repository>@sha256:<digest> (overrides SLIPWAY_IMAGE_DIGEST)',
@@ -200,6 +210,7 @@ export function register(program: Command): void {
       const outcome = await deployRelease(ctx, {
         renderer,
         ...(options.wait ? { wait: true } : {}),
+        ...(options.force ? { force: true } : {}),
         ...(artifact ? { artifact } : {}),
       });
       renderer.finish(outcome);

@@ -9,6 +9,7 @@ import * as init from './init.ts';
 import * as local from './local.ts';
 import * as logs from './logs.ts';
 import * as pause from './pause.ts';
+import * as pin from './pin.ts';
 import * as plan from './plan.ts';
 import * as promote from './promote.ts';
 import * as render from './render.ts';
@@ -38,6 +39,7 @@ export function registerCommands(program: Command): void {
   status.register(program);
   history.register(program);
   logs.register(program);
+  pin.register(program);
   demo.register(program);
   local.register(program);
   plan.register(program);

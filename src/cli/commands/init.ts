@@ -34,8 +34,10 @@ export function register(program: Command): void {
       }
       const { facts } = plan;
       const out = process.stdout;
+      const m = facts.manager;
+      const manager = `${m.flavour === 'yarn-classic' ? 'yarn 1' : m.flavour === 'yarn-berry' ? 'yarn berry' : m.name}${m.version ? ` ${m.version}` : ''}${m.lockfile ? ` (${m.lockfile})` : ''}`;
       out.write(
-        `${facts.name}: ${facts.packageManager}, entry ${facts.entry}, port ${facts.port}, health ${facts.healthPath}` +
+        `${facts.name}: ${manager}, entry ${facts.entry}, port ${facts.port}, health ${facts.healthPath}` +
           `${facts.scripts.build ? ', build script' : ''}\n`,
       );
       for (const note of facts.notes) out.write(`note: ${note}\n`);
@@ -44,7 +46,7 @@ export function register(program: Command): void {
       const verb = options.dryRun ? 'would write' : 'wrote';
       for (const file of plan.files) {
         const action = result.written.includes(file.path)
-          ? `${verb} (${file.status === 'create' ? 'new' : 'overwritten'})`
+          ? `${verb} (${file.status === 'create' ? 'new' : file.status === 'append' ? 'appended .slipway/' : 'overwritten'})`
           : file.status === 'unchanged'
             ? 'unchanged'
             : 'kept (differs; shown above, --force to overwrite)';

@@ -6,19 +6,13 @@
 import type { Command } from 'commander';
 import { daemonProcesses, doctor, type Finding, StatePaths } from '../../targets/local/index.ts';
 import { ExitCode } from '../exit.ts';
+import { type LocalOptions, stateDirOf, withOptions } from './local-options.ts';
 
-export interface DoctorCliOptions {
-  config: string;
-  stateDir?: string;
+export interface DoctorCliOptions extends LocalOptions {
   fix?: boolean;
-  json?: boolean;
 }
 
-export function registerDoctor(
-  local: Command,
-  withOptions: (c: Command) => Command,
-  stateDirOf: (o: DoctorCliOptions) => string,
-): void {
+export function registerDoctor(local: Command): void {
   withOptions(
     local
       .command('doctor')

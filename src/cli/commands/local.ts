@@ -3,7 +3,6 @@
  * it on demand; these are for looking at it, starting it early, and stopping it (which stops every
  * app instance gracefully and frees the proxy ports).
  */
-import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   DaemonClient,
@@ -14,31 +13,8 @@ import {
 } from '../../targets/local/index.ts';
 import { CliError, ExitCode } from '../exit.ts';
 import { registerDoctor } from './local-doctor.ts';
-
-interface LocalOptions {
-  config: string;
-  stateDir?: string;
-  json?: boolean;
-}
-
-function stateDirOf(opts: LocalOptions): string {
-  return opts.stateDir ? resolve(opts.stateDir) : join(dirname(resolve(opts.config)), '.slipway');
-}
-
-function withOptions(cmd: Command): Command {
-  return cmd
-    .option(
-      '-c, --config <file>',
-      'path to slipway.yaml (the state folder is .slipway beside it)',
-      'slipway.yaml',
-    )
-    .option('--state-dir <dir>', 'state folder (default: .slipway beside slipway.yaml)')
-    .option('--json', 'machine-readable output');
-}
-
-function print(opts: LocalOptions, json: unknown, text: string): void {
-  process.stdout.write(opts.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
-}
+import { registerInstall } from './local-install.ts';
+import { type LocalOptions, print, stateDirOf, withOptions } from './local-options.ts';
 
 export function register(program: Command): void {
   const local = program.command('local').description('the local target’s daemon (processes, proxies, state)');
@@ -76,6 +52,8 @@ export function register(program: Command): void {
     },
   );
 
+  registerInstall(local);
+
   withOptions(local.command('status').description('the daemon, its proxies, revisions and instances')).action(
     async (opts: LocalOptions) => {
       const dir = stateDirOf(opts);
@@ -101,7 +79,7 @@ export function register(program: Command): void {
     },
   );
 
-  registerDoctor(local, withOptions, stateDirOf);
+  registerDoctor(local);
 }
 
 export function formatStatus(s: StatusAnswer): string {

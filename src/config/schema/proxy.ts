@@ -41,6 +41,18 @@ export const proxy = z
     drainTimeout: duration()
       .default('30s')
       .meta({ description: 'How long a retired revision may finish in-flight requests.' }),
+    pinning: z
+      .strictObject({
+        enabled: z.boolean().default(false).meta({
+          description:
+            'Honour pins signed by the daemon (`slipway pin`): a pinned request goes to the revision it names and is never evidence. Off: pin headers and cookies are ignored.',
+        }),
+        ttl: duration()
+          .default('1h')
+          .meta({ description: 'How long a pin from `slipway pin` stays valid when --ttl is not given.' }),
+      })
+      .prefault({})
+      .meta({ description: 'Sending chosen requests to a chosen revision (testing a candidate by hand).' }),
   })
   .prefault({})
   .meta({ description: 'The local target’s traffic-splitting proxy.' });

@@ -55,5 +55,6 @@ export function proxyOf(model: LocalModel): ProxySettings {
     sticky: model.proxy.sticky,
     retry: { methods: [...model.proxy.retry.methods], budgetPercent: model.proxy.retry.budgetPercent },
     latencyBoundMs: model.latencyBoundMs,
+    pinning: model.proxy.pinning.enabled,
   };
 }

@@ -3,6 +3,7 @@
  * - `openLocalTarget` — the `Target` of one environment (starts the daemon on demand);
  * - `buildArtifact` — run the build, pack the folder into the store, get its digest;
  * - `ensureDaemon`, `stopDaemon`, `DaemonClient` — the daemon's lifecycle and its control API;
+ * - `renderServiceUnit` — a systemd unit / launchd agent running the keeper (`slipway local install`);
  * - `StatePaths` — where everything lives in the state folder.
  */
 export {
@@ -14,10 +15,17 @@ export {
   type PackedArtifact,
   packFolder,
 } from './artifacts/index.ts';
-export { DaemonClient, DaemonError, ensureDaemon, isAlive } from './daemon/client.ts';
+export { DaemonClient, DaemonError, ensureDaemon, isAlive, keeperMain } from './daemon/client.ts';
 export type { DaemonInfo, EnvironmentStatus, StatusAnswer } from './daemon/protocol/answers.ts';
 export { daemonProcesses, type StopReport, stopDaemon, stopLocalDaemon } from './daemon/stop.ts';
 export { LocalConfigError, proxyOf, runtimeOf } from './from-config.ts';
+export {
+  defaultInitSystem,
+  type InitSystem,
+  renderServiceUnit,
+  type ServiceUnit,
+  unitFolder,
+} from './keeper/service-unit.ts';
 export type { ProbeSettings, ProxySettings, RevisionRuntime, SecretRef } from './runtime.ts';
 export { doctor, type Finding } from './state/doctor.ts';
 export { FileLedger } from './state/ledger.ts';

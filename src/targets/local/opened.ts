@@ -61,7 +61,19 @@ export async function openLocal(resolved: ResolvedConfig, ctx: TargetContext): P
 
   return {
     kind: 'local',
-    capabilities: {},
+    capabilities: {
+      async pin(release, ttlMs = model.proxy.pinning.ttlMs) {
+        const client = await DaemonClient.read(paths.root);
+        if (!client || !(await client.healthy())) {
+          throw new LocalConfigError(
+            `no daemon serves ${env}: deploy the environment first (slipway deploy --env ${env}), then ask for a pin`,
+          );
+        }
+        const issued = await client.call('pin', { params: { env }, body: { release, ttlMs } });
+        const { pin, expiresAt, header, cookie } = issued;
+        return { release, pin, expiresAt, header, cookie };
+      },
+    },
     target,
     metrics: target.metrics(),
     checks: checkReader({

@@ -75,4 +75,6 @@ export interface ProxySettings {
   retry: { methods: string[]; budgetPercent: number };
   /** Requests slower than this count as slow for analysis (0 = none). */
   latencyBoundMs: number;
+  /** Honour pins the daemon signed (`proxy.pinning.enabled`); default false. */
+  pinning?: boolean;
 }

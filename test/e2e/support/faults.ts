@@ -14,6 +14,7 @@ export interface FaultBench {
 export async function healthyBaseline(
   t: TestContext,
   base: Omit<ConfigOptions, 'port'> = {},
+  rate = 100,
 ): Promise<FaultBench> {
   const ws = await workspace(t);
   await ws.write({ ...base, env: { APP_VERSION: '1.0.0' } });
@@ -21,7 +22,7 @@ export async function healthyBaseline(
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const load = new LoadGenerator({
     origin: `http://127.0.0.1:${ws.port}`,
-    rate: 100,
+    rate,
     putShare: 0,
     maxDurationMs: 240_000,
   });

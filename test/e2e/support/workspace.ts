@@ -36,6 +36,8 @@ export interface ConfigOptions {
   retryMethods?: string[];
   /** Extra environments (YAML indented under `environments:`). */
   environments?: string;
+  /** Extra keys of development's `proxy:` mapping, one flow-style line each (e.g. `pinning: { enabled: true }`). */
+  proxy?: string[];
 }
 
 export class Workspace {
@@ -132,11 +134,13 @@ export async function workspace(t: TestContext): Promise<Workspace> {
   t.after(async () => {
     for (const child of ws.children) child.kill('SIGKILL');
     await stopDaemon(ws.stateDir, 20_000).catch(() => false);
-    // Whatever still runs (a daemon that did not answer, or one a dying CLI started again) is killed.
+    // Whatever still runs (a daemon that did not answer, or one a dying CLI started again) is killed,
+    // its keeper first (a keeper restarts a killed daemon; its apps die with it).
     for (let i = 0; i < 3; i++) {
       const client = await DaemonClient.read(ws.stateDir);
-      if (!client || !isAlive(client.info.pid)) break;
-      process.kill(client.info.pid, 'SIGKILL');
+      const pids = [client?.info.keeperPid, client?.info.pid].filter((p): p is number => !!p && isAlive(p));
+      if (pids.length === 0) break;
+      for (const pid of pids) process.kill(pid, 'SIGKILL');
       await new Promise((r) => setTimeout(r, 500));
     }
     await rm(dir, { recursive: true, force: true });
@@ -185,5 +189,5 @@ environments:
       port: ${o.port}
       retry: { methods: ${JSON.stringify(o.retryMethods ?? ['GET', 'HEAD', 'OPTIONS'])}, budgetPercent: 20 }
       drainTimeout: 2s
-${o.environments ?? ''}`;
+${(o.proxy ?? []).map((line) => `      ${line}\n`).join('')}${o.environments ?? ''}`;
 }

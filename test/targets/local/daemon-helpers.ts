@@ -39,8 +39,10 @@ export async function setup(t: TestContext, configOver: ConfigOverrides = {}): P
 /** Stops the daemon gracefully; if it does not answer, kills whatever pid it left. */
 export async function stopEverything(paths: StatePaths): Promise<void> {
   const client = await DaemonClient.read(paths.root);
-  if (!(await stopDaemon(paths.root, 15_000)) && client && isAlive(client.info.pid)) {
-    process.kill(client.info.pid, 'SIGKILL');
+  if (!(await stopDaemon(paths.root, 15_000)) && client) {
+    // The keeper first: it would start a killed daemon again (its apps die with it).
+    for (const pid of [client.info.keeperPid, client.info.pid])
+      if (pid && isAlive(pid)) process.kill(pid, 'SIGKILL');
   }
 }
 

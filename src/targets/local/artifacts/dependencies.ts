@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import {
@@ -74,7 +74,7 @@ export async function ensureDependencies(opts: {
     );
   }
   const env = { ...(opts.env ?? process.env) };
-  const version = managerVersion(manager, opts.appDir, env);
+  const version = await managerVersion(manager, opts.appDir, env, opts.cacheDir);
   const reduced = Object.fromEntries(INSTALL_FIELDS.filter((f) => f in pkg).map((f) => [f, pkg[f]]));
   const inputs: [string, Buffer][] = [['package.json', Buffer.from(JSON.stringify(reduced, null, 2))]];
   for (const file of INSTALL_INPUTS) {
@@ -152,16 +152,42 @@ async function readManifest(folder: string): Promise<Manifest | undefined> {
 
 /**
  * The version that will run: the declared one (Corepack runs exactly it), else what the program on
- * PATH says. A missing program is an error saying how to get it.
+ * PATH says — remembered in the cache by the program's real path, size and mtime, because asking
+ * (`npm --version`) costs a process start on every deploy. A missing program is an error saying
+ * how to get it.
  */
-function managerVersion(pm: PackageManager, cwd: string, env: NodeJS.ProcessEnv): string {
+async function managerVersion(
+  pm: PackageManager,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  cacheDir: string,
+): Promise<string> {
   if (pm.version) return pm.version;
   const PATH = `${dirname(process.execPath)}${delimiter}${env.PATH ?? ''}`;
-  try {
-    return execFileSync(pm.name, ['--version'], { cwd, env: { ...env, PATH }, encoding: 'utf8' }).trim();
-  } catch (err) {
-    throw new ArtifactFolderError(
-      `${join(cwd, pm.lockfile ?? 'package.json')} needs ${pm.name}, which cannot run here (${(err as Error).message.split('\n')[0]}): install it (corepack enable ${pm.name}), or declare it in package.json ("packageManager": "${pm.name}@<version>") with Corepack enabled`,
+  const missing = (why: string) =>
+    new ArtifactFolderError(
+      `${join(cwd, pm.lockfile ?? 'package.json')} needs ${pm.name}, which cannot run here (${why}): install it (corepack enable ${pm.name}), or declare it in package.json ("packageManager": "${pm.name}@<version>") with Corepack enabled`,
     );
+  const exe = PATH.split(delimiter)
+    .filter(Boolean)
+    .map((d) => join(d, pm.name))
+    .find((f) => existsSync(f));
+  if (!exe) throw missing(`not found on PATH`);
+  const real = await realpath(exe);
+  const info = await stat(real);
+  const id = `${pm.name} ${real} ${info.size} ${info.mtimeMs}`;
+  const file = join(cacheDir, 'versions.json');
+  const known = (await readFile(file, 'utf8').then(JSON.parse, () => ({}))) as Record<string, string>;
+  if (known[id]) return known[id];
+  let version: string;
+  try {
+    version = execFileSync(exe, ['--version'], { cwd, env: { ...env, PATH }, encoding: 'utf8' }).trim();
+  } catch (err) {
+    throw missing((err as Error).message.split('\n')[0] ?? 'it failed');
   }
+  await mkdir(cacheDir, { recursive: true });
+  const tmp = `${file}.${process.pid}`;
+  await writeFile(tmp, JSON.stringify({ ...known, [id]: version }));
+  await rename(tmp, file);
+  return version;
 }

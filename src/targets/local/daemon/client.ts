@@ -119,7 +119,7 @@ export class DaemonClient {
 }
 
 export interface EnsureDaemonOptions {
-  /** How long to wait for a started daemon to answer (default 15 s). */
+  /** How long to wait for a started daemon to answer (default 15 s; 60 s while a keeper restarts it). */
   timeoutMs?: number;
 }
 
@@ -139,8 +139,9 @@ export async function ensureDaemon(stateDir: string, opts: EnsureDaemonOptions =
   const paths = new StatePaths(stateDir);
   ensurePrivateFolder(paths.root);
   const keeper = await readPidFile(paths.keeperPid);
+  const kept = keeper !== undefined && (await isProcessOf(keeper, paths.root));
   let exitedAt: number | undefined;
-  if (!(keeper && (await isProcessOf(keeper, paths.root)))) {
+  if (!kept) {
     const logFd = openSync(paths.daemonLog, 'a', 0o600);
     const child = spawn(process.execPath, [keeperMain(), '--state-dir', paths.root], {
       detached: true,
@@ -153,7 +154,8 @@ export async function ensureDaemon(stateDir: string, opts: EnsureDaemonOptions =
     });
     child.unref();
   }
-  const deadline = Date.now() + (opts.timeoutMs ?? 15_000);
+  // A keeper restarting its daemon is worth a longer wait: a loaded machine boots Node slowly.
+  const deadline = Date.now() + (opts.timeoutMs ?? (kept ? 60_000 : 15_000));
   while (Date.now() < deadline) {
     const client = await DaemonClient.read(stateDir);
     // A concurrent CLI may have won the race to start the daemon: any healthy one will do.

@@ -10,7 +10,7 @@ import type { AdoptedProcess } from '../supervisor/instance.ts';
 import { Revision } from '../supervisor/revision.ts';
 import type { SpawnApp } from '../supervisor/spawn.ts';
 import type { EnvironmentStatus } from './protocol/answers.ts';
-import type { ProxyHandle, RouteTable, StartProxy } from './proxy-handle.ts';
+import type { IssuedPin, ProxyHandle, RouteTable, StartProxy } from './proxy-handle.ts';
 
 export class HttpError extends Error {
   readonly status: number;
@@ -47,6 +47,8 @@ export class Environment {
   stable?: number;
   #seq = 0;
   #waiters = new Set<() => void>();
+  /** `proxy.pinning.enabled` of the latest release's config: the route table carries it. */
+  #pinning = false;
   /**
    * After a daemon restart the keeper's proxy still routes by the last table: no table is pushed
    * (an empty one would cut users off) until every revision with weight has a ready instance again.
@@ -68,6 +70,11 @@ export class Environment {
 
   /** Starts the environment's proxy on its stable port (once); a port in use is a clear error. */
   async ensureProxy(settings: ProxySettings): Promise<ProxyHandle> {
+    const pinning = settings.pinning === true;
+    if (pinning !== this.#pinning) {
+      this.#pinning = pinning;
+      this.#pushRoutes();
+    }
     if (this.#proxy) {
       if (this.#proxy.port !== settings.port) {
         throw new HttpError(
@@ -190,11 +197,41 @@ export class Environment {
     await rev.stop();
   }
 
+  /**
+   * A candidate (any revision but stable) whose instance died while serving is reported failed at
+   * once, with the exit: a release that crashes under traffic is not restarted back into analysis
+   * (the crash-loop rule alone took ~20 s of backoff). Stable keeps its restarts.
+   */
   observe(): TargetObservation {
     return {
-      revisions: [...this.#revisions.values()].map((r) => r.observe()),
+      revisions: [...this.#revisions.values()].map((r) => {
+        const obs = r.observe();
+        if (obs.failed === undefined && this.stable !== undefined && r.release !== this.stable) {
+          const exit = r.servingExit();
+          if (exit !== undefined) obs.failed = exit;
+        }
+        return obs;
+      }),
       weights: { ...this.#weights },
     };
+  }
+
+  /** Signs a pin to `release` (which must have a ready instance) for `ttlMs`. */
+  async issuePin(release: number, ttlMs: number): Promise<IssuedPin> {
+    if (!this.#pinning) {
+      throw new HttpError(
+        409,
+        `pinning is off in ${this.name}: set proxy.pinning.enabled: true in slipway.yaml and deploy, then ask again`,
+      );
+    }
+    const rev = this.#revisions.get(release);
+    if (!rev || rev.upstreams().length === 0 || !this.#proxy) {
+      throw new HttpError(
+        404,
+        `release ${release} has no ready instance in ${this.name}: pin a release that runs (slipway status lists them)`,
+      );
+    }
+    return this.#proxy.issuePin(String(release), ttlMs);
   }
 
   status(): EnvironmentStatus {
@@ -242,6 +279,7 @@ export class Environment {
     const table: RouteTable = {
       revisions: revisions.map((r) => ({ id: String(r.release), instances: r.upstreams() })),
       weights,
+      pinning: this.#pinning,
     };
     const stable = this.#stableRevision(weights);
     if (stable !== undefined) table.stable = stable;

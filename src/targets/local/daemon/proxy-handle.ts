@@ -3,6 +3,7 @@
  * real proxy in production and tests alike.
  */
 import type { RevisionCounters } from '../proxy/counters.ts';
+import type { IssuedPin } from '../proxy/index.ts';
 import type { RouteTable } from '../proxy/routing.ts';
 import type { ProxySettings } from '../runtime.ts';
 
@@ -16,7 +17,11 @@ export interface ProxyHandle {
   drain(revisionId: string, deadlineMs: number): Promise<unknown>;
   counts(): Record<string, RevisionCounters> | Promise<Record<string, RevisionCounters>>;
   metrics(): string | Promise<string>;
+  /** Signs a pin to the revision (see proxy/pins.ts); honoured while the table has `pinning: true`. */
+  issuePin(revisionId: string, ttlMs: number): IssuedPin | Promise<IssuedPin>;
   close(): Promise<void>;
 }
+
+export type { IssuedPin };
 
 export type StartProxy = (settings: ProxySettings) => Promise<ProxyHandle>;

@@ -60,6 +60,8 @@ export class KeeperHost {
         return this.#proxy(req.port).proxy.counts();
       case 'proxy.metrics':
         return this.#proxy(req.port).proxy.metrics();
+      case 'proxy.pin':
+        return this.#proxy(req.port).proxy.issuePin(req.revision, req.ttlMs);
       case 'proxy.close': {
         const held = this.#proxies.get(req.port);
         this.#proxies.delete(req.port);

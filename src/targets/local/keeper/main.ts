@@ -11,6 +11,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { StatePaths } from '../state/paths.ts';
+import { ensurePrivateFolder } from '../state/permissions.ts';
 import { KeeperHost } from './host.ts';
 import { claimPidFile } from './pid-file.ts';
 import { type FromKeeper, KEEPER_VAR, type ToKeeper } from './protocol.ts';
@@ -28,6 +29,8 @@ const log = (msg: string, fields: Record<string, unknown> = {}): void => {
   );
 };
 
+// Run by a service unit, the keeper may be the first to touch the folder (0700, refused when others can write it).
+ensurePrivateFolder(paths.root);
 if (!(await claimPidFile(paths.keeperPid, paths.root))) {
   log('another keeper already serves this state folder; exiting');
   process.exit(0);

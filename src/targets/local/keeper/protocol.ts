@@ -5,6 +5,7 @@
  * Requests carry an `id` and get exactly one reply; `routes`, `kill` and `stopping` are one-way.
  */
 import type { RevisionCounters } from '../proxy/counters.ts';
+import type { IssuedPin } from '../proxy/index.ts';
 import type { RouteTable } from '../proxy/routing.ts';
 import type { ProxySettings } from '../runtime.ts';
 
@@ -35,6 +36,8 @@ export type KeeperRequest =
   | { op: 'proxy.drain'; port: number; revision: string; deadlineMs: number }
   | { op: 'proxy.counts'; port: number }
   | { op: 'proxy.metrics'; port: number }
+  /** The proxy holds the pin key, so the keeper signs (pins outlive a daemon restart with the proxy). */
+  | { op: 'proxy.pin'; port: number; revision: string; ttlMs: number }
   | { op: 'proxy.close'; port: number }
   | { op: 'app.spawn'; spec: AppSpec };
 
@@ -50,6 +53,7 @@ export interface KeeperReplies {
   'proxy.drain': unknown;
   'proxy.counts': Record<string, RevisionCounters>;
   'proxy.metrics': string;
+  'proxy.pin': IssuedPin;
   'proxy.close': null;
   'app.spawn': { app: number; pid: number | undefined };
 }

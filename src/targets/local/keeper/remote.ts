@@ -161,6 +161,10 @@ class RemoteProxy implements ProxyHandle {
     return this.#link.request({ op: 'proxy.metrics', port: this.port });
   }
 
+  issuePin(revision: string, ttlMs: number) {
+    return this.#link.request({ op: 'proxy.pin', port: this.port, revision, ttlMs });
+  }
+
   async close(): Promise<void> {
     await this.#link.request({ op: 'proxy.close', port: this.port });
   }

@@ -61,6 +61,8 @@ interface RunOutcome {
   fatal: boolean;
   reason: string;
   ranMs: number;
+  /** It had passed readiness before it ended. */
+  served?: boolean;
 }
 
 interface Exit {
@@ -81,6 +83,8 @@ export class Instance {
   #restarts = 0;
   #crashes = 0;
   #lastExit?: string;
+  /** Why the process last ended after it had been ready (exit or liveness kill); see `servingExit`. */
+  #servingExit?: string;
   #warning?: string;
   #addressChecked = false;
   #adopt: AdoptedProcess | undefined;
@@ -95,6 +99,11 @@ export class Instance {
 
   get port(): number | undefined {
     return this.#port;
+  }
+
+  /** Set once the process ended while serving (it had passed readiness): a failure signal for a candidate. */
+  get servingExit(): string | undefined {
+    return this.#servingExit;
   }
 
   get pid(): number | undefined {
@@ -138,6 +147,7 @@ export class Instance {
       const outcome = await this.#runOnce();
       if (this.#stop.signal.aborted) return;
       this.#lastExit = outcome.reason;
+      if (outcome.served) this.#servingExit = outcome.reason;
       if (outcome.fatal) return this.#fail(outcome.reason);
       this.#crashes = outcome.ranMs >= rt.stableAfterMs ? 1 : this.#crashes + 1;
       if (this.#crashes > rt.maxRestarts) {
@@ -184,12 +194,13 @@ export class Instance {
     if ('liveness' in end) {
       this.#child?.kill('SIGKILL');
       await exited;
-      return { fatal: false, reason: end.liveness, ranMs: Date.now() - started };
+      return { fatal: false, reason: end.liveness, ranMs: Date.now() - started, served: true };
     }
     return {
       fatal: false,
       reason: await this.#exitReason(end, started, 'after running'),
       ranMs: Date.now() - started,
+      served: true,
     };
   }
 

@@ -99,6 +99,12 @@ export class Revision {
     return obs;
   }
 
+  /** How an instance that had been ready ended ("instance 0 died while serving: exited with code 1 …"), if one did. */
+  servingExit(): string | undefined {
+    const inst = this.#instances.find((i) => i.servingExit !== undefined);
+    return inst ? `instance ${inst.index} died while serving: ${inst.servingExit}` : undefined;
+  }
+
   status(): RevisionStatus {
     return {
       ...this.observe(),

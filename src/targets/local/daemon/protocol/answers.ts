@@ -6,6 +6,7 @@ import type {
   TargetObservation,
 } from '../../../../core/types.ts';
 import type { ReleaseRecord } from '../../../../engine/target.ts';
+import type { IssuedPin } from '../../proxy/index.ts';
 import type { StateProblem } from '../../state/problems.ts';
 import type { RevisionStatus } from '../../supervisor/revision.ts';
 import type { RouteName } from './routes.ts';
@@ -56,6 +57,7 @@ export interface Answers {
   retire: TargetObservation;
   changes: { seq: number; startedAt: number };
   counts: Record<string, RevisionCounts>;
+  pin: IssuedPin;
   lock: LeaseAnswer;
   renewLock: LeaseAnswer;
   releaseLock: Record<string, never>;

@@ -125,6 +125,21 @@ export const ROUTES = {
     body: z.strictObject({ id: z.uuid() }),
   },
 
+  /** Signs a pin to a running release (only where `proxy.pinning.enabled`); `slipway pin`. */
+  pin: {
+    method: 'POST',
+    path: '/v1/envs/:env/pin',
+    params: envParams,
+    body: z.strictObject({
+      release: releaseNumber,
+      ttlMs: z
+        .number()
+        .int()
+        .min(1000)
+        .max(30 * 86_400_000),
+    }),
+  },
+
   releases: { method: 'GET', path: '/v1/envs/:env/ledger/releases', params: envParams },
   begin: {
     method: 'POST',

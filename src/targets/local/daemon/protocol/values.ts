@@ -74,6 +74,7 @@ export const proxySettings = z.strictObject({
     budgetPercent: z.number().min(0).max(100),
   }),
   latencyBoundMs: millis,
+  pinning: z.boolean().optional(),
 });
 
 /** Revision id → percent. */
