@@ -75,9 +75,19 @@ export function decisionKey(line: LedgerEvent): string {
   ]);
 }
 
+/**
+ * Lines a release journals before only decisions that act, abort or end it are written: a verdict
+ * that flips between inconclusive and pass for hours must not grow a Kubernetes ledger Secret
+ * (1 MiB) without bound. A line is about 1–2 KB.
+ */
+export const JOURNAL_SOFT_LIMIT = 200;
+
 /** A new line: the decision acts on the world, or says something the last line did not. */
-function worthALine(line: LedgerEvent, lastKey: string | undefined): boolean {
-  return (line.decision?.actions.length ?? 0) > 0 || decisionKey(line) !== lastKey;
+function worthALine(line: LedgerEvent, lastKey: string | undefined, written: number): boolean {
+  const d = line.decision;
+  if ((d?.actions.length ?? 0) > 0) return true;
+  if (decisionKey(line) === lastKey) return false;
+  return written < JOURNAL_SOFT_LIMIT || d?.abort !== undefined || (d !== undefined && isTerminal(d.phase));
 }
 
 /** Writes one release's decisions to its ledger, leaving out repeats. One per operation run. */
@@ -85,6 +95,7 @@ export class DecisionJournal {
   readonly #ledger: Ledger;
   readonly #release: number;
   #lastKey: string | undefined;
+  #written = 0;
   #seeded = false;
 
   constructor(ledger: Ledger, release: number) {
@@ -96,14 +107,17 @@ export class DecisionJournal {
   async note(decision: Decision, observed: Observed, at: number): Promise<boolean> {
     if (!this.#seeded) {
       // A resumed operation continues the journal its predecessor wrote, without repeating its last line.
-      const last = journalOf(await this.#ledger.events(this.#release)).at(-1);
+      const lines = journalOf(await this.#ledger.events(this.#release));
+      const last = lines.at(-1);
       this.#lastKey = last ? decisionKey(last) : undefined;
+      this.#written = lines.length;
       this.#seeded = true;
     }
     const line = decisionEvent(this.#release, decision, observed, at);
-    if (!worthALine(line, this.#lastKey)) return false;
+    if (!worthALine(line, this.#lastKey, this.#written)) return false;
     await this.#ledger.append(line);
     this.#lastKey = decisionKey(line);
+    this.#written++;
     return true;
   }
 }

@@ -2,7 +2,8 @@
  * The dashboard in real Chromium, against real canaries on the local target under live load: a
  * person opens the link `slipway dashboard` prints and sees the split move and the charts fill,
  * promotes a release waiting at its gate from the page, watches a bad release roll back with its
- * reason, and rolls back to an older release from the history table.
+ * reason (the same text `slipway why` and `history` print, and the whole story behind it), and
+ * rolls back to an older release from the history table.
  *
  * Screenshots go to $SLIPWAY_DASHBOARD_SCREENSHOTS (docs/dashboard/ when refreshing the docs),
  * else to a temporary folder.
@@ -144,6 +145,17 @@ test('the dashboard shows a canary live, promotes from the page, shows a rollbac
   await until('release 3 rolled back', text(page, '[data-testid=last-outcome]'), (v) => v === 'rolled-back');
   const why = (await page.textContent('[data-testid=last-reason]')) ?? '';
   assert.match(why, /analysis failed/, why);
+  // The page says what `slipway why`, `history` and the notifications say: one explain function.
+  const told = await ws.json<{ headline: string; decidedBy: { rule: string } }>(['why', '--release', '3']);
+  assert.equal(((await page.textContent('[data-testid=last-headline]')) ?? '').trim(), told.headline);
+  const historyLine = (await ws.run(['history', '--env', 'development'])).stdout
+    .split('\n')
+    .find((l) => /^3 /.test(l));
+  assert.ok(historyLine?.endsWith(told.headline), `history shows the same text: ${historyLine}`);
+  await page.click('[data-testid=why] summary');
+  const story = (await page.textContent('[data-testid=why] pre')) ?? '';
+  assert.match(story, new RegExp(`decided by rule ${told.decidedBy.rule.replace(/\./g, '\\.')}`));
+  assert.match(story, /decisions \(\d+\):/);
   assert.match((await page.textContent('[data-testid=history-3]')) ?? '', /rolled-back/);
   await waitForSplit(page, '2:100');
   // The evidence it was decided on stays on the page: the e-value past its threshold.

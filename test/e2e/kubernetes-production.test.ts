@@ -13,8 +13,9 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { describe, test } from 'node:test';
+import { describe, type TestContext, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { launchBrowser } from '../support/browser.ts';
 import { type Cluster, eventually, useCluster } from '../support/k8s/cluster.ts';
 import { GatewayTraffic } from '../support/k8s/standins/gateway.ts';
 import { PodStandIns, standinDigest } from '../support/k8s/standins/pods.ts';
@@ -195,6 +196,7 @@ describe('slipway deploy --env production of examples/hello on the test cluster'
     assert.equal(weights['hello-r2'], 100);
     const history = await slipway(['history', '-c', CONFIG, '--env', 'production'], env).done;
     assert.match(history.stdout, /rolled[- ]back/);
+    await explainedInTheClusterAndOnTheDashboard(t, env);
     const broken = traffic.byRelease.get('3') ?? before3;
     const firstFailure = traffic.firstErrorAt.get('3');
     const offRoute = traffic.weights.find(
@@ -280,3 +282,43 @@ spec:
       tls: { mode: Terminate, certificateRefs: [{ name: public-tls }] }
       allowedRoutes: { namespaces: { from: All } }
 `;
+
+/**
+ * Release 3's rollback told from the decision journal the engine wrote into the cluster's ledger
+ * (Secrets), by `slipway why`, and by the dashboard this CLI serves against the cluster, in real
+ * Chromium: the same one-line explanation on both.
+ */
+async function explainedInTheClusterAndOnTheDashboard(t: TestContext, env: NodeJS.ProcessEnv) {
+  const args = ['why', '-c', CONFIG, '--env', 'production', '--release', '3'];
+  const text = await slipway(args, env).done;
+  assert.equal(text.code, 0, text.stderr);
+  t.diagnostic(`slipway why --release 3 on kubernetes:\n${text.stdout}`);
+  const told = JSON.parse((await slipway([...args, '--json'], env).done).stdout) as {
+    outcome: string;
+    headline: string;
+    decidedBy?: { rule: string; cause?: string };
+    decisions: { rule: string; inputs: { counts: Record<string, unknown> } }[];
+  };
+  assert.equal(told.outcome, 'rolled-back');
+  assert.equal(told.decidedBy?.cause, 'analysis');
+  assert.ok(told.decisions.length >= 2, `journaled decisions: ${told.decisions.map((d) => d.rule)}`);
+  assert.match(text.stdout, /decided by rule canary\.[a-z.-]+, cause: analysis/);
+
+  const served = slipway(['dashboard', '-c', CONFIG, '--env', 'production', '--json'], env);
+  t.after(() => served.child.kill('SIGINT'));
+  const url = await eventually(
+    'the dashboard link',
+    async () => /"url":"([^"]+)"/.exec(served.output())?.[1],
+  );
+  const browser = await launchBrowser(t);
+  if (!browser) return;
+  const page = await browser.newPage();
+  await page.goto(url);
+  await page.waitForSelector('[data-testid=env-production]', { timeout: 60_000 });
+  await page.waitForSelector('[data-testid=last-headline]', { timeout: 60_000 });
+  assert.equal(((await page.textContent('[data-testid=last-headline]')) ?? '').trim(), told.headline);
+  assert.equal((await page.textContent('[data-testid=last-outcome]'))?.trim(), 'rolled-back');
+  await page.close();
+  served.child.kill('SIGINT');
+  await served.done;
+}

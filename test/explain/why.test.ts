@@ -4,6 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Decision } from '../../src/core/decision.ts';
+import type { LedgerEvent } from '../../src/core/types.ts';
 import { deploy } from '../../src/engine/api.ts';
 import { journalOf } from '../../src/engine/journal-decisions.ts';
 import { renderExplanation } from '../../src/explain/render.ts';
@@ -76,4 +78,38 @@ test('a promoted canary journals each step it passed with the verdict that let i
   const pass = x.decisions.find((d) => d.rule === 'canary.analysis.pass');
   assert.equal(pass?.verdict?.kind, 'pass');
   assert.ok(pass?.details.some((d) => /minimum sample: \d+ of \d+ candidate requests: reached/.test(d)));
+});
+
+test('the journal leaves out repeats and, past its soft limit, keeps only what acts or ends', async () => {
+  const { DecisionJournal, JOURNAL_SOFT_LIMIT } = await import('../../src/engine/journal-decisions.ts');
+  const lines: LedgerEvent[] = [];
+  const ledger = { append: async (e: LedgerEvent) => void lines.push(e), events: async () => lines } as never;
+  const journal = new DecisionJournal(ledger, 2);
+  const observed = { revisions: [], weights: { '1': 90, '2': 10 }, metrics: {}, commands: [] };
+  const look = (kind: 'pass' | 'inconclusive'): Decision => ({
+    phase: 'analysing',
+    rule: 'canary.analysis.waiting',
+    effects: [],
+    reason: `analysing: ${kind}`,
+    memo: {} as Decision['memo'],
+    looked: true,
+    awaiting: 'evidence',
+    verdict: { kind, reasons: [], evidence: {} },
+  });
+  assert.equal(await journal.note(look('inconclusive'), observed, 1), true);
+  assert.equal(await journal.note(look('inconclusive'), observed, 2), false, 'a repeat is left out');
+  for (let i = 0; lines.length < JOURNAL_SOFT_LIMIT; i++) {
+    await journal.note(look(i % 2 ? 'inconclusive' : 'pass'), observed, 3 + i);
+  }
+  assert.equal(await journal.note(look('pass'), observed, 1000), false, 'past the limit a flip is left out');
+  const act: Decision = {
+    ...look('pass'),
+    rule: 'canary.analysis.pass',
+    effects: [{ kind: 'set-traffic', weights: { '1': 50, '2': 50 } }],
+  };
+  assert.equal(await journal.note(act, observed, 1001), true, 'a decision that acts is always written');
+  // A resumed run continues from the journal as written: its first look does not repeat the last line.
+  const resumed = new DecisionJournal(ledger, 2);
+  assert.equal(await resumed.note(act, observed, 1002), true, 'it acts, so it is written');
+  assert.equal(await resumed.note({ ...act, effects: [] }, observed, 1003), false);
 });

@@ -120,14 +120,14 @@ test('a deploy tells a signed webhook, Slack and GitHub Deployments; a bad relea
   assert.match(rolled.text, /analysis failed/);
   assert.ok(rolled.reasons.length >= 2, 'the whole explanation travels with it');
   assert.ok((rolled.evidence.candidateErrors ?? 0) > 0, 'with the evidence it was decided on');
-  await writeFile(
-    '/tmp/15-webhook-payloads.json',
-    JSON.stringify(
-      delivered.map((r) => ({ headers: r.headers, body: r.json })),
-      null,
-      2,
-    ),
-  );
+  // The notification says what `slipway why` and `history` say: one explain function.
+  const told = await ws.json<{ headline: string }>(['why', '--release', '3']);
+  assert.equal(rolled.text, told.headline);
+  if (process.env.SLIPWAY_NOTIFICATION_PAYLOADS) {
+    // For the record (a note, a doc): what the receivers got, as they got it.
+    const got = delivered.map((r) => ({ headers: r.headers, body: r.json }));
+    await writeFile(process.env.SLIPWAY_NOTIFICATION_PAYLOADS, JSON.stringify(got, null, 2));
+  }
 
   // Slack: only the events it asked for, as text.
   const texts = slack.received.map((r) => (r.json as { text: string }).text);

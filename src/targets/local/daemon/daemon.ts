@@ -71,9 +71,16 @@ export class Daemon implements ServedDaemon {
   readonly restoreErrors = new Map<string, string>();
   /** Per environment: settles once the revisions it had before a restart are known again. */
   readonly #adopting = new Map<string, Promise<void>>();
+  /**
+   * Under a keeper, closed from the start until `restore` has begun adopting every environment:
+   * the API listens before that, and must not answer about an environment not yet taken over.
+   */
+  readonly #gate: Promise<void>;
+  #openGate: () => void = () => {};
 
   constructor(opts: DaemonOptions) {
     this.#opts = opts;
+    this.#gate = opts.keeper ? new Promise<void>((r) => (this.#openGate = r)) : Promise.resolve();
     this.paths = new StatePaths(opts.stateDir);
     this.token = randomBytes(32).toString('hex');
     this.leases = new LeaseStore(this.paths);
@@ -96,8 +103,9 @@ export class Daemon implements ServedDaemon {
    * Resolves once the environment's revisions from before a restart are registered again, so that
    * no client observes an environment half restored (a CLI would take its candidate for gone).
    */
-  adopted(name: string): Promise<void> {
-    return this.#adopting.get(name) ?? Promise.resolve();
+  async adopted(name: string): Promise<void> {
+    await this.#gate;
+    await this.#adopting.get(name);
   }
 
   statusAnswer(): StatusAnswer {
@@ -244,11 +252,18 @@ export class Daemon implements ServedDaemon {
 
   /** Routes each environment back to its last promoted release (after a restart or a crash). */
   async restore(): Promise<void> {
-    const inventory = await this.#opts.keeper?.hello();
-    // Processes the keeper still runs are adopted below, not reaped (nor what they forked).
-    const reaped = await reapOrphans(this.paths.root, inventory?.apps.map((a) => a.pid) ?? []);
-    if (reaped.length) this.log('killed processes left by a previous daemon', { pids: reaped });
+    let inventory: Inventory | undefined;
+    try {
+      inventory = await this.#opts.keeper?.hello();
+      // Processes the keeper still runs are adopted below, not reaped (nor what they forked).
+      const reaped = await reapOrphans(this.paths.root, inventory?.apps.map((a) => a.pid) ?? []);
+      if (reaped.length) this.log('killed processes left by a previous daemon', { pids: reaped });
+    } catch (err) {
+      this.#openGate();
+      throw err;
+    }
     if (!inventory) {
+      this.#openGate();
       await Promise.all([...this.#known].map((n) => this.#restoreOne(n)));
       return;
     }
@@ -256,7 +271,10 @@ export class Daemon implements ServedDaemon {
       proxies: inventory.proxies.map((p) => p.port),
       apps: inventory.apps.length,
     });
-    await Promise.all([...this.#known].map((n) => this.#adoptOne(n, inventory)));
+    const all = Promise.all([...this.#known].map((n) => this.#adoptOne(n, inventory)));
+    // Each #adoptOne registered its own wait before its first await: the gate may open now.
+    this.#openGate();
+    await all;
   }
 
   async #environmentsOnDisk(): Promise<string[]> {

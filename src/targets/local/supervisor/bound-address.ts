@@ -29,6 +29,29 @@ export async function boundAddresses(pid: number, port: number): Promise<string[
   return out;
 }
 
+/**
+ * Every TCP port the tree of `pid` listens on (sorted), or undefined where /proc cannot tell. An
+ * app that listens, but not on the port it was given, is known at once instead of at the startup
+ * deadline.
+ */
+export async function listeningPorts(pid: number): Promise<number[] | undefined> {
+  const tables = await Promise.all(
+    ['tcp', 'tcp6'].map((f) => readFile(`/proc/${pid}/net/${f}`, 'utf8').catch(() => undefined)),
+  );
+  if (tables.every((t) => t === undefined)) return undefined;
+  const inodes = new Set<string>();
+  for (const p of await processTree(pid)) for (const i of await socketInodes(p)) inodes.add(i);
+  const ports = new Set<number>();
+  for (const table of tables) {
+    for (const line of (table ?? '').split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      const portHex = (cols[1] ?? '').split(':')[1];
+      if (cols[3] === LISTEN && portHex && inodes.has(cols[9] ?? '')) ports.add(Number.parseInt(portHex, 16));
+    }
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
 /** True for an address that accepts connections on every interface. */
 export function isWildcard(address: string): boolean {
   return address === '0.0.0.0' || address === '::';

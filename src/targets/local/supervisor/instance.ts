@@ -7,9 +7,9 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ProbeSettings, RevisionRuntime } from '../runtime.ts';
-import { boundAddresses, wildcardWarning } from './bound-address.ts';
+import { boundAddresses, listeningPorts, wildcardWarning } from './bound-address.ts';
 import { tailFile } from './logs.ts';
-import { addressInUseHint, linesOfThisRun } from './port-hint.ts';
+import { addressInUseHint, ignoresPort, linesOfThisRun } from './port-hint.ts';
 import { freePort, isListening } from './ports.ts';
 import { probe } from './probe.ts';
 import { type AppProcess, type SpawnApp, spawnApp } from './spawn.ts';
@@ -72,6 +72,9 @@ interface Exit {
 }
 
 const POLL_MS = 50;
+/** How often, and for how long, an app seen listening only on other ports is watched before failing. */
+const OTHER_PORT_CHECK_MS = 250;
+const OTHER_PORT_GRACE_MS = 1000;
 
 export class Instance {
   readonly index: number;
@@ -260,11 +263,27 @@ export class Instance {
     let listening = false;
     let started = !rt.startup;
     let lastProbe = '';
+    let otherSince: number | undefined;
+    let lastCheck = Date.now(); // an app that binds its port at once is never scanned
     for (;;) {
       const exit = await Promise.race([exited, sleep(POLL_MS).then(() => undefined)]);
       if (exit) return { exit };
       if (this.#stop.signal.aborted) return { reason: 'stopped' };
       if (!listening) listening = await isListening(port);
+      // Listening, but elsewhere (a hard-coded port): say so now, not at the startup deadline. A
+      // grace second lets an app open another port (metrics, debugger) before its own.
+      const pid = this.#child?.pid;
+      if (!listening && pid !== undefined && Date.now() - lastCheck >= OTHER_PORT_CHECK_MS) {
+        lastCheck = Date.now();
+        const ports = await listeningPorts(pid);
+        const others = ports?.filter((p) => p !== port) ?? [];
+        if (others.length === 0 || ports?.includes(port)) otherSince = undefined;
+        else {
+          otherSince ??= Date.now();
+          if (Date.now() - otherSince >= OTHER_PORT_GRACE_MS)
+            return { reason: ignoresPort(rt.portEnv, others, port) };
+        }
+      }
       if (listening && !started && rt.startup) {
         const res = await probe(port, rt.startup);
         started = res.ok;

@@ -22,7 +22,13 @@ export function addressInUseHint(lines: string[], portEnv: string, given: number
   if (port === given) {
     return `port ${port} (given in ${portEnv}) was taken by another process before the app bound it: ${line}`;
   }
-  return `the app ignores ${portEnv} (it listened on ${port}, it was given ${portEnv}=${given}): listen on process.env.${portEnv}, e.g. app.listen(Number(process.env.${portEnv} ?? ${port})); ${line}`;
+  return `${ignoresPort(portEnv, [port], given)}; ${line}`;
+}
+
+/** What an app that listens on `listened` instead of the port it was given is told, with the fix. */
+export function ignoresPort(portEnv: string, listened: number[], given: number): string {
+  const first = listened[0];
+  return `the app ignores ${portEnv} (it listened on ${listened.join(', ')}, it was given ${portEnv}=${given}): listen on process.env.${portEnv}, e.g. app.listen(Number(process.env.${portEnv} ?? ${first}))`;
 }
 
 /** The lines after the last `[slipway] ... starting` marker: what this run of the instance wrote. */
