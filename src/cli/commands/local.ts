@@ -1,11 +1,18 @@
 /**
- * `slipway local up | down | status`: the local target's daemon, by hand. Release commands start
+ * `slipway local up | down | status | doctor`: the local target's daemon, by hand. Release commands start
  * it on demand; these are for looking at it, starting it early, and stopping it (which stops every
  * app instance gracefully and frees the proxy ports).
  */
 import type { Command } from 'commander';
-import { DaemonClient, ensureDaemon, type StatusAnswer, stopDaemon } from '../../targets/local/index.ts';
+import {
+  DaemonClient,
+  daemonProcesses,
+  ensureDaemon,
+  type StatusAnswer,
+  stopLocalDaemon,
+} from '../../targets/local/index.ts';
 import { CliError, ExitCode } from '../exit.ts';
+import { registerDoctor } from './local-doctor.ts';
 import { registerInstall } from './local-install.ts';
 import { type LocalOptions, print, stateDirOf, withOptions } from './local-options.ts';
 
@@ -31,11 +38,16 @@ export function register(program: Command): void {
   withOptions(local.command('down').description('stop every instance gracefully, then the daemon')).action(
     async (opts: LocalOptions) => {
       const dir = stateDirOf(opts);
-      const stopped = await stopDaemon(dir);
+      // Finds the daemon even when daemon.json or daemon.token are damaged (pid files, /proc).
+      const r = await stopLocalDaemon(dir);
+      const why = r.notes.length ? ` (${r.notes.join('; ')}: stopped by signal)` : '';
+      const killed = r.killed.length ? `; killed after the grace period: ${r.killed.join(', ')}` : '';
       print(
         opts,
-        { stopped, stateDir: dir },
-        stopped ? `daemon stopped (${dir})` : `no daemon running for ${dir}`,
+        { ...r, stateDir: dir },
+        r.stopped
+          ? `daemon stopped (${dir})${why}${killed}`
+          : `no daemon running for ${dir}${r.notes.length ? ` (${r.notes.join('; ')})` : ''}`,
       );
     },
   );
@@ -47,6 +59,14 @@ export function register(program: Command): void {
       const dir = stateDirOf(opts);
       const client = await DaemonClient.read(dir);
       if (!client || !(await client.healthy())) {
+        const pids = await daemonProcesses(dir);
+        if (pids.length) {
+          // Running, but its files do not open the API (a running daemon rewrites them within 2 s).
+          throw new CliError(
+            `the daemon of ${dir} runs (pid ${pids.join(', ')}) but daemon.json or daemon.token does not reach its control API: wait 2 s and retry (the daemon rewrites them), run slipway local doctor --state-dir ${dir}, or stop it with slipway local down --state-dir ${dir}`,
+            ExitCode.failed,
+          );
+        }
         print(
           opts,
           { running: false, stateDir: dir },
@@ -58,6 +78,8 @@ export function register(program: Command): void {
       print(opts, { running: true, ...status }, formatStatus(status));
     },
   );
+
+  registerDoctor(local);
 }
 
 export function formatStatus(s: StatusAnswer): string {
@@ -72,6 +94,7 @@ export function formatStatus(s: StatusAnswer): string {
       `  ${env.name}: proxy ${env.proxyPort ? `127.0.0.1:${env.proxyPort}` : '(not started)'}, ${weights}`,
     );
     if (env.restoreError) lines.push(`    restore failed: ${env.restoreError}`);
+    for (const p of env.problems ?? []) lines.push(`    problem: ${p.message}`, `      fix: ${p.fix}`);
     for (const rev of env.revisions) {
       const failed = rev.failed ? `, FAILED: ${rev.failed.split('\n')[0]}` : '';
       lines.push(

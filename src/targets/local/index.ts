@@ -15,8 +15,9 @@ export {
   type PackedArtifact,
   packFolder,
 } from './artifacts/index.ts';
-export { DaemonClient, DaemonError, ensureDaemon, isAlive, keeperMain, stopDaemon } from './daemon/client.ts';
+export { DaemonClient, DaemonError, ensureDaemon, isAlive, keeperMain } from './daemon/client.ts';
 export type { DaemonInfo, EnvironmentStatus, StatusAnswer } from './daemon/protocol/answers.ts';
+export { daemonProcesses, type StopReport, stopDaemon, stopLocalDaemon } from './daemon/stop.ts';
 export { LocalConfigError, proxyOf, runtimeOf } from './from-config.ts';
 export {
   defaultInitSystem,
@@ -26,6 +27,7 @@ export {
   unitFolder,
 } from './keeper/service-unit.ts';
 export type { ProbeSettings, ProxySettings, RevisionRuntime, SecretRef } from './runtime.ts';
+export { doctor, type Finding } from './state/doctor.ts';
 export { FileLedger } from './state/ledger.ts';
 export { StatePaths } from './state/paths.ts';
 export { StateFolderError } from './state/permissions.ts';

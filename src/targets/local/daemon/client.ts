@@ -1,15 +1,15 @@
 /**
  * Talking to the daemon of a state folder: `ensureDaemon` finds a healthy one or starts it
  * (a detached child running under the same Node binary), `DaemonClient` makes authenticated
- * requests, `stopDaemon` shuts it down gracefully.
+ * requests (`stop.ts` shuts it down).
  */
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { SlipwayError } from '../../../core/fault.ts';
 import { isAlive, isProcessOf, readPidFile } from '../keeper/pid-file.ts';
+import { readDaemonFiles } from '../state/daemon-files.ts';
 import { StatePaths } from '../state/paths.ts';
 import { checkPrivateFolder, ensurePrivateFolder } from '../state/permissions.ts';
 import { tailFile } from '../supervisor/logs.ts';
@@ -52,13 +52,9 @@ export class DaemonClient {
     const paths = new StatePaths(stateDir);
     if (!existsSync(paths.root)) return undefined;
     checkPrivateFolder(paths.root);
-    try {
-      const info = JSON.parse(await readFile(paths.daemonInfo, 'utf8')) as DaemonInfo;
-      const token = (await readFile(paths.daemonToken, 'utf8')).trim();
-      return new DaemonClient(paths, info, token);
-    } catch {
-      return undefined;
-    }
+    // Damaged files read as no daemon: a running one rewrites them within 2 s (state/daemon-files.ts).
+    const files = await readDaemonFiles(paths);
+    return files.kind === 'ok' ? new DaemonClient(paths, files.info, files.token) : undefined;
   }
 
   /**
@@ -169,21 +165,15 @@ export async function ensureDaemon(stateDir: string, opts: EnsureDaemonOptions =
     await sleep(50);
   }
   const tail = (await tailFile(paths.daemonLog, 10)).join('\n  ');
-  throw new Error(
-    `the slipway daemon for ${paths.root} did not start; its log (${paths.daemonLog}) ends with:\n  ${tail}`,
+  const files = await readDaemonFiles(paths);
+  const damaged =
+    files.kind === 'damaged'
+      ? `${files.file} is damaged (${files.problem}) and no daemon rewrote it; if one still runs, stop it with slipway local down --state-dir ${paths.root} (it finds it by its pid), then retry. `
+      : '';
+  throw new SlipwayError(
+    `the slipway daemon for ${paths.root} did not start. ${damaged}Its log (${paths.daemonLog}) ends with:\n  ${tail}`,
+    'failed',
   );
-}
-
-/** Asks the daemon to stop its instances and exit; waits until it and its keeper are gone. */
-export async function stopDaemon(stateDir: string, timeoutMs = 60_000): Promise<boolean> {
-  const client = await DaemonClient.read(stateDir);
-  if (!client || !(await client.healthy())) return false;
-  await client.call('shutdown');
-  const pids = [client.info.pid, ...(client.info.keeperPid ? [client.info.keeperPid] : [])];
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && pids.some(isAlive)) await sleep(50);
-  for (const pid of pids.filter(isAlive)) process.kill(pid, 'SIGKILL');
-  return true;
 }
 
 export { isAlive };

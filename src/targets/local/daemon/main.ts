@@ -10,6 +10,7 @@ import { claimPidFile } from '../keeper/pid-file.ts';
 import { type FromKeeper, KEEPER_VAR } from '../keeper/protocol.ts';
 import { KeeperLink } from '../keeper/remote.ts';
 import { startProxy } from '../proxy/index.ts';
+import { healDaemonFiles } from '../state/daemon-files.ts';
 import { StatePaths } from '../state/paths.ts';
 import { Daemon } from './daemon.ts';
 
@@ -87,7 +88,12 @@ const watchdog = setInterval(async () => {
     clearInterval(watchdog);
     logger.info({ pidFile: paths.daemonPid }, 'state folder gone or taken over; stopping');
     await exit();
+    return;
   }
+  // daemon.json and daemon.token are ours: put them right when damaged or replaced (not listening yet: skip).
+  const fixed = await (async () => healDaemonFiles(paths, daemon.info(), daemon.token))().catch(() => []);
+  if (fixed.length)
+    logger.info({ files: fixed }, 'daemon.json or daemon.token did not match this daemon; rewritten');
 }, 2000);
 watchdog.unref();
 
