@@ -1,12 +1,14 @@
 /**
- * E2E set-up: a temporary service folder with its own slipway.yaml pointing at examples/hello, the
- * CLI run as a child process, and clean-up that stops the daemon (and so every app) it started.
- * The folder lives under the repository's ignored `.slipway/` so the packed example resolves its
- * dependencies from the repository's node_modules, as it does in a fresh clone.
+ * E2E set-up: a temporary service folder with its own slipway.yaml and examples/hello inside it (its
+ * `npm run bundle` output, one dependency-free file in `app/`), the CLI run as a child process, and
+ * clean-up that stops the keeper and daemon (and so every app) it started. The artifact must lie
+ * inside the service folder and carry its own dependencies, so the folder lives outside the
+ * repository (where nothing is git-ignored) and the app is the bundle, as examples/hello ships it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { DaemonClient, isAlive, stopDaemon } from '../../../src/targets/local/index.ts';
@@ -32,7 +34,10 @@ export interface ConfigOptions {
   /** Extra top-level YAML (secrets…). */
   extra?: string;
   build?: string;
+  /** Artifact folder (default `app`, the bundled examples/hello). */
   path?: string;
+  /** Start command (default `node server.mjs`, the bundle's). */
+  start?: string;
   retryMethods?: string[];
   /** Extra environments (YAML indented under `environments:`). */
   environments?: string;
@@ -127,9 +132,10 @@ export class Workspace {
 
 /** A workspace removed (daemon stopped, folder deleted) when the test ends. */
 export async function workspace(t: TestContext): Promise<Workspace> {
-  const base = join(REPO, '.slipway', 'e2e');
+  const base = join(tmpdir(), 'slipway-e2e');
   await mkdir(base, { recursive: true });
   const dir = await mkdtemp(join(base, 'ws-'));
+  await copyBundledHello(dir);
   const ws = new Workspace(dir, await freePort());
   t.after(async () => {
     for (const child of ws.children) child.kill('SIGKILL');
@@ -160,13 +166,13 @@ export const BLUE_GREEN = `blue-green: { prePromotionAnalysis: false, autoPromot
 
 export function configYaml(dir: string, o: ConfigOptions): string {
   const env = { LOG_LEVEL: 'warn', ...o.env };
-  const path = o.path ?? relative(dir, HELLO);
+  const path = o.path ?? 'app';
   return `service: hello
 artifact:
   image: ghcr.io/slipway-dev/hello
   local:
 ${o.build ? `    build: ${JSON.stringify(o.build)}\n` : ''}    path: ${JSON.stringify(path)}
-    start: node src/server.ts
+    start: ${o.start ?? 'node server.mjs'}
 health:
   startup: { path: /healthz, period: 250ms, timeout: 250ms, failureThreshold: 80 }
   readiness: { path: /readyz, period: 300ms, timeout: 300ms, failureThreshold: 3 }
@@ -190,4 +196,20 @@ environments:
       retry: { methods: ${JSON.stringify(o.retryMethods ?? ['GET', 'HEAD', 'OPTIONS'])}, budgetPercent: 20 }
       drainTimeout: 2s
 ${(o.proxy ?? []).map((line) => `      ${line}\n`).join('')}${o.environments ?? ''}`;
+}
+
+const BUNDLE = join(HELLO, 'dist', 'server.mjs');
+
+/** examples/hello's bundle (built once when missing) copied into `<dir>/app` with a dependency-free package.json. */
+async function copyBundledHello(dir: string): Promise<void> {
+  if (!(await stat(BUNDLE).catch(() => undefined))) {
+    // Built beside and renamed, so a test file running at the same time never copies half a bundle.
+    const out = join(HELLO, 'dist', `server.${process.pid}.mjs`);
+    execFileSync('npm', ['run', 'bundle', '--', `--outfile=${out}`], { cwd: HELLO, stdio: 'ignore' });
+    await rename(out, BUNDLE);
+  }
+  await mkdir(join(dir, 'app'), { recursive: true });
+  await copyFile(BUNDLE, join(dir, 'app', 'server.mjs'));
+  const pkg = { name: 'hello-bundled', version: '1.0.0', private: true, type: 'module' };
+  await writeFile(join(dir, 'app', 'package.json'), `${JSON.stringify(pkg, null, 2)}\n`);
 }
