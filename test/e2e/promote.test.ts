@@ -14,7 +14,8 @@ test('promote --from --to moves the same digest without building', { timeout: 24
   const stagingPort = await freePort();
   await ws.write({
     env: { APP_VERSION: '1.0.0' },
-    build: 'echo built >> builds.txt',
+    // The build runs in a staging copy, so it counts its runs in the service folder by absolute path.
+    build: `echo built >> ${JSON.stringify(join(ws.dir, 'builds.txt'))}`,
     environments: `  staging:\n    target: local\n    env: { APP_VERSION: staging-1 }\n    proxy: { port: ${stagingPort}, drainTimeout: 2s }\n`,
   });
   const nothing = await ws.run(['promote', '--from', 'staging', '--to', 'development']);
