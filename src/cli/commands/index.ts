@@ -43,7 +43,7 @@ export function registerCommands(program: Command, done: Done): void {
   logs.register(program);
   pin.register(program);
   demo.register(program, done);
-  local.register(program);
+  local.register(program, done);
   plan.register(program);
   secrets.register(program);
   dashboard.register(program);

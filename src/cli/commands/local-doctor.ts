@@ -5,14 +5,14 @@
  */
 import type { Command } from 'commander';
 import { daemonProcesses, doctor, type Finding, StatePaths } from '../../targets/local/index.ts';
-import { ExitCode } from '../exit.ts';
+import { type Done, ExitCode } from '../exit.ts';
 import { type LocalOptions, stateDirOf, withOptions } from './local-options.ts';
 
 export interface DoctorCliOptions extends LocalOptions {
   fix?: boolean;
 }
 
-export function registerDoctor(local: Command): void {
+export function registerDoctor(local: Command, done: Done): void {
   withOptions(
     local
       .command('doctor')
@@ -34,7 +34,7 @@ export function registerDoctor(local: Command): void {
     } else {
       process.stdout.write(formatFindings(dir, findings, left.length));
     }
-    process.exitCode = left.length ? ExitCode.failed : ExitCode.ok;
+    done(left.length ? ExitCode.failed : ExitCode.ok);
   });
 }
 

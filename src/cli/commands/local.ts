@@ -11,12 +11,12 @@ import {
   type StatusAnswer,
   stopLocalDaemon,
 } from '../../targets/local/index.ts';
-import { CliError, ExitCode } from '../exit.ts';
+import { CliError, type Done, ExitCode } from '../exit.ts';
 import { registerDoctor } from './local-doctor.ts';
 import { registerInstall } from './local-install.ts';
 import { type LocalOptions, print, stateDirOf, withOptions } from './local-options.ts';
 
-export function register(program: Command): void {
+export function register(program: Command, done: Done): void {
   const local = program.command('local').description('the local target’s daemon (processes, proxies, state)');
 
   withOptions(
@@ -79,7 +79,7 @@ export function register(program: Command): void {
     },
   );
 
-  registerDoctor(local);
+  registerDoctor(local, done);
 }
 
 export function formatStatus(s: StatusAnswer): string {

@@ -125,7 +125,11 @@ export class Environment {
         ...(this.#opts.spawn ? { spawn: this.#opts.spawn } : {}),
         ...(adopt ? { adopt } : {}),
       });
-      this.#revisions.set(runtime.release, rev);
+      // Kept in release order, however revisions arrive (a restarted daemon adopts them in the
+      // order it finds their processes), so status and observe list them oldest first.
+      this.#revisions = new Map(
+        [...this.#revisions, [runtime.release, rev] as const].sort(([a], [b]) => a - b),
+      );
     }
     await rev.scale(replicas);
   }
