@@ -64,7 +64,7 @@ export class Workspace {
   }
 
   async write(opts: Omit<ConfigOptions, 'port'> = {}): Promise<void> {
-    await writeFile(this.configFile, configYaml(this.dir, { port: this.port, ...opts }));
+    await writeFile(this.configFile, configYaml({ port: this.port, ...opts }));
   }
 
   /** Runs `slipway <args> --config <ours>`; resolves with the exit code and output. */
@@ -164,7 +164,7 @@ export const CANARY = `canary:
       - pause: { duration: 3s }`;
 export const BLUE_GREEN = `blue-green: { prePromotionAnalysis: false, autoPromote: true, scaleDownDelay: 2s }`;
 
-export function configYaml(dir: string, o: ConfigOptions): string {
+export function configYaml(o: ConfigOptions): string {
   const env = { LOG_LEVEL: 'warn', ...o.env };
   const path = o.path ?? 'app';
   return `service: hello
