@@ -17,15 +17,14 @@ import { FileLedger } from '../state/ledger.ts';
 import { LeaseStore } from '../state/lock.ts';
 import { checkEnvironmentName, StatePaths } from '../state/paths.ts';
 import { ensurePrivateFolder } from '../state/permissions.ts';
-import { readRuntime, readRuntimeOf } from '../state/runtime-file.ts';
 import { reapOrphans, STATE_DIR_VAR } from '../supervisor/reaper.ts';
 import { MissingSecretError, resolveSecrets } from '../supervisor/secrets.ts';
 import { baseEnv, findSetpriv, type SpawnApp } from '../supervisor/spawn.ts';
-import { adoptionPlan } from './adoption.ts';
 import { handle } from './api.ts';
 import { Environment, HttpError } from './environment.ts';
 import type { DaemonInfo, StatusAnswer } from './protocol/answers.ts';
 import type { StartProxy } from './proxy-handle.ts';
+import { adoptOne, type RecoveryHost, restoreOne } from './recovery.ts';
 import type { EnsureRequest, ServedDaemon } from './served.ts';
 
 export type { DaemonInfo, EnsureRequest };
@@ -264,155 +263,42 @@ export class Daemon implements ServedDaemon {
     }
     if (!inventory) {
       this.#openGate();
-      await Promise.all([...this.#known].map((n) => this.#restoreOne(n)));
+      await Promise.all([...this.#known].map((n) => restoreOne(this.#recoveryHost(), n)));
       return;
     }
     this.log('adopting what the keeper kept', {
       proxies: inventory.proxies.map((p) => p.port),
       apps: inventory.apps.length,
     });
-    const all = Promise.all([...this.#known].map((n) => this.#adoptOne(n, inventory)));
-    // Each #adoptOne registered its own wait before its first await: the gate may open now.
+    const host = this.#recoveryHost();
+    const all = Promise.all([...this.#known].map((n) => adoptOne(host, n, inventory)));
+    // Each adoptOne registered its own wait before its first await: the gate may open now.
     this.#openGate();
     await all;
+  }
+
+  /** The part of the daemon that recovery.ts works through. */
+  #recoveryHost(): RecoveryHost {
+    return {
+      paths: this.paths,
+      restoreErrors: this.restoreErrors,
+      ...(this.#opts.keeper ? { keeper: this.#opts.keeper } : {}),
+      log: this.log,
+      ledger: (name) => this.ledger(name),
+      environment: (name) => this.environment(name),
+      ensure: (name, req) => this.ensure(name, req),
+      hold: (name) => {
+        let release: () => void = () => {};
+        this.#adopting.set(name, new Promise<void>((r) => (release = r)));
+        return release;
+      },
+    };
   }
 
   async #environmentsOnDisk(): Promise<string[]> {
     return (await readdir(this.paths.root).catch(() => [] as string[]))
       .map((f) => /^ledger\.([a-z0-9][a-z0-9-]{0,62})\.jsonl$/.exec(f)?.[1])
       .filter((n): n is string => n !== undefined);
-  }
-
-  async #restoreOne(name: string): Promise<void> {
-    try {
-      const last = await this.ledger(name).lastPromoted();
-      if (!last) return;
-      const env = this.environment(name);
-      env.stable = last.release;
-      // Parsed with its schema; a damaged or missing file is rebuilt from the ledger record.
-      const saved = await readRuntime(this.paths, name, last);
-      if (saved.rebuilt) this.log(saved.rebuilt, { environment: name, release: last.release });
-      await this.ensure(name, {
-        runtime: saved.runtime,
-        proxy: saved.proxy,
-        replicas: saved.runtime.replicas,
-      });
-      const deadline = Date.now() + saved.runtime.startupTimeoutMs;
-      for (;;) {
-        const rev = env.observe().revisions.find((r) => r.release === last.release);
-        if (rev?.failed) throw new Error(rev.failed);
-        if (rev && rev.ready > 0) break;
-        if (Date.now() > deadline) throw new Error('no instance became ready');
-        await env.waitForChange(env.seq, deadline - Date.now());
-      }
-      env.setTraffic({ [String(last.release)]: 100 });
-      // performance.now() counts from the process start: this is the whole restart, Node boot included.
-      this.log('routing restored', {
-        environment: name,
-        release: last.release,
-        msSinceStart: Math.round(performance.now()),
-      });
-    } catch (err) {
-      const msg = `could not restore ${name} to its last promoted release: ${(err as Error).message}`;
-      this.restoreErrors.set(name, msg);
-      this.log(msg);
-    }
-  }
-
-  /**
-   * Restore under a keeper: adopt the releases whose processes survived (stable and candidate alike)
-   * and the split the proxy still routes by; start what is missing; stop strays.
-   */
-  async #adoptOne(name: string, inventory: Inventory): Promise<void> {
-    let registered: () => void = () => {};
-    this.#adopting.set(name, new Promise<void>((r) => (registered = r)));
-    const env = this.environment(name);
-    try {
-      const apps = inventory.apps.filter((a) => a.environment === name);
-      const saved = new Map<number, SavedRuntime>();
-      for (const release of new Set([
-        ...apps.map((a) => a.release),
-        ...(await this.#lastPromotedOrNone(name)),
-      ])) {
-        const s = await this.#savedRuntime(name, release);
-        if (s) saved.set(release, s);
-      }
-      const port = [...saved.values()][0]?.proxy.port;
-      const table = inventory.proxies.find((p) => p.port === port)?.table;
-      for (const id of Object.keys(table?.weights ?? {})) {
-        const s = saved.has(Number(id)) ? undefined : await this.#savedRuntime(name, Number(id));
-        if (s) saved.set(Number(id), s);
-      }
-      const lastPromoted = (await this.#lastPromotedOrNone(name))[0];
-      const plan = adoptionPlan({
-        lastPromoted,
-        replicasOf: new Map([...saved].map(([r, s]) => [r, s.runtime.replicas])),
-        apps,
-        table,
-      });
-      for (const stray of plan.strays)
-        this.#opts.keeper?.notify({ op: 'app.kill', app: stray.app, signal: 'SIGTERM' });
-      if (plan.releases.length === 0) return;
-      env.adoptTraffic(plan.weights, plan.stable);
-      await Promise.all(
-        plan.releases.map((r) => {
-          const s = saved.get(r.release)!;
-          const adopt = new Map(
-            r.adopt.map((a) => [a.index, { process: this.#opts.keeper!.adopt(a.app, a.pid), port: a.port }]),
-          );
-          return this.ensure(name, { runtime: s.runtime, proxy: s.proxy, replicas: r.replicas, adopt });
-        }),
-      );
-      registered();
-      await this.#awaitWeightedReady(env, plan.weights, saved);
-      this.log('routing adopted', {
-        environment: name,
-        weights: plan.weights,
-        adopted: plan.releases.map((r) => ({ release: r.release, instances: r.adopt.length })),
-        msSinceStart: Math.round(performance.now()),
-      });
-    } catch (err) {
-      const msg = `could not restore ${name} after the daemon restarted: ${(err as Error).message}`;
-      this.restoreErrors.set(name, msg);
-      this.log(msg);
-    } finally {
-      env.releaseHold();
-      registered();
-    }
-  }
-
-  async #lastPromotedOrNone(name: string): Promise<number[]> {
-    const last = await this.ledger(name).lastPromoted();
-    return last ? [last.release] : [];
-  }
-
-  /** Parsed with its schema; a damaged or missing file is rebuilt from the ledger record. */
-  async #savedRuntime(name: string, release: number): Promise<SavedRuntime | undefined> {
-    const record = (await this.ledger(name).releases()).find((r) => r.release === release);
-    return readRuntimeOf(this.paths, name, release, record, (msg) =>
-      this.log(msg, { environment: name, release }),
-    );
-  }
-
-  async #awaitWeightedReady(
-    env: Environment,
-    weights: Record<string, number>,
-    saved: Map<number, SavedRuntime>,
-  ) {
-    const releases = Object.entries(weights)
-      .filter(([, w]) => w > 0)
-      .map(([id]) => Number(id));
-    const timeout = Math.max(...releases.map((r) => saved.get(r)?.runtime.startupTimeoutMs ?? 30_000), 0);
-    const deadline = Date.now() + timeout;
-    for (;;) {
-      const revs = env.observe().revisions;
-      const failed = revs.find((r) => releases.includes(r.release) && r.failed);
-      if (failed) throw new Error(`release ${failed.release}: ${failed.failed}`);
-      if (releases.every((r) => (revs.find((x) => x.release === r)?.ready ?? 0) > 0)) return;
-      if (Date.now() > deadline)
-        throw new Error(`no instance of release(s) ${releases.join(', ')} became ready`);
-      await env.waitForChange(env.seq, deadline - Date.now());
-    }
   }
 
   /** The API's shutdown: stop everything, then let the process entry exit. */
@@ -438,11 +324,6 @@ export class Daemon implements ServedDaemon {
     })();
     return this.#closing;
   }
-}
-
-interface SavedRuntime {
-  runtime: RevisionRuntime;
-  proxy: ProxySettings;
 }
 
 export type { Ledger };
