@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
 import { Pool } from 'undici';
+import { bufferBody } from './body.ts';
 import type { CounterWriter } from './counters.ts';
 import { type Attempt, Exchange, type ExchangeHost, type RetryPolicy } from './exchange.ts';
 import { cookieValue, type ParsedRequest, parseRequest } from './headers.ts';
@@ -369,33 +369,4 @@ export class ProxyThread implements ExchangeHost {
     await Promise.all([...this.#pools.values()].map((pool) => pool.destroy().catch(() => {})));
     this.#pools.clear();
   }
-}
-
-/**
- * Reads a request body into memory so it can be sent twice, up to `limit` bytes. A larger body is handed
- * back as a stream (what was read, then the rest) and that request is not retried.
- */
-function bufferBody(req: IncomingMessage, limit: number): Promise<Buffer | Readable> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size <= limit) return;
-      req.pause();
-      req.off('data', onData).off('end', onEnd).off('error', reject);
-      resolve(
-        Readable.from(
-          (async function* () {
-            yield* chunks;
-            for await (const chunk of req) yield chunk as Buffer;
-          })(),
-          { objectMode: false },
-        ),
-      );
-    };
-    const onEnd = () => resolve(Buffer.concat(chunks, size));
-    req.on('data', onData).on('end', onEnd).on('error', reject);
-  });
 }
