@@ -6,11 +6,12 @@
  * gracefully, as the API would. SIGKILL only after the grace period. "No daemon running" is said
  * only when no process of the folder is left.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isAlive, isProcessOf, readPidFile } from '../keeper/pid-file.ts';
 import { readDaemonFiles } from '../state/daemon-files.ts';
 import { StatePaths } from '../state/paths.ts';
+import { otherPids } from '../supervisor/procfs.ts';
 import { DaemonClient, DaemonError } from './client.ts';
 
 export interface StopReport {
@@ -96,9 +97,7 @@ async function processesOf(
 /** Processes whose command line is `… keeper|daemon/main.{ts,js} --state-dir <root>` (Linux). */
 async function scanProc(root: string): Promise<{ pid: number; kind: 'keeper' | 'daemon' }[]> {
   const out: { pid: number; kind: 'keeper' | 'daemon' }[] = [];
-  for (const entry of await readdir('/proc').catch(() => [] as string[])) {
-    const pid = Number(entry);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
+  for (const pid of await otherPids()) {
     const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
     const at = args.indexOf('--state-dir');
     if (at === -1 || args[at + 1] !== root) continue;

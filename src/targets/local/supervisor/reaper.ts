@@ -4,8 +4,9 @@
  * process still carrying it. This catches what the parent-death signal cannot: a machine without
  * `setpriv`, or grandchildren an app spawned. Linux only (reads /proc); a no-op elsewhere.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { processTree } from './bound-address.ts';
+import { otherPids } from './procfs.ts';
 
 export const STATE_DIR_VAR = 'SLIPWAY_STATE_DIR';
 
@@ -14,14 +15,12 @@ export const STATE_DIR_VAR = 'SLIPWAY_STATE_DIR';
  * are live instances to adopt (from the keeper): they and whatever they forked are spared.
  */
 export async function reapOrphans(stateDir: string, keep: number[] = []): Promise<number[]> {
-  const entries = await readdir('/proc').catch(() => [] as string[]);
   const marker = `\0${STATE_DIR_VAR}=${stateDir}\0`;
   const spared = new Set<number>();
   for (const pid of keep) for (const p of await processTree(pid)) spared.add(p);
   const killed: number[] = [];
-  for (const name of entries) {
-    const pid = Number(name);
-    if (!Number.isInteger(pid) || pid === process.pid || spared.has(pid)) continue;
+  for (const pid of await otherPids()) {
+    if (spared.has(pid)) continue;
     const environ = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '');
     if (!`\0${environ}`.includes(marker)) continue;
     try {
