@@ -125,7 +125,7 @@ export class KeeperHost {
     const fd = openSync(logFile, 'a', 0o600);
     let child: ChildOf;
     try {
-      child = spawnApp({ command, cwd, env, logFd: fd });
+      child = spawnApp({ command, cwd, env, logFd: fd, dieWithParent: false });
     } finally {
       closeSync(fd); // the child holds its own copy
     }

@@ -48,8 +48,14 @@ export interface AppProcess {
 
 export type SpawnApp = (opts: SpawnAppOptions) => AppProcess;
 
-export const spawnApp = (opts: Pick<SpawnAppOptions, 'command' | 'cwd' | 'env' | 'logFd'>) => {
-  const setpriv = findSetpriv();
+/**
+ * `dieWithParent: false` is for the keeper: its apps must outlive a `kill -9` of the keeper, so that
+ * the daemon can take them over (keeper/remote.ts `takeOver`); strays are reaped by the next daemon.
+ */
+export const spawnApp = (
+  opts: Pick<SpawnAppOptions, 'command' | 'cwd' | 'env' | 'logFd'> & { dieWithParent?: boolean },
+) => {
+  const setpriv = opts.dieWithParent === false ? null : findSetpriv();
   const shell = ['/bin/sh', '-c', `exec ${opts.command}`];
   const argv = setpriv ? [setpriv, '--pdeathsig', 'SIGKILL', '--', ...shell] : shell;
   return spawn(argv[0]!, argv.slice(1), {
