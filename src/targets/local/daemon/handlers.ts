@@ -72,7 +72,7 @@ export const HANDLERS: { [N in RouteName]: Handler<N> } = {
     return { seq, startedAt: d.startedAt };
   },
   counts: (d, { params, query }) => d.environment(params.env).counts(query.releases),
-  pin: (d, { params, body }) => d.environment(params.env).issuePin(body.release, body.ttlMs),
+  pin: (d, { params, body }) => d.environment(params.env).issuePin(body.release, body.ttlMs, body.purpose),
   lock: (d, { params, body }) => d.leases.acquire(params.env, body.holder, body.ttlMs),
   renewLock: (d, { params, body }) => d.leases.renew(params.env, body.id, body.ttlMs),
   releaseLock: async (d, { params, body }) => {

@@ -61,7 +61,7 @@ export class KeeperHost {
       case 'proxy.metrics':
         return this.#proxy(req.port).proxy.metrics();
       case 'proxy.pin':
-        return this.#proxy(req.port).proxy.issuePin(req.revision, req.ttlMs);
+        return this.#proxy(req.port).proxy.issuePin(req.revision, req.ttlMs, req.purpose);
       case 'proxy.close': {
         const held = this.#proxies.get(req.port);
         this.#proxies.delete(req.port);

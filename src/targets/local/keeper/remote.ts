@@ -5,7 +5,7 @@
  * the supervisor do not know where their proxy and processes live.
  */
 import { EventEmitter } from 'node:events';
-import type { ProxyHandle } from '../daemon/proxy-handle.ts';
+import type { PinPurpose, ProxyHandle } from '../daemon/proxy-handle.ts';
 import { validateRouteTable } from '../proxy/routing.ts';
 import type { ProxySettings } from '../runtime.ts';
 import type { AppProcess, SpawnApp } from '../supervisor/spawn.ts';
@@ -161,8 +161,9 @@ class RemoteProxy implements ProxyHandle {
     return this.#link.request({ op: 'proxy.metrics', port: this.port });
   }
 
-  issuePin(revision: string, ttlMs: number) {
-    return this.#link.request({ op: 'proxy.pin', port: this.port, revision, ttlMs });
+  issuePin(revision: string, ttlMs: number, purpose?: PinPurpose) {
+    const req = { op: 'proxy.pin' as const, port: this.port, revision, ttlMs };
+    return this.#link.request(purpose ? { ...req, purpose } : req);
   }
 
   async close(): Promise<void> {

@@ -5,7 +5,7 @@
  */
 import { CounterReader, countersBytes, type RevisionCounters } from './counters.ts';
 import { proxyRegistry } from './metrics.ts';
-import { newPinKey, signPin } from './pins.ts';
+import { newPinKey, type PinPurpose, signPin } from './pins.ts';
 import { compileTable, type RouteTable, validateRouteTable } from './routing.ts';
 import { createRoutesBuffer, RoutesWriter } from './shared-routes.ts';
 import type { ThreadOptions } from './thread.ts';
@@ -68,7 +68,7 @@ export interface ProxyOptions {
   onError?: (error: Error) => void;
 }
 
-export type { TrafficProxy as Proxy };
+export type { PinPurpose, TrafficProxy as Proxy };
 
 export type CountsByRevision = Record<string, RevisionCounters>;
 
@@ -102,9 +102,10 @@ export interface TrafficProxy {
   unrouted(): RevisionCounters;
   /**
    * Signs a pin to `revisionId` valid for `ttlMs`. The caller checks the revision is served; the proxy
-   * honours the pin only while the table has `pinning: true` and the revision has instances.
+   * honours a user pin only while the table has `pinning: true`, a check pin always (pins.ts), and
+   * either only while the revision has instances.
    */
-  issuePin(revisionId: string, ttlMs: number): IssuedPin;
+  issuePin(revisionId: string, ttlMs: number, purpose?: PinPurpose): IssuedPin;
   /** Prometheus text exposition, one series per revision (label `revision`). */
   metrics(): Promise<string>;
   close(): Promise<void>;
@@ -317,13 +318,19 @@ class LocalProxy implements TrafficProxy {
     return this.#registry.metrics();
   }
 
-  issuePin(revisionId: string, ttlMs: number): IssuedPin {
+  issuePin(revisionId: string, ttlMs: number, purpose: PinPurpose = 'user'): IssuedPin {
     if (!(Number.isFinite(ttlMs) && ttlMs >= 1000)) {
       throw new RangeError(`pin lifetime is ${ttlMs} ms: give at least 1000 ms`);
     }
     const { key, header, cookie, now } = this.#signer;
     const expiresAt = Math.floor((now() + ttlMs) / 1000) * 1000;
-    return { revision: revisionId, pin: signPin(key, revisionId, expiresAt), expiresAt, header, cookie };
+    return {
+      revision: revisionId,
+      pin: signPin(key, revisionId, expiresAt, purpose),
+      expiresAt,
+      header,
+      cookie,
+    };
   }
 
   close(): Promise<void> {
