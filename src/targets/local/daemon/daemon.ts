@@ -1,7 +1,7 @@
 /**
  * The local target's backend: one per state folder. It owns the app processes (through the
  * supervisor), one proxy per environment, the ledger files, the environment locks and the control
- * API. `serveDaemon` is what `daemon/main.ts` runs in the detached process; tests can run it
+ * API. `serveDaemon` is what `src/entries/daemon/main.ts` runs in the detached process; tests can run it
  * in-process too.
  */
 import { randomBytes } from 'node:crypto';
