@@ -2,19 +2,23 @@
  * Entry of the detached daemon process: `node main.ts --state-dir <dir>`. One daemon per state
  * folder (guarded by `daemon.pid`); it restores routing, then serves the control API until
  * `POST /v1/shutdown`, SIGTERM or SIGINT, each of which stops every instance gracefully.
+ *
+ * It lives in src/entries/, above both targets/ and dashboard/, because it composes them: the
+ * local target's daemon with the dashboard mounted into its server. The keeper forks this file
+ * (targets/local/keeper/main.ts names its path).
  */
 import { readFile, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { mountDashboard } from '../../../dashboard/daemon-mount.ts';
-import { claimPidFile } from '../keeper/pid-file.ts';
-import { type FromKeeper, KEEPER_VAR } from '../keeper/protocol.ts';
-import { KeeperLink } from '../keeper/remote.ts';
-import { startProxy } from '../proxy/index.ts';
-import type { ProxySettings } from '../runtime.ts';
-import { healDaemonFiles } from '../state/daemon-files.ts';
-import { StatePaths } from '../state/paths.ts';
-import { spawnApp } from '../supervisor/spawn.ts';
-import { Daemon } from './daemon.ts';
+import { mountDashboard } from '../../dashboard/daemon-mount.ts';
+import { Daemon } from '../../targets/local/daemon/daemon.ts';
+import { claimPidFile } from '../../targets/local/keeper/pid-file.ts';
+import { type FromKeeper, KEEPER_VAR } from '../../targets/local/keeper/protocol.ts';
+import { KeeperLink } from '../../targets/local/keeper/remote.ts';
+import { startProxy } from '../../targets/local/proxy/index.ts';
+import type { ProxySettings } from '../../targets/local/runtime.ts';
+import { healDaemonFiles } from '../../targets/local/state/daemon-files.ts';
+import { StatePaths } from '../../targets/local/state/paths.ts';
+import { spawnApp } from '../../targets/local/supervisor/spawn.ts';
 
 const { values } = parseArgs({ options: { 'state-dir': { type: 'string' } } });
 const stateDir = values['state-dir'];
