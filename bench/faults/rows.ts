@@ -259,7 +259,7 @@ export const garbageLine = (scope: Scope) =>
       await writeFile(file, lines.join('\n'));
       return file;
     },
-    /line 2 is damaged/,
+    /ledger\.development\.jsonl line 2: not a slipway record/,
   );
 
 export const emptiedLedger = (scope: Scope) =>
@@ -292,7 +292,7 @@ export const garbageFile = (
       await writeFile(file, which === 'daemon.token (wrong)' ? 'f'.repeat(64) : 'GARBAGE{');
       return file;
     },
-    which.startsWith('daemon') ? /rewritten/ : /not valid JSON|damaged/,
+    which.startsWith('daemon') ? /rewritten/ : /not valid JSON|damaged|not a slipway record/,
   );
 
 /** Runs `mount` as root (we are in CI and here); throws with its output otherwise. */
