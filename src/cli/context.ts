@@ -60,6 +60,23 @@ export async function openEnvironment(
   opts: CommonOptions,
   more: OpenOptions = {},
 ): Promise<EnvironmentContext> {
+  const { file, serviceDir, environment, resolved } = await resolveEnvironment(opts, more);
+  const opened = await guard(() =>
+    openTarget(resolved, {
+      environment,
+      serviceDir,
+      ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
+      ...(more.processEnv ? { processEnv: more.processEnv } : {}),
+    }),
+  );
+  return { file, serviceDir, environment, resolved, opened };
+}
+
+/** Loads the config and resolves the environment without opening its target (nothing is started). */
+export async function resolveEnvironment(
+  opts: CommonOptions,
+  more: Pick<OpenOptions, 'overlay' | 'beforeOpen'> = {},
+): Promise<Omit<EnvironmentContext, 'opened'>> {
   const file = opts.config;
   const result = await validateConfigFile(file, opts.env === undefined ? {} : { environment: opts.env });
   if (!result.ok) {
@@ -81,15 +98,7 @@ export async function openEnvironment(
   let resolved = result.config.environments[environment] as ResolvedConfig;
   if (more.overlay) resolved = more.overlay(resolved);
   more.beforeOpen?.(resolved, { file, environment, serviceDir: result.config.dir });
-  const opened = await guard(() =>
-    openTarget(resolved, {
-      environment: environment as string,
-      serviceDir: result.config.dir,
-      ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
-      ...(more.processEnv ? { processEnv: more.processEnv } : {}),
-    }),
-  );
-  return { file, serviceDir: result.config.dir, environment, resolved, opened };
+  return { file, serviceDir: result.config.dir, environment, resolved };
 }
 
 /**
