@@ -62,7 +62,14 @@ export class KeeperLink {
     return (opts) => {
       const app = new RemoteApp(this);
       const { release, index, port } = opts.instance;
-      const spec = { command: opts.command, cwd: opts.cwd, env: opts.env, logFile: opts.logFile };
+      const { command, cwd, env, logFile } = opts;
+      const spec = {
+        command,
+        cwd,
+        env,
+        logFile,
+        ...(opts.secretNames ? { secretNames: opts.secretNames } : {}),
+      };
       this.request({ op: 'app.spawn', spec: { ...spec, environment, release, index, port } }).then(
         (r) => {
           this.#apps.set(r.app, app);
