@@ -9,6 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -38,6 +39,8 @@ interface Script {
   /** Virtual ms the process runs before it exits with code 1 (default: it exits at once, code 3). */
   runsMs?: number;
   ignoresSigterm?: boolean;
+  /** Answer every HTTP request with this status (default: a bare TCP listener). */
+  answers?: number;
 }
 
 /** A stand-in app process: listens on its port, exits as scripted, records the signals it got. */
@@ -57,7 +60,15 @@ class StandIn extends EventEmitter implements AppProcess {
       setImmediate(() => this.#exit(3, null));
       return;
     }
-    this.#server = createServer().listen(port, '127.0.0.1');
+    const status = script.answers;
+    this.#server = (
+      status === undefined
+        ? createServer()
+        : createHttpServer((_req, res) => {
+            res.statusCode = status;
+            res.end('not yet');
+          })
+    ).listen(port, '127.0.0.1');
     void clock.sleep(script.runsMs).then(() => this.#exit(1, null));
   }
 
@@ -156,4 +167,16 @@ test('stop: a process that honours SIGTERM is not given the grace period', async
   // No SIGKILL: the grace timer lost the race to the exit (and was cancelled with it).
   assert.deepEqual(started[0]?.signals, ['SIGTERM']);
   assert.equal(instance.state, 'stopped');
+});
+
+test('never ready: after the 30 s startup deadline it fails with the readiness path and its last answer', async (t) => {
+  const readiness = { path: '/readyz', intervalMs: 1000, timeoutMs: 1000, failureThreshold: 3 };
+  const rt = runtime({ readiness, startupTimeoutMs: 30_000 });
+  const { instance, clock, t0 } = await supervised(t, rt, { runsMs: 3_600_000, answers: 503 });
+  await until('the failure', () => (instance.state === 'failed' ? true : undefined));
+  assert.match(
+    instance.status().lastExit ?? '',
+    /never became ready: listening on port \d+ but GET \/readyz did not pass within 30 s \(last answer: 503\)/,
+  );
+  assert.ok(clock.now() - t0 >= 30_000, 'not before the deadline');
 });
