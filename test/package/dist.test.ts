@@ -41,7 +41,7 @@ test('the tarball holds the compiled CLI, its runtime files, the schema and the 
   const expected = [
     'bin/slipway.js',
     'dist/cli/main.js',
-    'dist/targets/local/daemon/main.js',
+    'dist/entries/daemon/main.js',
     'dist/dashboard/assets/app.js',
     'dist/dashboard/assets/app.css',
     'schema/slipway.schema.json',

@@ -12,6 +12,7 @@ import { tailFile } from './logs.ts';
 import { addressInUseHint, ignoresPort, linesOfThisRun } from './port-hint.ts';
 import { freePort, isListening } from './ports.ts';
 import { probe } from './probe.ts';
+import { type KnownSecret, knownSecrets, redactText } from './redact.ts';
 import { type AppProcess, type SpawnApp, spawnApp } from './spawn.ts';
 
 export type InstanceState = 'starting' | 'ready' | 'unready' | 'backoff' | 'stopping' | 'stopped' | 'failed';
@@ -187,7 +188,7 @@ export class Instance {
       await exited;
       return {
         fatal: true,
-        reason: `${startup.reason}${await lastLines(logFile)}`,
+        reason: `${startup.reason}${await lastLines(logFile, this.#secrets())}`,
         ranMs: Date.now() - started,
       };
     }
@@ -225,6 +226,7 @@ export class Instance {
         env,
         logFd: fd,
         logFile,
+        secretNames: rt.secrets.map((r) => r.name),
         instance: { release: rt.release, index: this.index, port },
       });
       this.#watch(child);
@@ -236,8 +238,10 @@ export class Instance {
   #watch(child: AppProcess): void {
     this.#child = child;
     this.#exited = new Promise<Exit>((resolve) => {
-      child.once('exit', (code, signal) => resolve({ code, signal }));
-      child.once('error', (error) => resolve({ code: null, signal: null, error }));
+      // With redaction the last lines reach the file after 'exit': the reason quotes them.
+      const done = (exit: Exit) => void logWritten(child).then(() => resolve(exit));
+      child.once('exit', (code, signal) => done({ code, signal }));
+      child.once('error', (error) => done({ code: null, signal: null, error }));
     });
   }
 
@@ -341,7 +345,17 @@ export class Instance {
     // A hard-coded port shows as EADDRINUSE above a stack trace: name it rather than the last frames.
     const run = linesOfThisRun(await tailFile(this.#opts.logFile, 200));
     const hint = addressInUseHint(run, this.#opts.runtime.portEnv, this.#port ?? 0);
-    return `${how}${hint ? `: ${hint}` : ''}${await lastLines(this.#opts.logFile)}`;
+    return `${how}${hint ? `: ${hint}` : ''}${await lastLines(this.#opts.logFile, this.#secrets())}`;
+  }
+
+  /** This instance's secret values, as the log redaction knows them. */
+  #secrets(): KnownSecret[] {
+    const env = this.#opts.env;
+    return knownSecrets(
+      Object.fromEntries(
+        this.#opts.runtime.secrets.flatMap((r) => (env[r.name] ? [[r.name, env[r.name]!]] : [])),
+      ),
+    );
   }
 
   #fail(reason: string): void {
@@ -377,7 +391,23 @@ async function probeCounting(
   return fails[kind] >= settings.failureThreshold ? res.detail : undefined;
 }
 
-async function lastLines(logFile: string): Promise<string> {
-  const lines = (await tailFile(logFile, 6)).filter((l) => !l.startsWith('[slipway]'));
+/** The child's log output written, or 1 s passed (a grandchild may hold the pipe open). */
+function logWritten(child: AppProcess): Promise<void> {
+  if (!child.logDone) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    timer.unref();
+    void child.logDone?.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function lastLines(logFile: string, secrets: KnownSecret[]): Promise<string> {
+  // The file is redacted as written; this also covers a log an older spawner wrote unredacted.
+  const lines = (await tailFile(logFile, 6))
+    .filter((l) => !l.startsWith('[slipway]'))
+    .map((l) => redactText(l, secrets));
   return lines.length ? `; last log lines:\n  ${lines.slice(-5).join('\n  ')}` : '; the log is empty';
 }
