@@ -126,9 +126,10 @@ gateway:
   gatewayRef:
     namespace: slipway-system
     name: contour
-# No admin listener on TCP (its default, 9001, is taken easily); the Unix socket stays.
+# Contour also gives Envoy an admin listener on TCP; its default, 9001, is taken easily (0 means
+# "the default" here, not "off"), so it is pinned like every other port.
 network:
-  admin-port: 0
+  admin-port: $ENVOY_ADMIN_PORT
 YAML
   # Every port is pinned on 127.0.0.1 (Contour's defaults, 8000-8002, are common on a shared machine).
   # The API server serves no TLSRoute/TCPRoute v1alpha2 nor BackendTLSPolicy v1alpha3 (Gateway API

@@ -47,9 +47,10 @@ DATAPLANE_DIR="$K8S_CLUSTER_DIR/dataplane"
 POD_CIDR="10.244.0.0/16"
 # Fixed ports on 127.0.0.1. Contour serves a Gateway listener's port N on Envoy's port N+8000 (as
 # its Envoy container would); then Envoy's stats listener (/stats, /ready; its admin endpoint is a
-# Unix socket), Contour's xDS, metrics/health and debug endpoints.
+# Unix socket, which Contour also exposes on the admin port), Contour's xDS, metrics/health, debug.
 GATEWAY_HTTP_PORT=10480
 ENVOY_HTTP_PORT=$((GATEWAY_HTTP_PORT + 8000))
+ENVOY_ADMIN_PORT=18481
 ENVOY_STATS_PORT=18482
 CONTOUR_XDS_PORT=18483
 CONTOUR_METRICS_PORT=18484
