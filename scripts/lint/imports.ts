@@ -11,10 +11,10 @@
  *   node scripts/lint/imports.ts [root]     exit 0 clean, 1 on findings
  */
 import { cruise, type ICruiseResult, type IForbiddenRuleType } from 'dependency-cruiser';
-import { ALLOWED, forbiddenFor, LAYERS, layerOf } from './import-layers.ts';
+import { ALLOWED, type AllowedEdge, forbiddenFor, LAYERS, layerOf } from './import-layers.ts';
 
 export interface ImportFinding {
-  rule: 'circle' | 'layer' | 'unplaced-folder' | 'face';
+  rule: 'circle' | 'layer' | 'unplaced-folder' | 'face' | 'allow-reason';
   from: string;
   to: string;
   message: string;
@@ -82,8 +82,20 @@ function word(rule: string, from: string, to: string, cycle: string[]): ImportFi
 /** Every finding for the tree under `root` (its `src/`), allow-listed ones left out. */
 export async function checkImports(
   root: string,
-  allowed: readonly string[] = ALLOWED,
+  allowed: readonly AllowedEdge[] = ALLOWED,
 ): Promise<ImportFinding[]> {
+  const unreasoned = allowed
+    .filter((a) => a.reason.trim().length < 10 || /\btodo\b|\bfixme\b|\btbd\b/i.test(a.reason))
+    .map((a): ImportFinding => {
+      const [from = '', to = ''] = a.edge.split(' -> ');
+      return {
+        rule: 'allow-reason',
+        from,
+        to,
+        message: `ALLOWED in scripts/lint/import-layers.ts keeps ${a.edge} with reason ${JSON.stringify(a.reason)}: say why the import must stay (what removing it would cost), or remove the import and the entry.`,
+      };
+    });
+  const edges = allowed.map((a) => a.edge);
   const previous = process.cwd();
   process.chdir(root); // dependency-cruiser reports paths relative to the working folder
   try {
@@ -112,9 +124,12 @@ export async function checkImports(
       findings.push(word(v.rule.name.startsWith('layer:') ? 'layer' : v.rule.name, v.from, v.to, cycle));
     }
     const unique = new Map(findings.map((f) => [`${f.rule} ${f.from} -> ${f.to}`, f]));
-    return [...unique.values()].filter(
-      (f) => f.rule === 'unplaced-folder' || !allowed.includes(`${f.from} -> ${f.to}`),
-    );
+    return [
+      ...unreasoned,
+      ...[...unique.values()].filter(
+        (f) => f.rule === 'unplaced-folder' || !edges.includes(`${f.from} -> ${f.to}`),
+      ),
+    ];
   } finally {
     process.chdir(previous);
   }

@@ -1,14 +1,15 @@
 /**
  * `slipway demo`: examples/hello on the local target under bounded background load — v1 rolling,
  * v2 a healthy canary promoted automatically, v3 a failing canary rolled back by analysis — then a
- * summary of what users saw. Everything it starts is stopped at the end unless `keep`.
+ * summary of what users saw. Everything it starts is stopped at the end unless `keep`. Each release
+ * is the engine's deploy-with-resume through src/app/deploy.ts, as `slipway deploy` runs it.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deployRelease } from '../cli/commands/deploy.ts';
-import { type EnvironmentContext, openEnvironment } from '../cli/context.ts';
-import { type ProgressMode, ProgressRenderer } from '../cli/progress/renderer.ts';
+import { deployRelease } from '../app/deploy.ts';
+import { type EnvironmentContext, openEnvironment } from '../app/environment.ts';
+import { type ProgressMode, ProgressRenderer } from '../app/progress/renderer.ts';
 import type { Decision } from '../core/decision.ts';
 import { freePort, isListening } from '../targets/local/supervisor/ports.ts';
 import { countsBetween, LoadGenerator } from './load.ts';

@@ -1,5 +1,5 @@
 /** The demo's summary: one object for `--json`, and a table for people. Pure formatting. */
-import { formatTable } from '../cli/progress/table.ts';
+import { formatTable } from '../app/progress/table.ts';
 
 export interface ReleaseSummary {
   version: string;

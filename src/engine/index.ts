@@ -16,6 +16,13 @@ export {
 export { type Clock, systemClock } from './clock.ts';
 export { type CommandOptions, type CommandResult, runCommand } from './command.ts';
 export { LockLostError, NothingToResumeError, OperationInFlightError, RollbackError } from './errors.ts';
+export {
+  NothingToPromoteError,
+  type PromotedArtifact,
+  type Promotion,
+  promote,
+  promotionFrom,
+} from './promote.ts';
 export { type DeployEvent, type DeployOptions, type DeployResult, deployWithResume } from './release.ts';
 export type { Ledger, Lock, ReleaseRecord, Target } from './target.ts';
 export { LockHeldError } from './target.ts';

@@ -7,8 +7,9 @@
  *   series (or a scalar) is the value; no series, several series, NaN or a rejected query is no data,
  *   with why.
  * - HTTP: one request with the check's method and timeout; the value is the status code. The
- *   request carries `x-slipway-revision: <revision>`, so a check sent through the local target's
- *   proxy reaches the candidate (the proxy pins on that header); elsewhere it is harmless.
+ *   request carries `x-slipway-revision: <revision>`, or, where the target gives `pinFor`, the pin it
+ *   issues: the local target's proxy honours only pins its daemon signed, so a check sent through the
+ *   proxy port reaches the revision it judges; elsewhere the header is harmless.
  */
 import { request } from 'undici';
 import type { CheckSpec, HttpCheckSpec, PrometheusCheckSpec } from '../core/spec.ts';
@@ -31,6 +32,11 @@ export interface CheckReaderOptions {
   prometheusUrl?: string;
   /** One Prometheus request's deadline; default 5000 ms (HTTP checks use their own `timeoutMs`). */
   prometheusTimeoutMs?: number;
+  /**
+   * The header that routes an HTTP check to `revision` (the local target: a check pin from its daemon).
+   * Default: `x-slipway-revision: <revision>`. A rejection becomes the check's "no data" reason.
+   */
+  pinFor?: (revision: number) => Promise<{ header: string; value: string }>;
 }
 
 /** The engine's view of custom checks (`EngineDeps.checks`). */
@@ -61,7 +67,9 @@ export function checkReader(opts: CheckReaderOptions): CheckReader {
       };
       return Promise.all(
         checks.map((c) =>
-          c.kind === 'http' ? readHttp(c, vars) : readPrometheus(c, vars, opts.prometheusUrl, server),
+          c.kind === 'http'
+            ? readHttp(c, vars, opts.pinFor)
+            : readPrometheus(c, vars, opts.prometheusUrl, server),
         ),
       );
     },
@@ -96,13 +104,26 @@ async function readPrometheus(
   }
 }
 
-async function readHttp(c: HttpCheckSpec, vars: Record<string, string>): Promise<CheckResult> {
+async function readHttp(
+  c: HttpCheckSpec,
+  vars: Record<string, string>,
+  pinFor: CheckReaderOptions['pinFor'],
+): Promise<CheckResult> {
   let url = c.url;
+  let pin: { header: string; value: string };
+  try {
+    pin = pinFor ? await pinFor(Number(vars.revision)) : { header: REVISION_HEADER, value: vars.revision! };
+  } catch (err) {
+    return {
+      name: c.name,
+      error: `no pin to send the check to revision ${vars.revision}: ${(err as Error).message}`,
+    };
+  }
   try {
     url = template(c.url, vars, encodeURIComponent);
     const res = await request(url, {
       method: c.method,
-      headers: { [REVISION_HEADER]: vars.revision as string },
+      headers: { [pin.header]: pin.value },
       signal: AbortSignal.timeout(c.timeoutMs),
     });
     await res.body.dump();

@@ -1,16 +1,13 @@
 // analysis.queries on the local target, end to end through the CLI: an HTTP check sent through the
-// environment's proxy port is pinned to the candidate (x-slipway-revision), so a candidate answering
-// 500 is rolled back during blue-green pre-promotion analysis, before any user reaches it.
+// environment's proxy port carries a check pin its daemon signed (proxy/pins.ts), so it reaches the
+// candidate even with user pinning off, and a candidate answering 500 is rolled back during blue-green
+// pre-promotion analysis, before any user reaches it.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { workspace } from '../e2e/support/workspace.ts';
 
-// KNOWN REGRESSION (stop 19): since pins are signed and off by default (issue 13), the check's plain
-// x-slipway-revision header is no longer honoured, so the check reaches stable, not the candidate.
-// Fix to come: the local target issues the check provider an internal signed pin. Skipped until then.
 test('local target: an HTTP check against a candidate answering 500 rolls it back', {
   timeout: 180_000,
-  skip: 'known regression: HTTP checks through the local proxy need a signed pin (issue 13, see CHANGELOG)',
 }, async (t) => {
   const ws = await workspace(t);
   const config = (env: Record<string, string>) =>

@@ -42,7 +42,7 @@ test('the tarball holds the compiled CLI, its runtime files, the schema and the 
     'bin/slipway.js',
     'LICENSE',
     'dist/cli/main.js',
-    'dist/targets/local/daemon/main.js',
+    'dist/entries/daemon/main.js',
     'dist/dashboard/assets/app.js',
     'dist/dashboard/assets/app.css',
     'schema/slipway.schema.json',

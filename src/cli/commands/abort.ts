@@ -4,6 +4,7 @@
  * this process takes the lock and carries the rollback out itself.
  */
 import type { Command } from 'commander';
+import { ProgressRenderer, progressMode } from '../../app/progress/renderer.ts';
 import type { OperatorCommand } from '../../core/types.ts';
 import { runCommand } from '../../engine/index.ts';
 import {
@@ -16,7 +17,6 @@ import {
   withCommonOptions,
 } from '../context.ts';
 import { type Done, ExitCode } from '../exit.ts';
-import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 
 export interface OperatorRun {
   /** When no deploy is running, take the lock and continue the release so the command takes effect. */

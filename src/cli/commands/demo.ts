@@ -4,10 +4,10 @@
  * Exit 0 when every release ended as expected with no user-visible error, 4 otherwise.
  */
 import type { Command } from 'commander';
+import { progressMode } from '../../app/progress/renderer.ts';
 import { runDemo } from '../../demo/run.ts';
 import { formatSummary } from '../../demo/summary.ts';
 import { type Done, ExitCode } from '../exit.ts';
-import { progressMode } from '../progress/renderer.ts';
 
 interface DemoOptions {
   json?: boolean;

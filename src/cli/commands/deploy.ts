@@ -4,25 +4,23 @@
  * deploying process crashed or was killed), it is resumed first — it then completes or rolls back —
  * and the artifact is deployed after it, unless that release was this artifact and config: then it
  * is not started a second time, whether it completed or was rolled back (`--force` deploys it again).
- * That policy is the engine's (`deployWithResume`); this file builds, renders and maps the outcome.
+ * That policy is the engine's (`deployWithResume`), run through src/app/deploy.ts (the demo's too);
+ * this file parses flags, renders and maps the outcome to an exit code.
  */
 import type { Command } from 'commander';
-import { type ResolvedConfig, storeConfig, toReleaseSpec } from '../../config/index.ts';
-import type { Decision } from '../../core/decision.ts';
-import type { Observed } from '../../core/types.ts';
-import { deployWithResume, type OperationOutcome } from '../../engine/index.ts';
+import { deployRelease } from '../../app/deploy.ts';
+import { ProgressRenderer, progressMode } from '../../app/progress/renderer.ts';
+import type { ResolvedConfig } from '../../config/index.ts';
 import { CAPABILITIES, type PreparedArtifact } from '../../targets/index.ts';
 import {
   type CommonOptions,
   type EnvironmentContext,
-  engineDeps,
   exitCodeFor,
   guard,
   openEnvironment,
   withCommonOptions,
 } from '../context.ts';
 import { CliError, type Done, ExitCode } from '../exit.ts';
-import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 import { writePlan } from './plan.ts';
 
 interface DeployOptions extends CommonOptions {
@@ -77,69 +75,6 @@ export function artifactFromFlag(
     );
   }
   return { digest: flag.digest, ref: `${image}@${flag.digest}` };
-}
-
-export interface DeployRun {
-  /** Use this artifact instead of building (promotion between environments). */
-  artifact?: PreparedArtifact;
-  wait?: boolean;
-  /** Deploy again even when the resumed release ran this artifact and config and did not promote. */
-  force?: boolean;
-  renderer: ProgressRenderer;
-  /** Also told of every engine decision (the demo times the rollback with it). */
-  onProgress?: (decision: Decision, observed: Observed) => void;
-}
-
-/** Deploys the environment's artifact; resumes an unfinished release first. Throws CliErrors. */
-export async function deployRelease(ctx: EnvironmentContext, run: DeployRun): Promise<OperationOutcome> {
-  const { renderer } = run;
-  const artifact =
-    run.artifact ??
-    (await guard(async () => {
-      renderer.note(`building and packing the ${ctx.opened.kind} artifact of ${ctx.resolved.service}…`);
-      return ctx.opened.prepareArtifact();
-    }));
-  if (run.artifact) await guard(() => ctx.opened.preflight());
-  renderer.note(`artifact ${artifact.digest.slice(0, 19)}…`);
-  if (ctx.opened.metricSource) renderer.note(await ctx.opened.metricSource());
-  // Release 1 is a placeholder: the engine assigns the number under the lock.
-  const { release: _, ...spec } = toReleaseSpec(ctx.resolved, {
-    environment: ctx.environment,
-    release: 1,
-    digest: artifact.digest,
-    ...(artifact.ref ? { ref: artifact.ref } : {}),
-  });
-  const onProgress = (decision: Decision, observed: Observed) => {
-    renderer.onProgress(decision, observed);
-    run.onProgress?.(decision, observed);
-  };
-  const deps = engineDeps(ctx, renderer, { waitForLock: run.wait === true, onProgress });
-  const result = await guard(() =>
-    deployWithResume(
-      deps,
-      { spec, config: storeConfig(ctx.resolved) },
-      (event) => {
-        if (event.kind === 'start') renderer.release = event.release;
-        if (event.kind === 'resume') {
-          renderer.note(`release ${event.release} was left unfinished; resuming it first`);
-          renderer.release = event.release;
-        }
-        if (event.kind === 'resumed' && event.next === 'held') {
-          renderer.note(
-            `release ${event.release} ran this same artifact (${artifact.digest.slice(0, 19)}…) and config, and ${event.outcome.kind}; not starting another release of it. To deploy it again anyway: slipway deploy --env ${ctx.environment} --force`,
-          );
-        }
-        if (event.kind === 'resumed' && (event.next === 'again' || event.next === 'new')) {
-          renderer.finish(event.outcome);
-          renderer.note(
-            `release ${event.release} ${event.outcome.kind}; now deploying ${event.next === 'again' ? 'it again (--force)' : 'the new artifact'}`,
-          );
-        }
-      },
-      run.force ? { force: true } : {},
-    ),
-  );
-  return result.outcome;
 }
 
 /**

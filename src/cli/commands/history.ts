@@ -4,10 +4,10 @@
  * complete record per line (config and spec included) with the same one-line `explanation`.
  */
 import type { Command } from 'commander';
+import { formatTable } from '../../app/progress/table.ts';
 import type { ReleaseRecord } from '../../engine/index.ts';
 import { headline } from '../../explain/story.ts';
 import { type CommonOptions, guard, openEnvironment, withCommonOptions } from '../context.ts';
-import { formatTable } from '../progress/table.ts';
 
 export function historyRow(r: ReleaseRecord): string[] {
   return [

@@ -93,7 +93,7 @@ export function register(program: Command): void {
     .option('--digest <sha256>', 'kubernetes: also plan a new release of this image digest')
     .option('--dry-run', 'accepted for symmetry: plan never changes anything');
   withCommonOptions(cmd).action(async (options: PlanOptions) => {
-    const where = await resolveEnvironment(options);
+    const where = await guard(() => resolveEnvironment(options));
     if (where.resolved.target === 'local') {
       const plan = await guard(() =>
         planLocal(where.resolved, {

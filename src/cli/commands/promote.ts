@@ -2,15 +2,17 @@
  * `slipway promote --env E`: a canary waiting at a pause step goes on past it (the remaining steps,
  * analysis included, still run); otherwise, or with `--full`, the release in progress goes to 100%
  * now (past pauses and remaining steps). `slipway promote --from A --to B`: deploys to B the artifact A runs now — the
- * same digest, never rebuilt — with B's configuration and strategy.
+ * same digest, never rebuilt — with B's configuration and strategy. Which artifact, and deploying
+ * it with resume, is the engine's (engine/promote.ts); this file parses flags and renders.
  */
 import type { Command } from 'commander';
-import { currentRelease } from '../../core/operations.ts';
-import { type CommonOptions, exitCodeFor, guard, openEnvironment, withCommonOptions } from '../context.ts';
+import { promoteRelease } from '../../app/deploy.ts';
+import { ProgressRenderer, progressMode } from '../../app/progress/renderer.ts';
+import { promotionFrom } from '../../engine/index.ts';
+import { type CommonOptions, exitCodeFor, openEnvironment, withCommonOptions } from '../context.ts';
 import { CliError, type Done, ExitCode } from '../exit.ts';
-import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 import { operate } from './abort.ts';
-import { deployRelease, dryRun } from './deploy.ts';
+import { dryRun } from './deploy.ts';
 
 interface PromoteOptions extends CommonOptions {
   from?: string;
@@ -62,19 +64,12 @@ export function register(program: Command, done: Done): void {
       return;
     }
     const source = await openEnvironment({ ...options, env: options.from });
-    const records = await guard(() => source.opened.target.ledger().releases());
-    const current = currentRelease(records);
-    if (!current) {
-      throw new CliError(
-        `${options.from} has no released artifact to promote (no release there was promoted yet); deploy it there first`,
-        ExitCode.invalidInput,
-      );
-    }
+    const promotion = await promotionFrom(source.environment, source.opened.target.ledger());
     const ctx = await openEnvironment({ ...options, env: options.to as string });
-    const artifact = { digest: current.digest, ...(current.artifactRef ? { ref: current.artifactRef } : {}) };
+    const { artifact } = promotion;
     if (options.dryRun) {
       process.stdout.write(
-        `promotion plan: release ${current.release} of ${options.from} (${current.digest}) to ${ctx.environment}, with ${ctx.environment}'s configuration and ${Object.keys(ctx.resolved.strategy).join('/') || 'default'} strategy\n`,
+        `promotion plan: release ${promotion.release} of ${promotion.from} (${artifact.digest}) to ${ctx.environment}, with ${ctx.environment}'s configuration and ${Object.keys(ctx.resolved.strategy).join('/') || 'default'} strategy\n`,
       );
       if (ctx.resolved.target === 'kubernetes') await dryRun(ctx, artifact, options.json === true);
       else process.stdout.write('dry run: nothing was changed\n');
@@ -85,13 +80,9 @@ export function register(program: Command, done: Done): void {
       environment: ctx.environment,
       sample: () => ctx.opened.sample(),
     });
-    renderer.note(
-      `promoting release ${current.release} of ${options.from} (${current.digest.slice(0, 19)}…) to ${ctx.environment}`,
-    );
     try {
-      const outcome = await deployRelease(ctx, {
+      const outcome = await promoteRelease(ctx, promotion, {
         renderer,
-        artifact,
         ...(options.wait ? { wait: true } : {}),
       });
       renderer.finish(outcome);

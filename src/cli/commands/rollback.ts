@@ -3,6 +3,7 @@
  * at once; with `--dry-run`, says which release it would run again and how, and changes nothing.
  */
 import type { Command } from 'commander';
+import { ProgressRenderer, progressMode } from '../../app/progress/renderer.ts';
 import { planRollback, type RollbackPlan, rollback } from '../../engine/index.ts';
 import {
   type CommonOptions,
@@ -14,7 +15,6 @@ import {
   withCommonOptions,
 } from '../context.ts';
 import type { Done } from '../exit.ts';
-import { ProgressRenderer, progressMode } from '../progress/renderer.ts';
 
 interface RollbackOptions extends CommonOptions {
   to?: number;

@@ -5,12 +5,12 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
+import { formatStats, formatWeights } from '../../app/progress/format.ts';
 import { servingRevision } from '../../engine/index.ts';
 import { journalOf } from '../../engine/journal-decisions.ts';
 import { headline } from '../../explain/story.ts';
 import { type WindowStats, windowStats } from '../../targets/samples.ts';
 import { type CommonOptions, guard, openEnvironment, withCommonOptions } from '../context.ts';
-import { formatStats, formatWeights } from '../progress/format.ts';
 
 const WINDOW_MS = 1000;
 

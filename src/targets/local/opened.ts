@@ -11,6 +11,7 @@ import { releaseModel } from '../../config/index.ts';
 import { checkReader } from '../../providers/checks.ts';
 import type { EnvironmentView, LogLines, LogQuery, OpenedTarget, TargetContext } from '../opened.ts';
 import { parseProxyMetrics } from '../samples.ts';
+import { checkPins } from './check-pins.ts';
 import {
   buildArtifact,
   DaemonClient,
@@ -79,6 +80,7 @@ export async function openLocal(resolved: ResolvedConfig, ctx: TargetContext): P
     checks: checkReader({
       labels: { service: resolved.service, environment: env },
       prometheusUrl: (ctx.processEnv ?? process.env).SLIPWAY_PROMETHEUS_URL || undefined,
+      pinFor: checkPins({ root: paths.root, environment: env }),
     }),
     preflight,
     async prepareArtifact(opts = {}) {

@@ -10,7 +10,7 @@ import type { AdoptedProcess } from '../supervisor/instance.ts';
 import { Revision } from '../supervisor/revision.ts';
 import type { SpawnApp } from '../supervisor/spawn.ts';
 import type { EnvironmentStatus } from './protocol/answers.ts';
-import type { IssuedPin, ProxyHandle, RouteTable, StartProxy } from './proxy-handle.ts';
+import type { IssuedPin, PinPurpose, ProxyHandle, RouteTable, StartProxy } from './proxy-handle.ts';
 
 export class HttpError extends Error {
   readonly status: number;
@@ -221,8 +221,8 @@ export class Environment {
   }
 
   /** Signs a pin to `release` (which must have a ready instance) for `ttlMs`. */
-  async issuePin(release: number, ttlMs: number): Promise<IssuedPin> {
-    if (!this.#pinning) {
+  async issuePin(release: number, ttlMs: number, purpose: PinPurpose = 'user'): Promise<IssuedPin> {
+    if (purpose === 'user' && !this.#pinning) {
       throw new HttpError(
         409,
         `pinning is off in ${this.name}: set proxy.pinning.enabled: true in slipway.yaml and deploy, then ask again`,
@@ -235,7 +235,7 @@ export class Environment {
         `release ${release} has no ready instance in ${this.name}: pin a release that runs (slipway status lists them)`,
       );
     }
-    return this.#proxy.issuePin(String(release), ttlMs);
+    return this.#proxy.issuePin(String(release), ttlMs, purpose);
   }
 
   status(): EnvironmentStatus {

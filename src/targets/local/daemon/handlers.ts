@@ -59,6 +59,8 @@ export const HANDLERS: { [N in RouteName]: Handler<N> } = {
   retire: async (d, { params, body }) => {
     const env = d.environment(params.env);
     await env.retire(body.release, body.drainMs);
+    // Restore needs the stable release's values; a retired one never starts again.
+    if (env.stable !== body.release) await d.secretStore.remove(params.env, body.release);
     return env.observe();
   },
   changes: async (d, { params, query }, { res }) => {
@@ -72,7 +74,7 @@ export const HANDLERS: { [N in RouteName]: Handler<N> } = {
     return { seq, startedAt: d.startedAt };
   },
   counts: (d, { params, query }) => d.environment(params.env).counts(query.releases),
-  pin: (d, { params, body }) => d.environment(params.env).issuePin(body.release, body.ttlMs),
+  pin: (d, { params, body }) => d.environment(params.env).issuePin(body.release, body.ttlMs, body.purpose),
   lock: (d, { params, body }) => d.leases.acquire(params.env, body.holder, body.ttlMs),
   renewLock: (d, { params, body }) => d.leases.renew(params.env, body.id, body.ttlMs),
   releaseLock: async (d, { params, body }) => {

@@ -3,7 +3,7 @@
  * real proxy in production and tests alike.
  */
 import type { RevisionCounters } from '../proxy/counters.ts';
-import type { IssuedPin } from '../proxy/index.ts';
+import type { IssuedPin, PinPurpose } from '../proxy/index.ts';
 import type { RouteTable } from '../proxy/routing.ts';
 import type { ProxySettings } from '../runtime.ts';
 
@@ -17,11 +17,11 @@ export interface ProxyHandle {
   drain(revisionId: string, deadlineMs: number): Promise<unknown>;
   counts(): Record<string, RevisionCounters> | Promise<Record<string, RevisionCounters>>;
   metrics(): string | Promise<string>;
-  /** Signs a pin to the revision (see proxy/pins.ts); honoured while the table has `pinning: true`. */
-  issuePin(revisionId: string, ttlMs: number): IssuedPin | Promise<IssuedPin>;
+  /** Signs a pin to the revision (see proxy/pins.ts): a user pin, or a check pin for analysis checks. */
+  issuePin(revisionId: string, ttlMs: number, purpose?: PinPurpose): IssuedPin | Promise<IssuedPin>;
   close(): Promise<void>;
 }
 
-export type { IssuedPin };
+export type { IssuedPin, PinPurpose };
 
 export type StartProxy = (settings: ProxySettings) => Promise<ProxyHandle>;

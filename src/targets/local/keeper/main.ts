@@ -37,7 +37,8 @@ if (!(await claimPidFile(paths.keeperPid, paths.root))) {
 }
 
 const ext = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-const DAEMON_MAIN = fileURLToPath(new URL(`../daemon/main.${ext}`, import.meta.url));
+// The daemon process entry sits above targets/ and dashboard/ (it mounts the dashboard): src/entries/.
+const DAEMON_MAIN = fileURLToPath(new URL(`../../../entries/daemon/main.${ext}`, import.meta.url));
 /** How long a graceful stop may take before the keeper kills what is left. */
 const STOP_GRACE_MS = 60_000;
 

@@ -5,7 +5,7 @@
  * Requests carry an `id` and get exactly one reply; `routes`, `kill` and `stopping` are one-way.
  */
 import type { RevisionCounters } from '../proxy/counters.ts';
-import type { IssuedPin } from '../proxy/index.ts';
+import type { IssuedPin, PinPurpose } from '../proxy/index.ts';
 import type { RouteTable } from '../proxy/routing.ts';
 import type { ProxySettings } from '../runtime.ts';
 
@@ -22,6 +22,8 @@ export interface AppSpec extends AppIdentity {
   cwd: string;
   env: Record<string, string>;
   logFile: string;
+  /** Which `env` entries are secrets, redacted from the log (`supervisor/redact.ts`). */
+  secretNames?: string[];
 }
 
 /** What survived in the keeper: told to every daemon it starts, first thing. */
@@ -37,7 +39,7 @@ export type KeeperRequest =
   | { op: 'proxy.counts'; port: number }
   | { op: 'proxy.metrics'; port: number }
   /** The proxy holds the pin key, so the keeper signs (pins outlive a daemon restart with the proxy). */
-  | { op: 'proxy.pin'; port: number; revision: string; ttlMs: number }
+  | { op: 'proxy.pin'; port: number; revision: string; ttlMs: number; purpose?: PinPurpose }
   | { op: 'proxy.close'; port: number }
   | { op: 'app.spawn'; spec: AppSpec };
 

@@ -3,9 +3,10 @@
  * revisions, retries that shield users from a failing candidate, per-revision counters for analysis, and
  * atomic switches followed by a drain. See docs/proxy.md.
  */
+import { type Clock, systemClock } from '../../../engine/clock.ts';
 import { CounterReader, countersBytes, type RevisionCounters } from './counters.ts';
 import { proxyRegistry } from './metrics.ts';
-import { newPinKey, signPin } from './pins.ts';
+import { newPinKey, type PinPurpose, signPin } from './pins.ts';
 import { compileTable, type RouteTable, validateRouteTable } from './routing.ts';
 import { createRoutesBuffer, RoutesWriter } from './shared-routes.ts';
 import type { ThreadOptions } from './thread.ts';
@@ -41,6 +42,8 @@ export interface ProxyOptions {
   pinKey?: string;
   /** Wall clock for pin expiry. Default Date.now. */
   now?: () => number;
+  /** Time for `drain`'s deadline and its polling (tests pass a virtual one). Default the system clock. */
+  clock?: Clock;
   /**
    * Requests slower than this count as `slow`, the moment they cross it while still in flight. An
    * idempotent request on a candidate with no answer by then is counted failed and hedged to stable.
@@ -68,7 +71,7 @@ export interface ProxyOptions {
   onError?: (error: Error) => void;
 }
 
-export type { TrafficProxy as Proxy };
+export type { PinPurpose, TrafficProxy as Proxy };
 
 export type CountsByRevision = Record<string, RevisionCounters>;
 
@@ -102,9 +105,10 @@ export interface TrafficProxy {
   unrouted(): RevisionCounters;
   /**
    * Signs a pin to `revisionId` valid for `ttlMs`. The caller checks the revision is served; the proxy
-   * honours the pin only while the table has `pinning: true` and the revision has instances.
+   * honours a user pin only while the table has `pinning: true`, a check pin always (pins.ts), and
+   * either only while the revision has instances.
    */
-  issuePin(revisionId: string, ttlMs: number): IssuedPin;
+  issuePin(revisionId: string, ttlMs: number, purpose?: PinPurpose): IssuedPin;
   /** Prometheus text exposition, one series per revision (label `revision`). */
   metrics(): Promise<string>;
   close(): Promise<void>;
@@ -163,6 +167,7 @@ export async function startProxy(opts: ProxyOptions): Promise<TrafficProxy> {
       cookie: options.pinCookie,
       now: opts.now ?? Date.now,
     },
+    opts.clock ?? systemClock,
   );
 }
 
@@ -222,6 +227,7 @@ class LocalProxy implements TrafficProxy {
   );
   #closed: Promise<void> | undefined;
   readonly #signer: PinSigner;
+  readonly #clock: Clock;
 
   constructor(
     port: number,
@@ -231,8 +237,10 @@ class LocalProxy implements TrafficProxy {
     reader: CounterReader,
     maxSlots: number,
     signer: PinSigner,
+    clock: Clock,
   ) {
     this.#signer = signer;
+    this.#clock = clock;
     this.port = port;
     this.#handles = handles;
     this.#graceMs = graceMs;
@@ -288,7 +296,8 @@ class LocalProxy implements TrafficProxy {
       this.#draining.add(revisionId);
       this.#publish();
     }
-    const deadline = performance.now() + deadlineMs;
+    const clock = this.#clock;
+    const deadline = clock.now() + deadlineMs;
     // Two zero readings in a row: a thread that picked the revision an instant before the swap has
     // certainly registered its request by the second one.
     let zeros = 0;
@@ -296,10 +305,8 @@ class LocalProxy implements TrafficProxy {
       const inFlight = this.#reader.inFlight(slot);
       zeros = inFlight === 0 ? zeros + 1 : 0;
       if (zeros >= 2) return { drained: true, inFlight: 0 };
-      if (performance.now() >= deadline) return { drained: inFlight === 0, inFlight };
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.min(10, Math.max(1, deadline - performance.now()))),
-      );
+      if (clock.now() >= deadline) return { drained: inFlight === 0, inFlight };
+      await clock.sleep(Math.min(10, Math.max(1, deadline - clock.now())));
     }
   }
 
@@ -317,13 +324,19 @@ class LocalProxy implements TrafficProxy {
     return this.#registry.metrics();
   }
 
-  issuePin(revisionId: string, ttlMs: number): IssuedPin {
+  issuePin(revisionId: string, ttlMs: number, purpose: PinPurpose = 'user'): IssuedPin {
     if (!(Number.isFinite(ttlMs) && ttlMs >= 1000)) {
       throw new RangeError(`pin lifetime is ${ttlMs} ms: give at least 1000 ms`);
     }
     const { key, header, cookie, now } = this.#signer;
     const expiresAt = Math.floor((now() + ttlMs) / 1000) * 1000;
-    return { revision: revisionId, pin: signPin(key, revisionId, expiresAt), expiresAt, header, cookie };
+    return {
+      revision: revisionId,
+      pin: signPin(key, revisionId, expiresAt, purpose),
+      expiresAt,
+      header,
+      cookie,
+    };
   }
 
   close(): Promise<void> {

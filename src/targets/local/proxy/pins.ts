@@ -7,6 +7,12 @@
  *
  * A pin reads `<revision>.<expiry, unix seconds>.<signature, base64url>`: short enough for a cookie,
  * free of characters a cookie or header would need to quote.
+ *
+ * Two purposes sign under different domains, so one can never stand in for the other: `user` pins
+ * (`slipway pin`, honoured only where `proxy.pinning.enabled`) and `check` pins, which the local target
+ * asks the daemon for so an `analysis.queries` HTTP check sent through the proxy reaches the revision
+ * it judges. Check pins are honoured even with pinning off: only a holder of the daemon token can get
+ * one, they live minutes, and like every pinned request they are never traffic evidence.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -15,21 +21,35 @@ export function newPinKey(): string {
   return randomBytes(32).toString('base64url');
 }
 
-function signature(key: Buffer, revision: string, expiresSec: number): Buffer {
-  return createHmac('sha256', key).update(`slipway-pin\u0000${revision}\u0000${expiresSec}`).digest();
+export type PinPurpose = 'user' | 'check';
+
+const DOMAIN: Record<PinPurpose, string> = { user: 'slipway-pin', check: 'slipway-check-pin' };
+
+function signature(key: Buffer, revision: string, expiresSec: number, purpose: PinPurpose): Buffer {
+  return createHmac('sha256', key).update(`${DOMAIN[purpose]}\u0000${revision}\u0000${expiresSec}`).digest();
 }
 
 /** A pin to `revision` valid until `expiresAtMs` (epoch ms, rounded down to the second). */
-export function signPin(key: Buffer, revision: string, expiresAtMs: number): string {
+export function signPin(
+  key: Buffer,
+  revision: string,
+  expiresAtMs: number,
+  purpose: PinPurpose = 'user',
+): string {
   const expiresSec = Math.floor(expiresAtMs / 1000);
-  return `${revision}.${expiresSec}.${signature(key, revision, expiresSec).toString('base64url')}`;
+  return `${revision}.${expiresSec}.${signature(key, revision, expiresSec, purpose).toString('base64url')}`;
 }
 
 /**
  * The revision a pin names, or undefined when it is not one this key signed, is malformed or has
  * expired at `nowMs`. Callers answer every such case alike, so a prober learns nothing from the answer.
  */
-export function verifyPin(key: Buffer, pin: string, nowMs: number): string | undefined {
+export function verifyPin(
+  key: Buffer,
+  pin: string,
+  nowMs: number,
+  purpose: PinPurpose = 'user',
+): string | undefined {
   const last = pin.lastIndexOf('.');
   const middle = last > 0 ? pin.lastIndexOf('.', last - 1) : -1;
   if (middle <= 0) return undefined;
@@ -39,7 +59,7 @@ export function verifyPin(key: Buffer, pin: string, nowMs: number): string | und
   const expiresSec = Number(expiresText);
   if (expiresSec * 1000 <= nowMs) return undefined;
   const given = Buffer.from(pin.slice(last + 1), 'base64url');
-  const wanted = signature(key, revision, expiresSec);
+  const wanted = signature(key, revision, expiresSec, purpose);
   if (given.length !== wanted.length || !timingSafeEqual(given, wanted)) return undefined;
   return revision;
 }

@@ -192,7 +192,8 @@ export class ProxyThread implements ExchangeHost {
 
   #pick(table: CompiledTable, request: ParsedRequest): Pick {
     const o = this.#options;
-    // Pins are read only where slipway.yaml turned them on; elsewhere the header is just a header.
+    // User pins are read only where slipway.yaml turned them on; elsewhere the header is just a header,
+    // except for a check pin (pins.ts): the daemon's own analysis checks, honoured always.
     const pin = !table.pinning
       ? ''
       : request.pin !== ''
@@ -201,10 +202,20 @@ export class ProxyThread implements ExchangeHost {
           ? cookieValue(request.cookie, o.pinCookie)
           : '';
     if (pin !== '') {
-      const id = verifyPin(this.#pinKey, pin, Date.now());
+      const now = Date.now();
+      const id = verifyPin(this.#pinKey, pin, now) ?? verifyPin(this.#pinKey, pin, now, 'check');
       const revision = id === undefined ? undefined : table.byId.get(id);
       if (revision === undefined || revision.instances.length === 0) return { status: 404, body: BAD_PIN };
       return { revision, pinned: true };
+    }
+    if (request.pin !== '') {
+      const id = verifyPin(this.#pinKey, request.pin, Date.now(), 'check');
+      if (id !== undefined) {
+        const revision = table.byId.get(id);
+        // A check must judge the revision it names, never stable in its place.
+        if (revision === undefined || revision.instances.length === 0) return { status: 404, body: BAD_PIN };
+        return { revision, pinned: true };
+      }
     }
     if (table.schedule.length === 0) {
       return {

@@ -35,6 +35,12 @@ describe('verifyPin', () => {
   for (const [name, pin, wanted] of cases) {
     it(name, () => assert.equal(verifyPin(key, pin, now), wanted));
   }
+  it('keeps the two purposes apart: a check pin is no user pin, and the other way round', () => {
+    const check = signPin(key, '7', now + 60_000, 'check');
+    assert.equal(verifyPin(key, check, now, 'check'), '7');
+    assert.equal(verifyPin(key, check, now), undefined);
+    assert.equal(verifyPin(key, good, now, 'check'), undefined);
+  });
 });
 
 describe('pins through the proxy', () => {
@@ -113,6 +119,29 @@ describe('pins through the proxy', () => {
       pinning: true,
     });
     const res = await get(p, '/', { headers: { 'x-slipway-revision': pin } });
+    assert.equal(res.status, 404);
+    assert.doesNotMatch(res.body, /blue|green/);
+  });
+
+  it('honours a check pin while pinning is off, never as evidence; a user pin still routes by weight', async () => {
+    p.setRoutes(table(false));
+    const before = p.counts().green!;
+    const check = p.issuePin('green', 60_000, 'check');
+    const res = await get(p, '/', { headers: { 'x-slipway-revision': check.pin } });
+    assert.deepEqual([res.status, res.body], [500, 'green failed']);
+    // Only the header carries a check pin: the same value in the pin cookie is just a cookie.
+    const viaCookie = await get(p, '/', { headers: { cookie: `slipway-revision=${check.pin}` } });
+    assert.equal(viaCookie.body, 'blue');
+    const user = p.issuePin('green', 60_000).pin;
+    assert.equal((await get(p, '/', { headers: { 'x-slipway-revision': user } })).body, 'blue');
+    const green = p.counts().green!;
+    assert.deepEqual([green.requests - before.requests, green.pinned - before.pinned], [0, 1]);
+  });
+
+  it('answers 404 to a check pin whose revision left the table, rather than judging stable', async () => {
+    const check = p.issuePin('green', 60_000, 'check').pin;
+    p.setRoutes({ revisions: [revision('blue', blue)], weights: { blue: 100 }, stable: 'blue' });
+    const res = await get(p, '/', { headers: { 'x-slipway-revision': check } });
     assert.equal(res.status, 404);
     assert.doesNotMatch(res.body, /blue|green/);
   });

@@ -125,19 +125,29 @@ export const ROUTES = {
     body: z.strictObject({ id: z.uuid() }),
   },
 
-  /** Signs a pin to a running release (only where `proxy.pinning.enabled`); `slipway pin`. */
+  /**
+   * Signs a pin to a running release: a user pin (`slipway pin`, only where `proxy.pinning.enabled`),
+   * or a check pin (`purpose: check`, at most 10 minutes) that the local target's HTTP analysis checks
+   * carry so they reach the revision they judge (proxy/pins.ts).
+   */
   pin: {
     method: 'POST',
     path: '/v1/envs/:env/pin',
     params: envParams,
-    body: z.strictObject({
-      release: releaseNumber,
-      ttlMs: z
-        .number()
-        .int()
-        .min(1000)
-        .max(30 * 86_400_000),
-    }),
+    body: z
+      .strictObject({
+        release: releaseNumber,
+        ttlMs: z
+          .number()
+          .int()
+          .min(1000)
+          .max(30 * 86_400_000),
+        purpose: z.enum(['user', 'check']).optional(),
+      })
+      .refine((b) => b.purpose !== 'check' || b.ttlMs <= 600_000, {
+        path: ['ttlMs'],
+        message: 'a check pin lives at most 600000 ms (10 minutes)',
+      }),
   },
 
   releases: { method: 'GET', path: '/v1/envs/:env/ledger/releases', params: envParams },

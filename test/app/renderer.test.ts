@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ProgressRenderer, progressMode } from '../../src/cli/progress/renderer.ts';
+import { ProgressRenderer, progressMode } from '../../src/app/progress/renderer.ts';
 import type { Decision } from '../../src/core/decision.ts';
 import { initialMemo } from '../../src/core/memo.ts';
 import type { Observed } from '../../src/core/types.ts';

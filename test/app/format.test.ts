@@ -11,8 +11,8 @@ import {
   jsonEvent,
   jsonOutcome,
   type Snapshot,
-} from '../../src/cli/progress/format.ts';
-import { formatTable } from '../../src/cli/progress/table.ts';
+} from '../../src/app/progress/format.ts';
+import { formatTable } from '../../src/app/progress/table.ts';
 
 const snap: Snapshot = {
   at: Date.UTC(2026, 0, 1, 10, 0, 0),
