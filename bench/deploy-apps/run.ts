@@ -14,7 +14,7 @@
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toolPath } from '../../scripts/prerequisites/index.ts';
 import { rehearsal } from '../../test/package/support/apps.ts';
@@ -30,7 +30,9 @@ const RUNS = Number(values.runs);
 const MANAGERS = (values.managers as string).split(',');
 const { tarball } = await packedTarball();
 const work = mkdtempSync(join(tmpdir(), 'slipway-bench-deploy-'));
-cpSync(tarball, join(work, 'slipway.tgz'));
+// Named by its content: Yarn 1 caches a `file:` tarball by name and version (test/package/support/apps.ts).
+const TGZ = `slipway-${basename(dirname(tarball))}.tgz`;
+cpSync(tarball, join(work, TGZ));
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): string {
   const r = spawnSync(cmd, args, {
@@ -70,10 +72,10 @@ const apps: App[] = MANAGERS.map((manager, i) => {
     writeFileSync(join(dir, 'yarn.lock'), '');
   }
   const add = {
-    npm: ['install', '--save-dev', '../slipway.tgz', '--no-audit', '--no-fund'],
-    'yarn-1': ['add', '--dev', 'file:../slipway.tgz', '--non-interactive'],
-    'yarn-berry': ['add', '--dev', 'slipway@file:../slipway.tgz'],
-    pnpm: ['add', '--save-dev', '../slipway.tgz'],
+    npm: ['install', '--save-dev', `../${TGZ}`, '--no-audit', '--no-fund'],
+    'yarn-1': ['add', '--dev', `file:../${TGZ}`, '--non-interactive'],
+    'yarn-berry': ['add', '--dev', `slipway@file:../${TGZ}`],
+    pnpm: ['add', '--save-dev', `../${TGZ}`],
   }[manager];
   if (!add) throw new Error(`unknown manager ${manager}`);
   run(tool, add, dir, env);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { DaemonClient } from '../../../src/targets/local/daemon/client.ts';
 import { stopDaemon } from '../../../src/targets/local/daemon/stop.ts';
@@ -72,7 +72,9 @@ export async function installApp(
   const { tarball } = await packedTarball();
   const work = mkdtempSync(join(tmpdir(), `slipway-apps-${manager}-`));
   t.after(() => rmSync(work, { recursive: true, force: true }));
-  const tgz = `slipway-${VERSION}.tgz`;
+  // Named by its content: Yarn 1 caches a `file:` tarball by name and version, and would install
+  // an older build of the same version from its cache.
+  const tgz = `slipway-${VERSION}-${basename(dirname(tarball)).replace(/^slipway-package-/, '')}.tgz`;
   cpSync(tarball, join(work, tgz));
   const dir = join(work, fixture);
   cpSync(join(FIXTURES, fixture), dir, { recursive: true });
