@@ -2,6 +2,7 @@
  * The three proxies under test, behind one small interface: start in front of the upstreams with the given
  * parallelism, change weights the way each one is meant to be operated, stop.
  */
+
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -82,6 +83,28 @@ export async function slipway(upstreams: Upstream[], workers: number): Promise<B
     // The bench's own heap is in this figure too; only the growth under idle connections is reported.
     rssKb: async () => process.memoryUsage().rss / 1024,
     stop: () => proxy.close(),
+  };
+}
+
+/** Slipway in a process of its own (see slipway-process.ts): its memory is the proxy's alone. */
+export async function slipwayProcess(upstreams: Upstream[], workers: number): Promise<BenchProxy> {
+  const script = new URL('./slipway-process.ts', import.meta.url).pathname;
+  const env = { UPSTREAMS: JSON.stringify(upstreams), WORKERS: String(workers) };
+  const child = start(process.execPath, [script], env, 'pipe');
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (c: Buffer) => resolve(Number(c.toString().trim())));
+    child.once('exit', (code) =>
+      reject(new Error(`slipway-process.ts exited with ${code} before listening`)),
+    );
+  });
+  return {
+    port,
+    setWeights: async () => {
+      throw new Error('slipwayProcess is for idle measurements; use slipway() to switch weights');
+    },
+    cpuMs: () => processCpuMs(child.pid!),
+    rssKb: () => processRssKb(child.pid!),
+    stop: () => stop(child),
   };
 }
 

@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { defaultWorkers } from '../../src/targets/local/proxy/index.ts';
 import { type LoadResult, vegeta, wrk } from './load.ts';
 import { freePort, hasTool, start, stopAll, waitForPort } from './processes.ts';
-import { type BenchProxy, haproxy, nginx, slipway, type Upstream } from './proxies.ts';
+import { type BenchProxy, haproxy, nginx, slipway, slipwayProcess, type Upstream } from './proxies.ts';
 
 const { values } = parseArgs({
   options: {
@@ -80,6 +80,8 @@ const fmt = (n: number, digits = 2) => n.toFixed(digits);
 interface Row {
   name: string;
   open: (upstreams: Upstream[]) => Promise<BenchProxy | undefined>;
+  /** The same proxy alone in its own process, where that differs (memory must not include the bench's). */
+  openAlone?: (upstreams: Upstream[]) => Promise<BenchProxy>;
 }
 
 async function main(): Promise<void> {
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
     rows.push({
       name: `slipway (${w === 0 ? 'in-thread' : `${w} worker${w > 1 ? 's' : ''}`})`,
       open: (u) => slipway(u, w),
+      openAlone: (u) => slipwayProcess(u, w),
     });
   }
   const skipped: string[] = [];
@@ -239,13 +242,18 @@ async function halfLoad(rows: Row[], upstream: Upstream, max: Map<string, LoadRe
  * Slipway, which lives in this process).
  */
 async function idleMemory(rows: Row[], upstream: Upstream): Promise<void> {
-  console.log(`### Memory for ${idleConnections} idle keep-alive connections (one request each)\n`);
+  console.log(
+    `### Memory for ${idleConnections} idle keep-alive connections (one request each; Slipway in its own process)\n`,
+  );
   console.log('| proxy | RSS before MiB | RSS with connections MiB | growth per 1,000 connections MiB |');
   console.log('|---|---:|---:|---:|');
   const script = join(root, 'bench/proxy/idle-clients.ts');
   for (const row of rows) {
-    const proxy = (await row.open([upstream]))!;
+    const proxy = (await (row.openAlone ?? row.open)([upstream]))!;
     try {
+      // Warm first (JIT, pools, young generation grown): the growth read next is the connections'.
+      await wrk(`http://127.0.0.1:${proxy.port}/`, { ...settings, seconds: 2 });
+      await new Promise((r) => setTimeout(r, 500));
       const before = await proxy.rssKb();
       const child = spawn(process.execPath, [script, String(proxy.port), String(idleConnections)], {
         stdio: ['pipe', 'pipe', 'inherit'],
