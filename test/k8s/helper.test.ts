@@ -1,12 +1,46 @@
 // The parts of the cluster helper that decide without a cluster: when to skip, and namespace names.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { connectCluster, eventually, namespaceName } from '../support/k8s/cluster.ts';
+import { type ClusterPaths, connectCluster, eventually, namespaceName } from '../support/k8s/cluster.ts';
+
+/** A machine where the control plane is not built (whatever this one has). */
+const unbuilt = async (): Promise<ClusterPaths> => ({
+  kubernetesVersion: '1.36.3',
+  etcdVersion: '3.6.0',
+  kwokVersion: '0.7.0',
+  gatewayApiVersion: '1.6.3',
+  bin: '/nowhere/k8s/bin',
+  kubeconfig: '/nowhere/k8s/kubeconfig',
+  built: false,
+});
 
 describe('connectCluster', () => {
   test('SLIPWAY_K8S=0 skips and says why', async () => {
     const result = await connectCluster({ SLIPWAY_K8S: '0' });
     assert.equal(result.cluster, undefined);
+    assert.match(String(result.skip), /SLIPWAY_K8S=0/);
+  });
+
+  test('without a built cluster a local run skips, saying how to build it', async () => {
+    const result = await connectCluster({}, unbuilt);
+    assert.equal(result.cluster, undefined);
+    assert.match(
+      String(result.skip),
+      /not built in \/nowhere\/k8s\/bin.*scripts\/ci\/40-k8s\.sh.*npm run k8s:up/,
+    );
+  });
+
+  test('without a built cluster a CI run fails instead of skipping, saying how to build it', async () => {
+    for (const env of [{ CI: 'true' }, { CI: 'true', SLIPWAY_K8S: '1' }]) {
+      await assert.rejects(
+        connectCluster(env, unbuilt),
+        /cannot run under CI=true: .*not built in \/nowhere\/k8s\/bin.*scripts\/ci\/40-k8s\.sh.*npm run k8s:up/,
+      );
+    }
+  });
+
+  test('SLIPWAY_K8S=0 turns them off under CI too (a job without a cluster on purpose)', async () => {
+    const result = await connectCluster({ CI: 'true', SLIPWAY_K8S: '0' }, unbuilt);
     assert.match(String(result.skip), /SLIPWAY_K8S=0/);
   });
 

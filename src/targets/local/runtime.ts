@@ -1,7 +1,7 @@
 /**
  * What the daemon needs to run one release locally, reduced from the resolved configuration to
  * plain values (durations in milliseconds). Secret *names* only: values are resolved when an
- * instance starts and live in memory only.
+ * instance starts (`supervisor/secrets.ts`).
  */
 
 export interface ProbeSettings {

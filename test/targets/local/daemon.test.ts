@@ -130,9 +130,12 @@ test('a missing secret is refused naming the secret and where it was looked for;
   const client = (await DaemonClient.read(s.paths.root))!;
   const status = JSON.stringify(await client.request('GET', '/v1/status'));
   assert.doesNotMatch(status, /hunter2/);
-  // Nothing in the state folder holds a value except the secrets file itself.
+  // Nothing in the state folder holds a value except the secrets file itself and the daemon's
+  // 0600 store of the `source: env` value (what a restart restores with, secrets.test.ts).
   const files = await listFiles(s.paths.root);
-  for (const f of files.filter((f) => f !== s.paths.secrets('development'))) {
+  const store = s.paths.secretStore('development', 1);
+  assert.deepEqual(JSON.parse(await readFile(store, 'utf8')), { FIXTURE_API_TOKEN: `${secret}-2` });
+  for (const f of files.filter((f) => f !== s.paths.secrets('development') && f !== store)) {
     assert.doesNotMatch(await readFile(f, 'utf8'), /hunter2/, f);
   }
 });

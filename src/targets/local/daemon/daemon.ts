@@ -11,13 +11,15 @@ import type { AddressInfo } from 'node:net';
 import type { Ledger } from '../../../engine/target.ts';
 import type { Inventory } from '../keeper/protocol.ts';
 import type { KeeperLink } from '../keeper/remote.ts';
-import type { ProxySettings, RevisionRuntime } from '../runtime.ts';
+import type { RevisionRuntime } from '../runtime.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../state/atomic.ts';
 import { FileLedger } from '../state/ledger.ts';
 import { LeaseStore } from '../state/lock.ts';
 import { checkEnvironmentName, StatePaths } from '../state/paths.ts';
 import { ensurePrivateFolder } from '../state/permissions.ts';
+import { SecretStore } from '../state/secret-store.ts';
 import { reapOrphans, STATE_DIR_VAR } from '../supervisor/reaper.ts';
+import { MIN_REDACTED_LENGTH, tooShortToRedact } from '../supervisor/redact.ts';
 import { MissingSecretError, resolveSecrets } from '../supervisor/secrets.ts';
 import { baseEnv, findSetpriv, type SpawnApp } from '../supervisor/spawn.ts';
 import { handle } from './api.ts';
@@ -56,6 +58,8 @@ export class Daemon implements ServedDaemon {
   readonly paths: StatePaths;
   readonly token: string;
   readonly leases: LeaseStore;
+  /** `source: env` values each release started with, for a restart without the deploying shell. */
+  readonly secretStore: SecretStore;
   readonly startedAt = Date.now();
   readonly log: (msg: string, fields?: Record<string, unknown>) => void;
   #opts: DaemonOptions;
@@ -83,6 +87,7 @@ export class Daemon implements ServedDaemon {
     this.paths = new StatePaths(opts.stateDir);
     this.token = randomBytes(32).toString('hex');
     this.leases = new LeaseStore(this.paths);
+    this.secretStore = new SecretStore(this.paths);
     this.log = opts.log ?? (() => {});
   }
 
@@ -94,7 +99,7 @@ export class Daemon implements ServedDaemon {
 
   info(): DaemonInfo {
     const info: DaemonInfo = { pid: process.pid, port: this.port, startedAt: this.startedAt };
-    if (this.#opts.keeper) info.keeperPid = process.ppid;
+    if (this.#opts.keeper && !this.#opts.keeper.lost) info.keeperPid = process.ppid;
     return info;
   }
 
@@ -213,17 +218,27 @@ export class Daemon implements ServedDaemon {
         `artifact ${runtime.digest} of release ${runtime.release} is not in the local store (${folder}): build and pack it first (slipway deploy does)`,
       );
     }
+    // What the CLI forwards wins; what this release started with before fills in (a restore, or a
+    // resume from a shell without the variable); the daemon's own environment comes last.
+    const provided = { ...(await this.secretStore.read(envName, runtime.release)), ...req.secretValues };
     let secrets: Record<string, string>;
     try {
       secrets = await resolveSecrets(runtime.secrets, {
         environment: envName,
         defaultFile: this.paths.secrets(envName),
-        ...(req.secretValues ? { provided: req.secretValues } : {}),
+        provided,
       });
     } catch (err) {
       if (err instanceof MissingSecretError) throw new HttpError(400, err.message, { secret: err.secret });
       throw err;
     }
+    await this.secretStore.save(envName, runtime.release, envSourced(runtime, secrets));
+    const short = tooShortToRedact(secrets);
+    if (short.length)
+      this.log(
+        `warning: secret ${short.join(', ')} of release ${runtime.release} is shorter than ${MIN_REDACTED_LENGTH} characters, so it is not redacted from instance logs: use a longer value`,
+        { environment: envName },
+      );
     const isNew = !env.hasRevision(runtime.release);
     if (isNew)
       await writeJsonAtomic(this.paths.runtime(envName, runtime.release), { runtime, proxy: req.proxy });
@@ -324,6 +339,16 @@ export class Daemon implements ServedDaemon {
     })();
     return this.#closing;
   }
+}
+
+/** The resolved values of the release's `source: env` secrets, by the deployer's variable name. */
+function envSourced(runtime: RevisionRuntime, resolved: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const ref of runtime.secrets) {
+    const v = resolved[ref.name];
+    if (ref.source === 'env' && v !== undefined) out[ref.key] = v;
+  }
+  return out;
 }
 
 export type { Ledger };

@@ -59,6 +59,8 @@ export const HANDLERS: { [N in RouteName]: Handler<N> } = {
   retire: async (d, { params, body }) => {
     const env = d.environment(params.env);
     await env.retire(body.release, body.drainMs);
+    // Restore needs the stable release's values; a retired one never starts again.
+    if (env.stable !== body.release) await d.secretStore.remove(params.env, body.release);
     return env.observe();
   },
   changes: async (d, { params, query }, { res }) => {

@@ -6,6 +6,7 @@
 import type { ProxySettings, RevisionRuntime } from '../runtime.ts';
 import type { FileLedger } from '../state/ledger.ts';
 import type { LeaseStore } from '../state/lock.ts';
+import type { SecretStore } from '../state/secret-store.ts';
 import type { AdoptedProcess } from '../supervisor/instance.ts';
 import type { Environment } from './environment.ts';
 import type { DaemonInfo, StatusAnswer } from './protocol/answers.ts';
@@ -14,7 +15,7 @@ export interface EnsureRequest {
   runtime: RevisionRuntime;
   proxy: ProxySettings;
   replicas: number;
-  /** Values of `runtime.secrets` from the CLI's environment; kept in memory only. */
+  /** Values of `runtime.secrets` from the CLI's environment; kept for restarts in the 0600 secret store. */
   secretValues?: Record<string, string> | undefined;
   /** Running processes to supervise instead of starting new ones (a restarted daemon's adoption). */
   adopt?: Map<number, AdoptedProcess>;
@@ -25,6 +26,7 @@ export interface ServedDaemon {
   /** When this daemon process started (ms); clients compare it to notice a restart. */
   readonly startedAt: number;
   readonly leases: LeaseStore;
+  readonly secretStore: SecretStore;
   log(msg: string, fields?: Record<string, unknown>): void;
   info(): DaemonInfo;
   statusAnswer(): StatusAnswer;

@@ -6,6 +6,7 @@
  */
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { startProxy, type TrafficProxy } from '../proxy/index.ts';
 import type { RouteTable } from '../proxy/routing.ts';
 import { spawnApp } from '../supervisor/spawn.ts';
@@ -120,12 +121,20 @@ export class KeeperHost {
   }
 
   #spawn(req: Extract<KeeperRequest, { op: 'app.spawn' }>): { app: number; pid: number | undefined } {
-    const { command, cwd, env, logFile, ...identity } = req.spec;
+    const { command, cwd, env, logFile, secretNames, ...identity } = req.spec;
     mkdirSync(dirname(logFile), { recursive: true });
     const fd = openSync(logFile, 'a', 0o600);
     let child: ChildOf;
     try {
-      child = spawnApp({ command, cwd, env, logFd: fd });
+      child = spawnApp({
+        command,
+        cwd,
+        env,
+        logFd: fd,
+        logFile,
+        ...(secretNames ? { secretNames } : {}),
+        dieWithParent: false,
+      });
     } finally {
       closeSync(fd); // the child holds its own copy
     }
@@ -133,7 +142,9 @@ export class KeeperHost {
     this.#apps.set(app, { child, identity });
     child.once('exit', (code, signal) => {
       this.#apps.delete(app);
-      this.#opts.emit({ event: 'app.exit', app, code, signal });
+      // The daemon reads the log's tail on this event: let a redacted log reach the file first.
+      const logged = child.logDone ? Promise.race([child.logDone, sleep(1000)]) : Promise.resolve();
+      void logged.then(() => this.#opts.emit({ event: 'app.exit', app, code, signal }));
     });
     child.once('error', (error) => {
       this.#apps.delete(app);

@@ -22,6 +22,8 @@ export interface AppSpec extends AppIdentity {
   cwd: string;
   env: Record<string, string>;
   logFile: string;
+  /** Which `env` entries are secrets, redacted from the log (`supervisor/redact.ts`). */
+  secretNames?: string[];
 }
 
 /** What survived in the keeper: told to every daemon it starts, first thing. */

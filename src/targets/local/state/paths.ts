@@ -62,6 +62,10 @@ export class StatePaths {
   secrets(env: string): string {
     return join(this.root, `secrets.${checkEnvironmentName(env)}.env`);
   }
+  /** The `source: env` secret values a release started with (0600, daemon-owned; see secret-store.ts). */
+  secretStore(env: string, release: number): string {
+    return join(this.root, 'secrets', checkEnvironmentName(env), `${release}.json`);
+  }
   /** The runtime settings of each release the daemon started (what restore needs, no secret values). */
   runtime(env: string, release: number): string {
     return join(this.root, 'runtime', checkEnvironmentName(env), `${release}.json`);

@@ -5,13 +5,14 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { type Clock, systemClock } from '../../../engine/clock.ts';
 import type { ProbeSettings, RevisionRuntime } from '../runtime.ts';
 import { boundAddresses, listeningPorts, wildcardWarning } from './bound-address.ts';
 import { tailFile } from './logs.ts';
 import { addressInUseHint, ignoresPort, linesOfThisRun } from './port-hint.ts';
 import { freePort, isListening } from './ports.ts';
 import { probe } from './probe.ts';
+import { type KnownSecret, knownSecrets, redactText } from './redact.ts';
 import { type AppProcess, type SpawnApp, spawnApp } from './spawn.ts';
 
 export type InstanceState = 'starting' | 'ready' | 'unready' | 'backoff' | 'stopping' | 'stopped' | 'failed';
@@ -49,6 +50,11 @@ export interface InstanceOptions {
    * kept alive by the keeper): supervised from its first check on, instead of starting another.
    */
   adopt?: AdoptedProcess;
+  /**
+   * Time for every wait and duration here: probe polling, startup deadline, backoff, the crash
+   * counter's "stable after", the stop's grace. Default the system clock; tests pass a virtual one.
+   */
+  clock?: Clock;
 }
 
 export interface AdoptedProcess {
@@ -93,11 +99,13 @@ export class Instance {
   #adopt: AdoptedProcess | undefined;
   #stop = new AbortController();
   #done?: Promise<void>;
+  #clock: Clock;
 
   constructor(opts: InstanceOptions) {
     this.index = opts.index;
     this.#opts = opts;
     this.#adopt = opts.adopt;
+    this.#clock = opts.clock ?? systemClock;
   }
 
   get port(): number | undefined {
@@ -134,8 +142,14 @@ export class Instance {
     const child = this.#child;
     if (child && this.#exited && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
-      const timer = new Promise<'timeout'>((r) => setTimeout(r, graceMs, 'timeout').unref());
-      if ((await Promise.race([this.#exited, timer])) === 'timeout') {
+      const over = new AbortController(); // the grace timer must not outlive a prompt exit
+      const timer = this.#clock.sleep(graceMs, over.signal).then(
+        () => 'timeout' as const,
+        () => 'exited' as const,
+      );
+      const first = await Promise.race([this.#exited, timer]);
+      over.abort();
+      if (first === 'timeout') {
         child.kill('SIGKILL');
         await this.#exited;
       }
@@ -170,7 +184,7 @@ export class Instance {
     this.#adopt = undefined;
     const port = adopted?.port ?? (await freePort());
     this.#port = port;
-    const started = Date.now();
+    const started = this.#clock.now();
     if (adopted) this.#watch(adopted.process);
     else this.#spawn(port);
     const exited = this.#exited!;
@@ -181,14 +195,14 @@ export class Instance {
         return {
           fatal: false,
           reason: await this.#exitReason(startup.exit, started, 'during startup'),
-          ranMs: Date.now() - started,
+          ranMs: this.#clock.now() - started,
         };
       this.#child?.kill('SIGKILL');
       await exited;
       return {
         fatal: true,
-        reason: `${startup.reason}${await lastLines(logFile)}`,
-        ranMs: Date.now() - started,
+        reason: `${startup.reason}${await lastLines(logFile, this.#secrets())}`,
+        ranMs: this.#clock.now() - started,
       };
     }
     this.#setState('ready');
@@ -197,12 +211,12 @@ export class Instance {
     if ('liveness' in end) {
       this.#child?.kill('SIGKILL');
       await exited;
-      return { fatal: false, reason: end.liveness, ranMs: Date.now() - started, served: true };
+      return { fatal: false, reason: end.liveness, ranMs: this.#clock.now() - started, served: true };
     }
     return {
       fatal: false,
       reason: await this.#exitReason(end, started, 'after running'),
-      ranMs: Date.now() - started,
+      ranMs: this.#clock.now() - started,
       served: true,
     };
   }
@@ -214,7 +228,7 @@ export class Instance {
     try {
       writeSync(
         fd,
-        `[slipway] ${new Date().toISOString()} starting release ${rt.release} instance ${this.index} on port ${port}\n`,
+        `[slipway] ${new Date(this.#clock.now()).toISOString()} starting release ${rt.release} instance ${this.index} on port ${port}\n`,
       );
       // HOST first: a value the user set in the environment's env wins (and is checked like any).
       const env = { [HOST_ENV]: INSTANCE_HOST, ...this.#opts.env, [rt.portEnv]: String(port) };
@@ -225,6 +239,7 @@ export class Instance {
         env,
         logFd: fd,
         logFile,
+        secretNames: rt.secrets.map((r) => r.name),
         instance: { release: rt.release, index: this.index, port },
       });
       this.#watch(child);
@@ -236,8 +251,10 @@ export class Instance {
   #watch(child: AppProcess): void {
     this.#child = child;
     this.#exited = new Promise<Exit>((resolve) => {
-      child.once('exit', (code, signal) => resolve({ code, signal }));
-      child.once('error', (error) => resolve({ code: null, signal: null, error }));
+      // With redaction the last lines reach the file after 'exit': the reason quotes them.
+      const done = (exit: Exit) => void logWritten(child).then(() => resolve(exit));
+      child.once('exit', (code, signal) => done({ code, signal }));
+      child.once('error', (error) => done({ code: null, signal: null, error }));
     });
   }
 
@@ -264,23 +281,23 @@ export class Instance {
     let started = !rt.startup;
     let lastProbe = '';
     let otherSince: number | undefined;
-    let lastCheck = Date.now(); // an app that binds its port at once is never scanned
+    let lastCheck = this.#clock.now(); // an app that binds its port at once is never scanned
     for (;;) {
-      const exit = await Promise.race([exited, sleep(POLL_MS).then(() => undefined)]);
+      const exit = await Promise.race([exited, this.#clock.sleep(POLL_MS).then(() => undefined)]);
       if (exit) return { exit };
       if (this.#stop.signal.aborted) return { reason: 'stopped' };
       if (!listening) listening = await isListening(port);
       // Listening, but elsewhere (a hard-coded port): say so now, not at the startup deadline. A
       // grace second lets an app open another port (metrics, debugger) before its own.
       const pid = this.#child?.pid;
-      if (!listening && pid !== undefined && Date.now() - lastCheck >= OTHER_PORT_CHECK_MS) {
-        lastCheck = Date.now();
+      if (!listening && pid !== undefined && this.#clock.now() - lastCheck >= OTHER_PORT_CHECK_MS) {
+        lastCheck = this.#clock.now();
         const ports = await listeningPorts(pid);
         const others = ports?.filter((p) => p !== port) ?? [];
         if (others.length === 0 || ports?.includes(port)) otherSince = undefined;
         else {
-          otherSince ??= Date.now();
-          if (Date.now() - otherSince >= OTHER_PORT_GRACE_MS)
+          otherSince ??= this.#clock.now();
+          if (this.#clock.now() - otherSince >= OTHER_PORT_GRACE_MS)
             return { reason: ignoresPort(rt.portEnv, others, port) };
         }
       }
@@ -295,7 +312,7 @@ export class Instance {
         if (res.ok) return 'ready';
         lastProbe = res.detail;
       }
-      if (Date.now() >= deadline) {
+      if (this.#clock.now() >= deadline) {
         const secs = rt.startupTimeoutMs / 1000;
         const check = started ? rt.readiness?.path : rt.startup?.path;
         return {
@@ -313,7 +330,7 @@ export class Instance {
     const interval = Math.min(rt.readiness?.intervalMs ?? 1000, rt.liveness?.intervalMs ?? 1000);
     const fails = { readiness: 0, liveness: 0 };
     for (;;) {
-      const exit = await Promise.race([exited, sleep(interval).then(() => undefined)]);
+      const exit = await Promise.race([exited, this.#clock.sleep(interval).then(() => undefined)]);
       if (exit) return exit;
       if (this.#stop.signal.aborted) return exited;
       if (rt.liveness) {
@@ -332,7 +349,7 @@ export class Instance {
   }
 
   async #exitReason(exit: Exit, started: number, when: string): Promise<string> {
-    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    const secs = ((this.#clock.now() - started) / 1000).toFixed(1);
     const how = exit.error
       ? `could not start: ${exit.error.message}`
       : exit.signal
@@ -341,7 +358,17 @@ export class Instance {
     // A hard-coded port shows as EADDRINUSE above a stack trace: name it rather than the last frames.
     const run = linesOfThisRun(await tailFile(this.#opts.logFile, 200));
     const hint = addressInUseHint(run, this.#opts.runtime.portEnv, this.#port ?? 0);
-    return `${how}${hint ? `: ${hint}` : ''}${await lastLines(this.#opts.logFile)}`;
+    return `${how}${hint ? `: ${hint}` : ''}${await lastLines(this.#opts.logFile, this.#secrets())}`;
+  }
+
+  /** This instance's secret values, as the log redaction knows them. */
+  #secrets(): KnownSecret[] {
+    const env = this.#opts.env;
+    return knownSecrets(
+      Object.fromEntries(
+        this.#opts.runtime.secrets.flatMap((r) => (env[r.name] ? [[r.name, env[r.name]!]] : [])),
+      ),
+    );
   }
 
   #fail(reason: string): void {
@@ -351,7 +378,7 @@ export class Instance {
 
   async #sleep(ms: number): Promise<boolean> {
     try {
-      await sleep(ms, undefined, { signal: this.#stop.signal });
+      await this.#clock.sleep(ms, this.#stop.signal);
       return true;
     } catch {
       return false;
@@ -377,7 +404,23 @@ async function probeCounting(
   return fails[kind] >= settings.failureThreshold ? res.detail : undefined;
 }
 
-async function lastLines(logFile: string): Promise<string> {
-  const lines = (await tailFile(logFile, 6)).filter((l) => !l.startsWith('[slipway]'));
+/** The child's log output written, or 1 s passed (a grandchild may hold the pipe open). */
+function logWritten(child: AppProcess): Promise<void> {
+  if (!child.logDone) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1000);
+    timer.unref();
+    void child.logDone?.then(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+async function lastLines(logFile: string, secrets: KnownSecret[]): Promise<string> {
+  // The file is redacted as written; this also covers a log an older spawner wrote unredacted.
+  const lines = (await tailFile(logFile, 6))
+    .filter((l) => !l.startsWith('[slipway]'))
+    .map((l) => redactText(l, secrets));
   return lines.length ? `; last log lines:\n  ${lines.slice(-5).join('\n  ')}` : '; the log is empty';
 }

@@ -2,9 +2,10 @@
  * Secret values for instances, resolved from references when an instance starts:
  * - `source: file` — a dotenv file (default `<state>/secrets.<env>.env`), re-read on every start
  *   so edits apply;
- * - `source: env` — the deployer's environment: the value the CLI forwarded with the request,
- *   else the daemon's own environment (what a restart after a crash has).
- * Values live in memory only; they are never logged, persisted or returned by the API.
+ * - `source: env` — the deployer's environment: the value the CLI forwarded with the request, else
+ *   the value the release started with (the daemon's 0600 store, `state/secret-store.ts`: what a
+ *   restart has), else the daemon's own environment.
+ * Values are never logged (instance logs are redacted, `redact.ts`) or returned by the API.
  */
 import { readFile } from 'node:fs/promises';
 import { parseEnv } from 'node:util';
@@ -15,7 +16,7 @@ export class MissingSecretError extends SlipwayError {
   readonly secret: string;
   constructor(ref: SecretRef, environment: string, where: string) {
     super(
-      `secret ${ref.name} for environment ${environment} was not found: looked for ${where}; add it there (values are never stored by slipway)`,
+      `secret ${ref.name} for environment ${environment} was not found: looked for ${where}; add it there`,
       'invalid-input',
     );
     this.name = 'MissingSecretError';
