@@ -1,7 +1,7 @@
 /**
  * Killed processes in the middle of a canary, driven through the CLI as a user would.
- * - kill -9 of the keeper (which takes the daemon, the proxy and the apps with it) and of the
- *   deploying CLI: re-running the same deploy (with --wait, as the dead CLI's lock must expire
+ * - kill -9 of the keeper and the daemon together (the proxy goes; the apps are reaped by the next
+ *   daemon) and of the deploying CLI: re-running the same deploy (with --wait, as the dead CLI's lock must expire
  *   first) starts everything again, restores routing and resumes the unfinished release, which rolls
  *   back (its candidate died). It does not start a second canary of the same artifact and config;
  *   `--force` does.
@@ -37,18 +37,20 @@ async function canaryPausing(t: TestContext) {
   return { ws, cli, output: () => out };
 }
 
-test('kill -9 of the keeper and the CLI mid-canary: the re-run resumes and rolls back, and does not canary the same artifact again', {
+test('kill -9 of the keeper, the daemon and the CLI mid-canary: the re-run resumes and rolls back, and does not canary the same artifact again', {
   timeout: 240_000,
 }, async (t) => {
   const { ws, cli } = await canaryPausing(t);
   const client = await DaemonClient.read(ws.stateDir);
   const keeper = client?.info.keeperPid;
   assert.ok(keeper && client);
+  // The keeper alone would not do: its daemon takes the proxy over (faults-campaign-keeper.test.ts).
   process.kill(keeper, 'SIGKILL');
+  process.kill(client.info.pid, 'SIGKILL');
   cli.kill('SIGKILL');
   await new Promise((r) => cli.once('close', r));
   for (let i = 0; i < 50 && isAlive(client.info.pid); i++) await new Promise((r) => setTimeout(r, 100));
-  assert.equal(isAlive(client.info.pid), false, 'the daemon went with its keeper');
+  assert.equal(isAlive(client.info.pid), false, 'the daemon is gone');
 
   const again = await ws.run(['deploy', '--env', 'development', '--wait'], { timeoutMs: 120_000 });
   assert.match(again.stdout, /release 2 was left unfinished; resuming it first/);

@@ -15,8 +15,10 @@ import { claimPidFile, readPidFile } from '../../targets/local/keeper/pid-file.t
 import { type FromKeeper, KEEPER_VAR } from '../../targets/local/keeper/protocol.ts';
 import { KeeperLink } from '../../targets/local/keeper/remote.ts';
 import { startProxy } from '../../targets/local/proxy/index.ts';
+import type { ProxySettings } from '../../targets/local/runtime.ts';
 import { healDaemonFiles } from '../../targets/local/state/daemon-files.ts';
 import { StatePaths } from '../../targets/local/state/paths.ts';
+import { spawnApp } from '../../targets/local/supervisor/spawn.ts';
 
 const { values } = parseArgs({ options: { 'state-dir': { type: 'string' } } });
 const stateDir = values['state-dir'];
@@ -38,8 +40,7 @@ if (!(await claimPidFile(paths.daemonPid, paths.root))) {
   process.exit(0);
 }
 
-// Forked by the keeper: proxies and apps live there and outlive this process. A keeper that dies
-// takes them along (its apps carry its parent-death signal); this daemon then has nothing to serve.
+// Forked by the keeper: proxies and apps live there and outlive this process.
 const keeper =
   process.env[KEEPER_VAR] === '1' && process.send
     ? new KeeperLink({
@@ -48,26 +49,35 @@ const keeper =
         onMessage: (listener) => process.on('message', (m) => listener(m as FromKeeper)),
       })
     : undefined;
+
+const localProxy = (s: ProxySettings) =>
+  startProxy({
+    host: s.host ?? '127.0.0.1',
+    port: s.port,
+    sticky: s.sticky,
+    retry: s.retry,
+    latencyBoundMs: s.latencyBoundMs,
+  });
+
 if (keeper) {
-  process.on('disconnect', () => {
-    logger.info('the keeper is gone; stopping');
-    process.exit(1);
+  // A keeper that died (kill -9, crash) closed the proxies' sockets; its apps live on. This daemon
+  // serves the last tables itself at once (keeper/remote.ts takeOver), unsupervised from now on.
+  process.on('disconnect', async () => {
+    const t0 = performance.now();
+    const failed = await keeper.takeOver({ startProxy: localProxy, spawn: spawnApp });
+    // daemon.json stops naming the dead keeper (`local down` and the CLI read it).
+    await healDaemonFiles(paths, daemon.info(), daemon.token).catch(() => []);
+    logger.info(
+      { ms: Math.round(performance.now() - t0), failed },
+      'the keeper is gone; this daemon now serves the proxies and watches the apps itself (no process restarts it if it dies: slipway local down, then any command, brings a keeper back)',
+    );
   });
 }
 
 const daemon = new Daemon({
   stateDir: paths.root,
   ...(keeper ? { keeper } : {}),
-  startProxy: keeper
-    ? keeper.startProxy
-    : (s) =>
-        startProxy({
-          host: s.host ?? '127.0.0.1',
-          port: s.port,
-          sticky: s.sticky,
-          retry: s.retry,
-          latencyBoundMs: s.latencyBoundMs,
-        }),
+  startProxy: keeper ? keeper.startProxy : localProxy,
   log: (msg, fields) => logger.info(fields ?? {}, msg),
   onShutdown: () => void exit(),
   mount: (d) => mountDashboard(d, (msg, fields) => logger.info(fields ?? {}, msg)),

@@ -1,8 +1,10 @@
 /**
  * `kill -9` of the daemon: the keeper holds the proxy and the app processes, so users are served
  * throughout from the same table; the keeper starts the daemon again by itself (no call needed),
- * and the new daemon adopts the same processes and split. `kill -9` of the keeper: nothing is
- * left behind, and the next call starts everything again from the last promoted release.
+ * and the new daemon adopts the same processes and split. `kill -9` of the keeper and the daemon
+ * together: the apps they leave (the keeper starts them without a parent-death signal, so they
+ * survive the keeper alone) are reaped by the next daemon, which starts the last promoted release
+ * again. (The keeper alone: test/e2e/faults-campaign-keeper.test.ts.)
  */
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
@@ -120,20 +122,22 @@ test('kill -9 of the daemon mid-canary: no request fails, the daemon comes back 
   assert.match(log, /daemon exited; starting it again/);
 });
 
-test('kill -9 of the keeper leaves no process behind; the next call restores the last promoted release', {
+test('kill -9 of the keeper and the daemon: the next call reaps their apps and restores the last promoted release', {
   skip,
   timeout: 120_000,
 }, async (t) => {
   const s = await midCanary(t);
   const client = (await DaemonClient.read(s.paths.root))!;
-  const pids = [client.info.keeperPid!, client.info.pid, ...appPids(await client.call('status'))];
+  const apps = appPids(await client.call('status'));
+  const pids = [client.info.keeperPid!, client.info.pid];
   process.kill(client.info.keeperPid!, 'SIGKILL');
-  await until(
-    'keeper, daemon and apps gone',
-    () => (pids.every((p) => !isAlive(p)) ? true : undefined),
-    5000,
-  );
+  process.kill(client.info.pid, 'SIGKILL');
+  await until('keeper and daemon gone', () => (pids.every((p) => !isAlive(p)) ? true : undefined), 5000);
   await assert.rejects(get(s.port), 'the proxy died with the keeper');
+  assert.ok(
+    apps.some((p) => isAlive(p)),
+    'the apps outlive keeper and daemon until the next daemon',
+  );
 
   await s.target.observe(); // starts a keeper and a daemon again
   const answer = await until('routing restored', async () => {
@@ -149,4 +153,5 @@ test('kill -9 of the keeper leaves no process behind; the next call restores the
     (await s.target.observe()).revisions.map((r) => r.release),
     [1],
   );
+  for (const p of apps) assert.equal(isAlive(p), false, `app ${p} of the killed keeper was reaped`);
 });

@@ -99,7 +99,7 @@ export class Daemon implements ServedDaemon {
 
   info(): DaemonInfo {
     const info: DaemonInfo = { pid: process.pid, port: this.port, startedAt: this.startedAt };
-    if (this.#opts.keeper) info.keeperPid = process.ppid;
+    if (this.#opts.keeper && !this.#opts.keeper.lost) info.keeperPid = process.ppid;
     return info;
   }
 

@@ -12,6 +12,7 @@ import { isAlive, isProcessOf, readPidFile } from '../keeper/pid-file.ts';
 import { readDaemonFiles } from '../state/daemon-files.ts';
 import { StatePaths } from '../state/paths.ts';
 import { otherPids } from '../supervisor/procfs.ts';
+import { reapOrphans } from '../supervisor/reaper.ts';
 import { DaemonClient, DaemonError } from './client.ts';
 
 export interface StopReport {
@@ -37,7 +38,7 @@ export async function stopLocalDaemon(stateDir: string, timeoutMs = 60_000): Pro
     if (answer === 'ok') {
       await client.call('shutdown');
       const pids = [files.info.pid, ...(files.info.keeperPid ? [files.info.keeperPid] : [])];
-      const killed = await waitGone(pids, timeoutMs);
+      const killed = [...(await waitGone(pids, timeoutMs)), ...(await reapOrphans(paths.root))];
       return { stopped: true, how: 'api', pids, notes, killed };
     }
     if (answer === 'unauthorized') {
@@ -48,9 +49,14 @@ export async function stopLocalDaemon(stateDir: string, timeoutMs = 60_000): Pro
   // The keeper stops its daemon gracefully, then itself; a daemon without a keeper does the same.
   const first = keeper ? [keeper] : daemons;
   const all = [...new Set([...(keeper ? [keeper] : []), ...daemons])];
-  if (all.length === 0) return { stopped: false, pids: [], notes, killed: [] };
+  // App processes whose keeper and daemon were both killed outlive them (the keeper starts them
+  // without a parent-death signal, so that they survive the keeper alone): they go too.
+  if (all.length === 0) {
+    const orphans = await reapOrphans(paths.root);
+    return { stopped: false, pids: [], notes, killed: orphans };
+  }
   for (const pid of first) signal(pid, 'SIGTERM');
-  const killed = await waitGone(all, timeoutMs);
+  const killed = [...(await waitGone(all, timeoutMs)), ...(await reapOrphans(paths.root))];
   return { stopped: true, how: 'signal', pids: all, notes, killed };
 }
 

@@ -126,7 +126,15 @@ export class KeeperHost {
     const fd = openSync(logFile, 'a', 0o600);
     let child: ChildOf;
     try {
-      child = spawnApp({ command, cwd, env, logFd: fd, logFile, ...(secretNames ? { secretNames } : {}) });
+      child = spawnApp({
+        command,
+        cwd,
+        env,
+        logFd: fd,
+        logFile,
+        ...(secretNames ? { secretNames } : {}),
+        dieWithParent: false,
+      });
     } finally {
       closeSync(fd); // the child holds its own copy
     }

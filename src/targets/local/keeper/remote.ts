@@ -5,8 +5,8 @@
  * the supervisor do not know where their proxy and processes live.
  */
 import { EventEmitter } from 'node:events';
-import type { PinPurpose, ProxyHandle } from '../daemon/proxy-handle.ts';
-import { validateRouteTable } from '../proxy/routing.ts';
+import type { PinPurpose, ProxyHandle, StartProxy } from '../daemon/proxy-handle.ts';
+import { type RouteTable, validateRouteTable } from '../proxy/routing.ts';
 import type { ProxySettings } from '../runtime.ts';
 import type { AppProcess, SpawnApp } from '../supervisor/spawn.ts';
 import type {
@@ -24,18 +24,63 @@ export interface Channel {
   onMessage(listener: (message: FromKeeper) => void): unknown;
 }
 
+/** What the daemon runs itself once its keeper is gone (`takeOver`). */
+export interface LocalHost {
+  startProxy: StartProxy;
+  spawn: SpawnApp;
+}
+
 export class KeeperLink {
   readonly #channel: Channel;
   #next = 1;
   readonly #pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   readonly #apps = new Map<number, RemoteApp>();
+  readonly #proxies = new Set<RemoteProxy>();
+  #local: LocalHost | undefined;
 
   constructor(channel: Channel) {
     this.#channel = channel;
     channel.onMessage((m) => this.#onMessage(m));
   }
 
+  /** The keeper died and the daemon holds the proxies and apps itself (see `takeOver`). */
+  get lost(): boolean {
+    return this.#local !== undefined;
+  }
+
+  /**
+   * The keeper is gone (its IPC channel closed: `kill -9`, a crash). Its listening sockets closed
+   * with it, but the app processes live on (the keeper starts them without a parent-death signal).
+   * The daemon binds every proxy port again in its own process with the last table it sent — a few
+   * milliseconds after the keeper's death — and watches the orphaned apps by pid; what it starts
+   * from now on are its own children. Requests in flight to the keeper fail. Resolves once every
+   * port listens again; ports that could not be bound are returned with the reason.
+   */
+  async takeOver(local: LocalHost): Promise<{ port: number; error: string }[]> {
+    if (this.#local) return [];
+    this.#local = local;
+    for (const [id, p] of this.#pending) {
+      this.#pending.delete(id);
+      p.reject(new Error('the keeper died before it answered'));
+    }
+    const failed: { port: number; error: string }[] = [];
+    await Promise.all(
+      [...this.#proxies].map((p) =>
+        p.takeOver(local.startProxy).catch((err: Error) => failed.push({ port: p.port, error: err.message })),
+      ),
+    );
+    for (const app of this.#apps.values()) app.orphaned();
+    this.#apps.clear();
+    return failed;
+  }
+
+  /** A closed proxy is not bound again on a takeover. */
+  forget(proxy: ProxyHandle): void {
+    this.#proxies.delete(proxy as RemoteProxy);
+  }
+
   request<R extends KeeperRequest>(req: R): Promise<KeeperReplies[R['op']]> {
+    if (this.#local) return Promise.reject(new Error(`the keeper is gone; cannot ${req.op}`));
     const id = this.#next++;
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
@@ -44,7 +89,7 @@ export class KeeperLink {
   }
 
   notify(notice: KeeperNotice): void {
-    this.#channel.send(notice);
+    if (!this.#local) this.#channel.send(notice);
   }
 
   /** What survived the previous daemon: proxies with their tables, live app processes. */
@@ -53,13 +98,17 @@ export class KeeperLink {
   }
 
   startProxy = async (settings: ProxySettings): Promise<ProxyHandle> => {
+    if (this.#local) return this.#local.startProxy(settings);
     const { port } = await this.request({ op: 'proxy.start', settings });
-    return new RemoteProxy(this, port);
+    const proxy = new RemoteProxy(this, port, settings);
+    this.#proxies.add(proxy);
+    return proxy;
   };
 
   /** A spawner for one environment's instances (the keeper records which instance each is). */
   spawner(environment: string): SpawnApp {
     return (opts) => {
+      if (this.#local) return this.#local.spawn(opts);
       const app = new RemoteApp(this);
       const { release, index, port } = opts.instance;
       const { command, cwd, env, logFile } = opts;
@@ -116,10 +165,30 @@ export class RemoteApp extends EventEmitter implements AppProcess {
   #app: number | undefined;
   /** A kill asked for before the keeper said which app this is. */
   #queued: NodeJS.Signals | undefined;
+  #orphan = false;
 
   constructor(link: KeeperLink) {
     super();
     this.#link = link;
+  }
+
+  /**
+   * The keeper that started this process is gone: it is no child of the daemon, so its exit is
+   * seen by polling its pid (every 100 ms), and signals go to the pid directly.
+   */
+  orphaned(): void {
+    this.#orphan = true;
+    const pid = this.pid;
+    if (pid === undefined) return void this.exited(null, null);
+    const poll = setInterval(() => {
+      try {
+        process.kill(pid, 0);
+      } catch {
+        clearInterval(poll);
+        this.exited(null, 'SIGKILL');
+      }
+    }, 100);
+    poll.unref();
   }
 
   attach(app: number, pid: number | undefined): void {
@@ -135,45 +204,87 @@ export class RemoteApp extends EventEmitter implements AppProcess {
   }
 
   kill(signal: NodeJS.Signals = 'SIGTERM'): boolean {
+    if (this.#orphan) {
+      try {
+        if (this.pid !== undefined) process.kill(this.pid, signal);
+      } catch {
+        // already gone: the poll reports its exit
+      }
+      return true;
+    }
     if (this.#app === undefined) this.#queued = signal;
     else this.#link.notify({ op: 'app.kill', app: this.#app, signal });
     return true;
   }
 }
 
-/** A proxy in the keeper. `setRoutes` is checked here, so a bad table still fails in the caller. */
+/**
+ * A proxy in the keeper. `setRoutes` is checked here, so a bad table still fails in the caller. It
+ * remembers the last table it sent, so that when the keeper dies the daemon can serve it itself.
+ */
 class RemoteProxy implements ProxyHandle {
   readonly port: number;
   readonly #link: KeeperLink;
+  readonly #settings: ProxySettings;
+  #table: RouteTable = { revisions: [], weights: {} };
+  /** The daemon's own proxy on this port once the keeper is gone. */
+  #local: ProxyHandle | undefined;
 
-  constructor(link: KeeperLink, port: number) {
+  constructor(link: KeeperLink, port: number, settings: ProxySettings) {
     this.#link = link;
     this.port = port;
+    this.#settings = settings;
+  }
+
+  /**
+   * Binds this port in the daemon with the last table. The dying keeper's socket may close a moment
+   * after its IPC channel does, so EADDRINUSE is retried for up to 2 s.
+   */
+  async takeOver(startProxy: StartProxy): Promise<void> {
+    const deadline = Date.now() + 2000;
+    for (;;) {
+      try {
+        this.#local = await startProxy({ ...this.#settings, port: this.port });
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) throw err;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    }
+    this.#local.setRoutes(this.#table);
   }
 
   setRoutes(table: Parameters<ProxyHandle['setRoutes']>[0]): void {
     validateRouteTable(table);
-    this.#link.notify({ op: 'proxy.routes', port: this.port, table });
+    this.#table = table;
+    if (this.#local) this.#local.setRoutes(table);
+    else this.#link.notify({ op: 'proxy.routes', port: this.port, table });
   }
 
   drain(revision: string, deadlineMs: number): Promise<unknown> {
+    if (this.#local) return this.#local.drain(revision, deadlineMs);
     return this.#link.request({ op: 'proxy.drain', port: this.port, revision, deadlineMs });
   }
 
-  counts() {
+  async counts() {
+    if (this.#local) return this.#local.counts();
     return this.#link.request({ op: 'proxy.counts', port: this.port });
   }
 
-  metrics(): Promise<string> {
+  async metrics(): Promise<string> {
+    if (this.#local) return this.#local.metrics();
     return this.#link.request({ op: 'proxy.metrics', port: this.port });
   }
 
-  issuePin(revision: string, ttlMs: number, purpose?: PinPurpose) {
+  async issuePin(revision: string, ttlMs: number, purpose?: PinPurpose) {
+    if (this.#local) return this.#local.issuePin(revision, ttlMs, purpose);
     const req = { op: 'proxy.pin' as const, port: this.port, revision, ttlMs };
     return this.#link.request(purpose ? { ...req, purpose } : req);
   }
 
   async close(): Promise<void> {
+    this.#link.forget(this);
+    if (this.#local) return this.#local.close();
     await this.#link.request({ op: 'proxy.close', port: this.port });
   }
 }

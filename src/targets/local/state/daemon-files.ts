@@ -53,7 +53,8 @@ export async function healDaemonFiles(paths: StatePaths, info: DaemonInfo, token
     files.kind === 'ok' &&
     files.info.pid === info.pid &&
     files.info.port === info.port &&
-    files.info.startedAt === info.startedAt;
+    files.info.startedAt === info.startedAt &&
+    files.info.keeperPid === info.keeperPid;
   if (!same) {
     await writeJsonAtomic(paths.daemonInfo, info);
     fixed.push(paths.daemonInfo);

@@ -15,14 +15,11 @@ export const STATE_DIR_VAR = 'SLIPWAY_STATE_DIR';
  * are live instances to adopt (from the keeper): they and whatever they forked are spared.
  */
 export async function reapOrphans(stateDir: string, keep: number[] = []): Promise<number[]> {
-  const marker = `\0${STATE_DIR_VAR}=${stateDir}\0`;
   const spared = new Set<number>();
   for (const pid of keep) for (const p of await processTree(pid)) spared.add(p);
   const killed: number[] = [];
-  for (const pid of await otherPids()) {
+  for (const pid of await instanceProcesses(stateDir)) {
     if (spared.has(pid)) continue;
-    const environ = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '');
-    if (!`\0${environ}`.includes(marker)) continue;
     try {
       process.kill(pid, 'SIGKILL');
       killed.push(pid);
@@ -31,4 +28,15 @@ export async function reapOrphans(stateDir: string, keep: number[] = []): Promis
     }
   }
   return killed;
+}
+
+/** Every process carrying the state folder's marker: instances and whatever they forked. */
+export async function instanceProcesses(stateDir: string): Promise<number[]> {
+  const marker = `\0${STATE_DIR_VAR}=${stateDir}\0`;
+  const found: number[] = [];
+  for (const pid of await otherPids()) {
+    const environ = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '');
+    if (`\0${environ}`.includes(marker)) found.push(pid);
+  }
+  return found;
 }

@@ -61,11 +61,16 @@ export type SpawnApp = (opts: SpawnAppOptions) => AppProcess;
  * Starts the command with its output going to `logFd`. When `env` holds secrets worth redacting,
  * the output goes through a pipe and a `Redactor` into `logFile` instead: the app's bytes then pass
  * through this (the spawning) process, which the app dies with anyway (`--pdeathsig`).
+ * `dieWithParent: false` is for the keeper: its apps must outlive a `kill -9` of the keeper, so that
+ * the daemon can take them over (keeper/remote.ts `takeOver`); strays are reaped by the next daemon.
+ * (An app whose output is redacted loses its log pipe with the keeper; writing to it then fails.)
  */
 export const spawnApp = (
-  opts: Pick<SpawnAppOptions, 'command' | 'cwd' | 'env' | 'logFd' | 'logFile' | 'secretNames'>,
+  opts: Pick<SpawnAppOptions, 'command' | 'cwd' | 'env' | 'logFd' | 'logFile' | 'secretNames'> & {
+    dieWithParent?: boolean;
+  },
 ): ChildProcess & { logDone?: Promise<void> } => {
-  const setpriv = findSetpriv();
+  const setpriv = opts.dieWithParent === false ? null : findSetpriv();
   const shell = ['/bin/sh', '-c', `exec ${opts.command}`];
   const argv = setpriv ? [setpriv, '--pdeathsig', 'SIGKILL', '--', ...shell] : shell;
   const secrets = knownSecrets(
