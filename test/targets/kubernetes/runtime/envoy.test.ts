@@ -83,6 +83,14 @@ describe('Envoy, programmed by Contour from the HTTPRoute Slipway applies', { sk
       500,
     );
 
+    // Envoy's own per-backend counters (cluster `<namespace>_<service>_<port>`): the in-band
+    // evidence a gateway gives, read before and after so the warm-up above does not count.
+    const upstream = async () => {
+      const stats = await envoyStats(plane.admin);
+      const of = (r: number) => stats.get(`cluster.${ns}_hello-r${r}_80.upstream_rq_total`) ?? 0;
+      return { r1: of(1), r2: of(2) };
+    };
+    const before = await upstream();
     const counts: Record<string, number> = {};
     for (let i = 0; i < REQUESTS; i++) {
       const version = await get();
@@ -96,6 +104,12 @@ describe('Envoy, programmed by Contour from the HTTPRoute Slipway applies', { sk
       ['r1', 'r2'],
       `every request answered by a revision: ${JSON.stringify(counts)}`,
     );
+    const after = await upstream();
+    assert.deepEqual(
+      { r1: after.r1 - before.r1, r2: after.r2 - before.r2 },
+      { r1: counts.r1, r2: counts.r2 },
+      "Envoy's per-backend request counters agree with what the client saw",
+    );
     // 10 % of 1000 is 100 ± 9.5 (binomial sd): 4 sd either side.
     const r2 = counts.r2 ?? 0;
     assert.ok(
@@ -104,6 +118,29 @@ describe('Envoy, programmed by Contour from the HTTPRoute Slipway applies', { sk
     );
   });
 });
+
+/** Envoy's counters and gauges (`/stats`, `name: value` lines) from its admin Unix socket. */
+function envoyStats(socketPath: string): Promise<Map<string, number>> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath, path: '/stats', headers: { host: 'envoy' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => {
+        body += d;
+      });
+      res.on('end', () => {
+        const out = new Map<string, number>();
+        for (const line of body.split('\n')) {
+          const m = /^(\S+): (\d+)$/.exec(line);
+          if (m) out.set(m[1] as string, Number(m[2]));
+        }
+        resolve(out);
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 /** GET / through Envoy with the route's Host; the answering revision's APP_VERSION, or `status <code>`. */
 function answer(address: string, host: string, agent: Agent): Promise<string> {
