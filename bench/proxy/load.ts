@@ -53,7 +53,8 @@ export async function wrk(url: string, s: WrkSettings): Promise<LoadResult> {
 /** Open-loop load at a fixed rate (no coordinated omission), for latency at a given fraction of the maximum. */
 export async function vegeta(bin: string, url: string, rate: number, seconds: number): Promise<LoadResult> {
   const script = `echo "GET ${url}" | ${bin} attack -rate=${Math.round(rate)}/s -duration=${seconds}s -timeout=10s | ${bin} report -type=json`;
-  const report = JSON.parse(await run('sh', ['-c', script], (seconds + 30) * 1000)) as {
+  // On a saturated machine the attack overruns its duration (10 s request timeout, slow scheduling).
+  const report = JSON.parse(await run('sh', ['-c', script], (seconds * 2 + 60) * 1000)) as {
     latencies: { '50th': number; '99th': number };
     requests: number;
     throughput: number;

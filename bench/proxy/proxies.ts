@@ -2,6 +2,7 @@
  * The three proxies under test, behind one small interface: start in front of the upstreams with the given
  * parallelism, change weights the way each one is meant to be operated, stop.
  */
+
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -19,6 +20,8 @@ export interface BenchProxy {
   setWeights(weights: Record<string, number>): Promise<void>;
   /** CPU time (user + system) the proxy has used so far, in ms, all its threads and processes. */
   cpuMs(): Promise<number>;
+  /** Resident memory of the proxy (all its processes), in KiB. */
+  rssKb(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -33,6 +36,15 @@ async function processCpuMs(pid: number): Promise<number> {
   const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
   let total = own;
   for (const child of children.split(' ').filter(Boolean)) total += await processCpuMs(Number(child));
+  return total;
+}
+
+/** Resident memory of a process and its children (nginx workers), from /proc, in KiB. */
+async function processRssKb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  let total = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? 0);
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  for (const child of children.split(' ').filter(Boolean)) total += await processRssKb(Number(child));
   return total;
 }
 
@@ -68,7 +80,31 @@ export async function slipway(upstreams: Upstream[], workers: number): Promise<B
       const usage = process.cpuUsage();
       return (usage.user + usage.system) / 1000;
     },
+    // The bench's own heap is in this figure too; only the growth under idle connections is reported.
+    rssKb: async () => process.memoryUsage().rss / 1024,
     stop: () => proxy.close(),
+  };
+}
+
+/** Slipway in a process of its own (see slipway-process.ts): its memory is the proxy's alone. */
+export async function slipwayProcess(upstreams: Upstream[], workers: number): Promise<BenchProxy> {
+  const script = new URL('./slipway-process.ts', import.meta.url).pathname;
+  const env = { UPSTREAMS: JSON.stringify(upstreams), WORKERS: String(workers) };
+  const child = start(process.execPath, [script], env, 'pipe');
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.once('data', (c: Buffer) => resolve(Number(c.toString().trim())));
+    child.once('exit', (code) =>
+      reject(new Error(`slipway-process.ts exited with ${code} before listening`)),
+    );
+  });
+  return {
+    port,
+    setWeights: async () => {
+      throw new Error('slipwayProcess is for idle measurements; use slipway() to switch weights');
+    },
+    cpuMs: () => processCpuMs(child.pid!),
+    rssKb: () => processRssKb(child.pid!),
+    stop: () => stop(child),
   };
 }
 
@@ -107,6 +143,7 @@ ${upstreams.map((u) => `  server ${u.name} 127.0.0.1:${u.port} weight ${weights[
           .join(';'),
       ),
     cpuMs: () => processCpuMs(child.pid!),
+    rssKb: () => processRssKb(child.pid!),
     stop: () => stop(child),
   };
 }
@@ -168,6 +205,7 @@ ${upstreams.map((u) => (weights[u.name]! > 0 ? `    server 127.0.0.1:${u.port} w
       await run('nginx', ['-c', file, '-s', 'reload'], 10_000);
     },
     cpuMs: () => processCpuMs(child.pid!),
+    rssKb: () => processRssKb(child.pid!),
     stop: () => stop(child),
   };
 }

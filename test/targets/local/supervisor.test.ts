@@ -94,11 +94,13 @@ test('a hard-coded port with 1 replica: reported as ignoring PORT once seen list
 });
 
 test('never ready: fails with the readiness path and its last answer', async (t) => {
-  const rev = await run(t, { startupTimeoutMs: 600 }, { NEVER_READY: '1' });
+  // 2.5 s: a real node process must start and listen first, which takes over 0.6 s on a loaded
+  // machine. The deadline's timing itself is tested on a virtual clock (instance-clock.test.ts).
+  const rev = await run(t, { startupTimeoutMs: 2500 }, { NEVER_READY: '1' });
   const reason = await until('failure', failed(rev));
   assert.match(
     reason,
-    /never became ready: listening on port \d+ but GET \/readyz did not pass within 0.6 s \(last answer: 503\)/,
+    /never became ready: listening on port \d+ but GET \/readyz did not pass within 2.5 s \(last answer: 503\)/,
   );
 });
 

@@ -4,7 +4,7 @@
  * requests (`stop.ts` shuts it down).
  */
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { SlipwayError } from '../../../core/fault.ts';
@@ -155,13 +155,20 @@ export async function ensureDaemon(stateDir: string, opts: EnsureDaemonOptions =
     child.unref();
   }
   // A keeper restarting its daemon is worth a longer wait: a loaded machine boots Node slowly.
-  const deadline = Date.now() + (opts.timeoutMs ?? (kept ? 60_000 : 15_000));
+  const waitStart = Date.now();
+  const deadline = waitStart + (opts.timeoutMs ?? (kept ? 60_000 : 15_000));
   while (Date.now() < deadline) {
     const client = await DaemonClient.read(stateDir);
     // A concurrent CLI may have won the race to start the daemon: any healthy one will do.
     if (client?.info.startedAt && (await client.healthy())) return client;
     // Our keeper exits at once when another one already owns the folder; give that one 2 s.
     if (exitedAt !== undefined && Date.now() - exitedAt > 2000) break;
+    // A daemon that has run a while, neither answers nor puts its files right (it does every 2 s):
+    // waiting out the keeper's minute would only hang the command.
+    if (Date.now() - waitStart > STUCK_AFTER_MS) {
+      const stuck = await stuckDaemon(paths);
+      if (stuck) throw stuck;
+    }
     await sleep(50);
   }
   const tail = (await tailFile(paths.daemonLog, 10)).join('\n  ');
@@ -174,6 +181,45 @@ export async function ensureDaemon(stateDir: string, opts: EnsureDaemonOptions =
     `the slipway daemon for ${paths.root} did not start. ${damaged}Its log (${paths.daemonLog}) ends with:\n  ${tail}`,
     'failed',
   );
+}
+
+/** How long a running daemon may neither answer nor rewrite its files before a command gives up. */
+const STUCK_AFTER_MS = 3000;
+/** Younger than this, a daemon may still be booting (a keeper restart on a loaded machine). */
+const BOOTING_MS = 15_000;
+
+/** The error for a daemon process of this folder that runs, is past booting, and does not answer. */
+async function stuckDaemon(paths: StatePaths): Promise<SlipwayError | undefined> {
+  const pid = await readPidFile(paths.daemonPid);
+  if (pid === undefined || !(await isProcessOf(pid, paths.root))) return undefined;
+  const age = processAgeMs(pid);
+  if (age === undefined || age < BOOTING_MS) return undefined;
+  const files = await readDaemonFiles(paths);
+  const what =
+    files.kind === 'damaged'
+      ? `${files.file} is damaged (${files.problem}) and the daemon (pid ${pid}) did not rewrite it`
+      : files.kind === 'missing'
+        ? `${paths.daemonInfo} is missing and the daemon (pid ${pid}) did not rewrite it`
+        : `the daemon (pid ${pid}) does not answer on port ${files.info.port}${files.info.pid === pid ? '' : ` (daemon.json names pid ${files.info.pid})`}`;
+  return new SlipwayError(
+    `the slipway daemon for ${paths.root} runs but is stuck: ${what}. Stop it with slipway local down --state-dir ${paths.root} (it finds it by its pid), then retry; slipway local doctor --state-dir ${paths.root} checks the folder`,
+    'failed',
+  );
+}
+
+/** How long the process has run, from /proc (Linux); undefined elsewhere. */
+function processAgeMs(pid: number): number | undefined {
+  try {
+    // Field 22 of /proc/<pid>/stat is the start time in clock ticks after boot (USER_HZ, 100 on Linux).
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const startTicks = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const uptimeS = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    return Number.isFinite(startTicks) && Number.isFinite(uptimeS)
+      ? uptimeS * 1000 - startTicks * 10
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export { isAlive };

@@ -4,6 +4,7 @@
  * folder is not.
  */
 import { open, readFile, rm } from 'node:fs/promises';
+import { readStateFile } from '../state/read-file.ts';
 
 /** Takes the pid file for this process; false when a live process of `root` already holds it. */
 export async function claimPidFile(file: string, root: string): Promise<boolean> {
@@ -26,7 +27,7 @@ export async function claimPidFile(file: string, root: string): Promise<boolean>
 
 /** The pid in the file, or undefined when it is missing or not a number. */
 export async function readPidFile(file: string): Promise<number | undefined> {
-  const pid = Number((await readFile(file, 'utf8').catch(() => '')).trim());
+  const pid = Number((await readStateFile(file).catch(() => '')).toString().trim());
   return Number.isInteger(pid) && pid > 0 ? pid : undefined;
 }
 

@@ -3,6 +3,7 @@
  * revisions, retries that shield users from a failing candidate, per-revision counters for analysis, and
  * atomic switches followed by a drain. See docs/proxy.md.
  */
+import { type Clock, systemClock } from '../../../engine/clock.ts';
 import { CounterReader, countersBytes, type RevisionCounters } from './counters.ts';
 import { proxyRegistry } from './metrics.ts';
 import { newPinKey, type PinPurpose, signPin } from './pins.ts';
@@ -41,6 +42,8 @@ export interface ProxyOptions {
   pinKey?: string;
   /** Wall clock for pin expiry. Default Date.now. */
   now?: () => number;
+  /** Time for `drain`'s deadline and its polling (tests pass a virtual one). Default the system clock. */
+  clock?: Clock;
   /**
    * Requests slower than this count as `slow`, the moment they cross it while still in flight. An
    * idempotent request on a candidate with no answer by then is counted failed and hedged to stable.
@@ -164,6 +167,7 @@ export async function startProxy(opts: ProxyOptions): Promise<TrafficProxy> {
       cookie: options.pinCookie,
       now: opts.now ?? Date.now,
     },
+    opts.clock ?? systemClock,
   );
 }
 
@@ -223,6 +227,7 @@ class LocalProxy implements TrafficProxy {
   );
   #closed: Promise<void> | undefined;
   readonly #signer: PinSigner;
+  readonly #clock: Clock;
 
   constructor(
     port: number,
@@ -232,8 +237,10 @@ class LocalProxy implements TrafficProxy {
     reader: CounterReader,
     maxSlots: number,
     signer: PinSigner,
+    clock: Clock,
   ) {
     this.#signer = signer;
+    this.#clock = clock;
     this.port = port;
     this.#handles = handles;
     this.#graceMs = graceMs;
@@ -289,7 +296,8 @@ class LocalProxy implements TrafficProxy {
       this.#draining.add(revisionId);
       this.#publish();
     }
-    const deadline = performance.now() + deadlineMs;
+    const clock = this.#clock;
+    const deadline = clock.now() + deadlineMs;
     // Two zero readings in a row: a thread that picked the revision an instant before the swap has
     // certainly registered its request by the second one.
     let zeros = 0;
@@ -297,10 +305,8 @@ class LocalProxy implements TrafficProxy {
       const inFlight = this.#reader.inFlight(slot);
       zeros = inFlight === 0 ? zeros + 1 : 0;
       if (zeros >= 2) return { drained: true, inFlight: 0 };
-      if (performance.now() >= deadline) return { drained: inFlight === 0, inFlight };
-      await new Promise((resolve) =>
-        setTimeout(resolve, Math.min(10, Math.max(1, deadline - performance.now()))),
-      );
+      if (clock.now() >= deadline) return { drained: inFlight === 0, inFlight };
+      await clock.sleep(Math.min(10, Math.max(1, deadline - clock.now())));
     }
   }
 

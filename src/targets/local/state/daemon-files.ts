@@ -4,11 +4,11 @@
  * both files and puts them right by itself (`healDaemonFiles`, every 2 s), so a damaged or replaced
  * file stops CLIs for at most that long.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { DaemonInfo } from '../daemon/protocol/answers.ts';
 import { writeFileAtomic, writeJsonAtomic } from './atomic.ts';
 import type { StatePaths } from './paths.ts';
+import { NotARegularFileError, readStateFile } from './read-file.ts';
 import { readJsonFile } from './schemas.ts';
 
 const pid = z.number().int().min(1);
@@ -30,7 +30,10 @@ export async function readDaemonFiles(paths: StatePaths): Promise<DaemonFiles> {
   const info = await readJsonFile(paths.daemonInfo, daemonInfoFile);
   if (info.kind === 'missing') return { kind: 'missing' };
   if (info.kind === 'damaged') return { kind: 'damaged', file: paths.daemonInfo, problem: info.problem };
-  const token = (await readFile(paths.daemonToken, 'utf8').catch(() => undefined))?.trim();
+  const read = await readStateFile(paths.daemonToken).catch((err: Error) => err);
+  if (read instanceof NotARegularFileError)
+    return { kind: 'damaged', file: paths.daemonToken, problem: read.problem };
+  const token = read instanceof Error ? undefined : read.toString('utf8').trim();
   if (token === undefined)
     return { kind: 'damaged', file: paths.daemonToken, problem: 'the file is missing' };
   if (!TOKEN.test(token)) {
@@ -56,7 +59,7 @@ export async function healDaemonFiles(paths: StatePaths, info: DaemonInfo, token
     await writeJsonAtomic(paths.daemonInfo, info);
     fixed.push(paths.daemonInfo);
   }
-  const onDisk = (await readFile(paths.daemonToken, 'utf8').catch(() => '')).trim();
+  const onDisk = (await readStateFile(paths.daemonToken).catch(() => '')).toString().trim();
   if (onDisk !== token) {
     await writeFileAtomic(paths.daemonToken, `${token}\n`, { mode: 0o600 });
     fixed.push(paths.daemonToken);

@@ -18,6 +18,7 @@ import { appendRecord, type LogRead, readLog, removeDamaged } from './log-file.t
 import type { StatePaths } from './paths.ts';
 import { checkPrivateFolder, StateFolderError } from './permissions.ts';
 import { quarantine, sidecarOf } from './quarantine.ts';
+import { sidecarBytes } from './read-file.ts';
 import { rebuildRuntime } from './runtime-file.ts';
 import {
   commandLine,
@@ -76,7 +77,7 @@ export async function doctor(paths: StatePaths, opts: DoctorOptions): Promise<Fi
     if (opts.fix && !opts.daemonRunning) {
       await quarantine(
         daemonFiles.file,
-        [{ problem: daemonFiles.problem, bytes: await readFile(daemonFiles.file) }],
+        [{ problem: daemonFiles.problem, bytes: await sidecarBytes(daemonFiles.file) }],
         now(),
       );
       await rm(daemonFiles.file, { force: true });

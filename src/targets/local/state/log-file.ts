@@ -11,6 +11,7 @@ import { writeFileAtomic } from './atomic.ts';
 import { frame, unframe } from './frame.ts';
 import type { StateProblem } from './problems.ts';
 import { quarantine } from './quarantine.ts';
+import { NotARegularFileError, readStateFile } from './read-file.ts';
 import { describeZodError } from './schemas.ts';
 
 export interface LogLine<T> {
@@ -44,9 +45,11 @@ export function doctorFix(stateDir: string): string {
 export async function readLog<T>(path: string, schema: z.ZodType<T>): Promise<LogRead<T>> {
   let buf: Buffer;
   try {
-    buf = await readFile(path);
+    buf = await readStateFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { lines: [], damaged: [], size: 0 };
+    if (err instanceof NotARegularFileError)
+      throw new Error(`${err.message}: remove it (rm ${path}), then run slipway local doctor --fix`);
     throw err;
   }
   return parseLog(buf, schema);

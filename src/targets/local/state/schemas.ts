@@ -4,7 +4,6 @@
  * value of the wrong shape travelling on. Stored records are read loosely (a newer slipway may have
  * added a field); the control API's strict schemas still guard what gets written.
  */
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import {
   ledgerEvent,
@@ -15,6 +14,7 @@ import {
   releaseRecord,
   revisionRuntime,
 } from '../daemon/protocol/values.ts';
+import { NotARegularFileError, readStateFile } from './read-file.ts';
 
 const storedRecord = z.looseObject({
   ...releaseRecord.shape,
@@ -66,9 +66,10 @@ export type JsonRead<T> =
 export async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<JsonRead<T>> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readStateFile(path)).toString('utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'missing' };
+    if (err instanceof NotARegularFileError) return { kind: 'damaged', problem: err.problem };
     throw err;
   }
   let json: unknown;

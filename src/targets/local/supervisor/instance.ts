@@ -5,7 +5,7 @@
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { type Clock, systemClock } from '../../../engine/clock.ts';
 import type { ProbeSettings, RevisionRuntime } from '../runtime.ts';
 import { boundAddresses, listeningPorts, wildcardWarning } from './bound-address.ts';
 import { tailFile } from './logs.ts';
@@ -50,6 +50,11 @@ export interface InstanceOptions {
    * kept alive by the keeper): supervised from its first check on, instead of starting another.
    */
   adopt?: AdoptedProcess;
+  /**
+   * Time for every wait and duration here: probe polling, startup deadline, backoff, the crash
+   * counter's "stable after", the stop's grace. Default the system clock; tests pass a virtual one.
+   */
+  clock?: Clock;
 }
 
 export interface AdoptedProcess {
@@ -94,11 +99,13 @@ export class Instance {
   #adopt: AdoptedProcess | undefined;
   #stop = new AbortController();
   #done?: Promise<void>;
+  #clock: Clock;
 
   constructor(opts: InstanceOptions) {
     this.index = opts.index;
     this.#opts = opts;
     this.#adopt = opts.adopt;
+    this.#clock = opts.clock ?? systemClock;
   }
 
   get port(): number | undefined {
@@ -135,8 +142,14 @@ export class Instance {
     const child = this.#child;
     if (child && this.#exited && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
-      const timer = new Promise<'timeout'>((r) => setTimeout(r, graceMs, 'timeout').unref());
-      if ((await Promise.race([this.#exited, timer])) === 'timeout') {
+      const over = new AbortController(); // the grace timer must not outlive a prompt exit
+      const timer = this.#clock.sleep(graceMs, over.signal).then(
+        () => 'timeout' as const,
+        () => 'exited' as const,
+      );
+      const first = await Promise.race([this.#exited, timer]);
+      over.abort();
+      if (first === 'timeout') {
         child.kill('SIGKILL');
         await this.#exited;
       }
@@ -171,7 +184,7 @@ export class Instance {
     this.#adopt = undefined;
     const port = adopted?.port ?? (await freePort());
     this.#port = port;
-    const started = Date.now();
+    const started = this.#clock.now();
     if (adopted) this.#watch(adopted.process);
     else this.#spawn(port);
     const exited = this.#exited!;
@@ -182,14 +195,14 @@ export class Instance {
         return {
           fatal: false,
           reason: await this.#exitReason(startup.exit, started, 'during startup'),
-          ranMs: Date.now() - started,
+          ranMs: this.#clock.now() - started,
         };
       this.#child?.kill('SIGKILL');
       await exited;
       return {
         fatal: true,
         reason: `${startup.reason}${await lastLines(logFile, this.#secrets())}`,
-        ranMs: Date.now() - started,
+        ranMs: this.#clock.now() - started,
       };
     }
     this.#setState('ready');
@@ -198,12 +211,12 @@ export class Instance {
     if ('liveness' in end) {
       this.#child?.kill('SIGKILL');
       await exited;
-      return { fatal: false, reason: end.liveness, ranMs: Date.now() - started, served: true };
+      return { fatal: false, reason: end.liveness, ranMs: this.#clock.now() - started, served: true };
     }
     return {
       fatal: false,
       reason: await this.#exitReason(end, started, 'after running'),
-      ranMs: Date.now() - started,
+      ranMs: this.#clock.now() - started,
       served: true,
     };
   }
@@ -215,7 +228,7 @@ export class Instance {
     try {
       writeSync(
         fd,
-        `[slipway] ${new Date().toISOString()} starting release ${rt.release} instance ${this.index} on port ${port}\n`,
+        `[slipway] ${new Date(this.#clock.now()).toISOString()} starting release ${rt.release} instance ${this.index} on port ${port}\n`,
       );
       // HOST first: a value the user set in the environment's env wins (and is checked like any).
       const env = { [HOST_ENV]: INSTANCE_HOST, ...this.#opts.env, [rt.portEnv]: String(port) };
@@ -268,23 +281,23 @@ export class Instance {
     let started = !rt.startup;
     let lastProbe = '';
     let otherSince: number | undefined;
-    let lastCheck = Date.now(); // an app that binds its port at once is never scanned
+    let lastCheck = this.#clock.now(); // an app that binds its port at once is never scanned
     for (;;) {
-      const exit = await Promise.race([exited, sleep(POLL_MS).then(() => undefined)]);
+      const exit = await Promise.race([exited, this.#clock.sleep(POLL_MS).then(() => undefined)]);
       if (exit) return { exit };
       if (this.#stop.signal.aborted) return { reason: 'stopped' };
       if (!listening) listening = await isListening(port);
       // Listening, but elsewhere (a hard-coded port): say so now, not at the startup deadline. A
       // grace second lets an app open another port (metrics, debugger) before its own.
       const pid = this.#child?.pid;
-      if (!listening && pid !== undefined && Date.now() - lastCheck >= OTHER_PORT_CHECK_MS) {
-        lastCheck = Date.now();
+      if (!listening && pid !== undefined && this.#clock.now() - lastCheck >= OTHER_PORT_CHECK_MS) {
+        lastCheck = this.#clock.now();
         const ports = await listeningPorts(pid);
         const others = ports?.filter((p) => p !== port) ?? [];
         if (others.length === 0 || ports?.includes(port)) otherSince = undefined;
         else {
-          otherSince ??= Date.now();
-          if (Date.now() - otherSince >= OTHER_PORT_GRACE_MS)
+          otherSince ??= this.#clock.now();
+          if (this.#clock.now() - otherSince >= OTHER_PORT_GRACE_MS)
             return { reason: ignoresPort(rt.portEnv, others, port) };
         }
       }
@@ -299,7 +312,7 @@ export class Instance {
         if (res.ok) return 'ready';
         lastProbe = res.detail;
       }
-      if (Date.now() >= deadline) {
+      if (this.#clock.now() >= deadline) {
         const secs = rt.startupTimeoutMs / 1000;
         const check = started ? rt.readiness?.path : rt.startup?.path;
         return {
@@ -317,7 +330,7 @@ export class Instance {
     const interval = Math.min(rt.readiness?.intervalMs ?? 1000, rt.liveness?.intervalMs ?? 1000);
     const fails = { readiness: 0, liveness: 0 };
     for (;;) {
-      const exit = await Promise.race([exited, sleep(interval).then(() => undefined)]);
+      const exit = await Promise.race([exited, this.#clock.sleep(interval).then(() => undefined)]);
       if (exit) return exit;
       if (this.#stop.signal.aborted) return exited;
       if (rt.liveness) {
@@ -336,7 +349,7 @@ export class Instance {
   }
 
   async #exitReason(exit: Exit, started: number, when: string): Promise<string> {
-    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    const secs = ((this.#clock.now() - started) / 1000).toFixed(1);
     const how = exit.error
       ? `could not start: ${exit.error.message}`
       : exit.signal
@@ -365,7 +378,7 @@ export class Instance {
 
   async #sleep(ms: number): Promise<boolean> {
     try {
-      await sleep(ms, undefined, { signal: this.#stop.signal });
+      await this.#clock.sleep(ms, this.#stop.signal);
       return true;
     } catch {
       return false;

@@ -4,6 +4,7 @@
  * listened, never ready), with that instance's reason.
  */
 import type { RevisionObservation } from '../../../core/types.ts';
+import type { Clock } from '../../../engine/clock.ts';
 import type { RevisionRuntime } from '../runtime.ts';
 import { type AdoptedProcess, Instance, type InstanceStatus } from './instance.ts';
 import type { SpawnApp } from './spawn.ts';
@@ -19,6 +20,8 @@ export interface RevisionOptions {
   spawn?: SpawnApp;
   /** Processes already running for this revision, by instance index (after a daemon restart). */
   adopt?: Map<number, AdoptedProcess>;
+  /** Its instances' time (backoff, probes, deadlines, grace); default the system clock. */
+  clock?: Clock;
 }
 
 export interface RevisionStatus extends RevisionObservation {
@@ -65,6 +68,7 @@ export class Revision {
         onChange: this.#opts.onChange,
         onWarning: (w) => this.#warnOnce(w),
         ...(this.#opts.spawn ? { spawn: this.#opts.spawn } : {}),
+        ...(this.#opts.clock ? { clock: this.#opts.clock } : {}),
         ...(adopted ? { adopt: adopted } : {}),
       });
       this.#instances.push(inst);

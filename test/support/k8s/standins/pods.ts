@@ -19,6 +19,8 @@
  * API server, the scheduler, the Deployment controller and Slipway itself are the real ones.
  */
 import type { ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -56,7 +58,9 @@ export interface StandIn {
   pod: string;
   uid: string;
   labels: Record<string, string>;
+  /** `ip:port` the process listens on; `ip` is the pod IP reported in its status. */
   address: string;
+  ip: string;
   image: string;
   child: ChildProcess;
   /** Whether the readiness probe answers (always true for pods kwok owns). */
@@ -70,6 +74,40 @@ export interface PodStandInsOptions {
   namespace: string;
   /** Extra environment per image digest (`sha256:…`): how that build behaves. */
   images?: Record<string, Record<string, string>>;
+  /**
+   * Give each pod (of a stand-in digest) its own address in 10.244.0.0/16, listening on its
+   * container's `http` port, and report it as the pod IP, so EndpointSlices carry it and a real
+   * gateway (Envoy, scripts/k8s/dataplane.sh, which routes that range to the loopback device) reaches
+   * the pod. Off: every pod listens on 127.0.0.1 at a free port, which only the gateway stand-in
+   * (through the address annotation) can use — Kubernetes refuses loopback addresses in EndpointSlices.
+   */
+  podNetwork?: boolean;
+}
+
+/** The port the pod's Service targets (`targetPort: http`): the container's `http` port, else its first. */
+function containerPort(pod: V1Pod): number {
+  const ports = pod.spec?.containers[0]?.ports ?? [];
+  const port = (ports.find((p) => p.name === 'http') ?? ports[0])?.containerPort;
+  if (!port) throw new Error('podNetwork: the container declares no port (Services target its `http` port)');
+  return port;
+}
+
+/** A random 10.244.x.y address whose `port` is free to bind (pods of other tests may hold some). */
+async function podAddress(port: number): Promise<{ ip: string; port: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const ip = `10.244.${randomInt(0, 256)}.${randomInt(1, 255)}`;
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, ip, () => srv.close(() => resolve(true)));
+    });
+    if (free) return { ip, port };
+    if (attempt === 20) {
+      throw new Error(
+        `podNetwork: cannot bind 10.244.x.y:${port}; is 10.244.0.0/16 routed to lo? (scripts/k8s/dataplane.sh up does it)`,
+      );
+    }
+  }
 }
 
 const owned = (pod: V1Pod) => (pod.spec?.containers[0]?.image ?? '').includes(`@${STANDIN_DIGEST_PREFIX}`);
@@ -135,9 +173,12 @@ export class PodStandIns {
     if (!container) throw new Error('has no container');
     const digest = container.image?.split('@')[1] ?? '';
     const env = { ...(await this.#containerEnv(pod)), ...(this.#o.images?.[digest] ?? {}) };
-    const port = await freePort();
+    const { ip, port } =
+      this.#o.podNetwork && owned(pod)
+        ? await podAddress(containerPort(pod))
+        : { ip: '127.0.0.1', port: await freePort() };
     const child = spawnTied(NODE, [SERVER], {
-      env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      env: { PATH: process.env.PATH, ...env, PORT: String(port), HOST: ip, LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -146,12 +187,13 @@ export class PodStandIns {
     });
     const name = pod.metadata?.name ?? '';
     const uid = pod.metadata?.uid ?? '';
-    const address = `127.0.0.1:${port}`;
+    const address = `${ip}:${port}`;
     const standIn: StandIn = {
       pod: name,
       uid,
       labels: { ...(pod.metadata?.labels ?? {}) },
       address,
+      ip,
       image: container.image ?? '',
       child,
       ready: !owned(pod),
@@ -169,7 +211,7 @@ export class PodStandIns {
       if (!/not ?found|404/i.test(err.message)) throw err;
     });
     if (owned(pod)) {
-      await this.#setStatus(name, false);
+      await this.#setStatus(name, false, ip);
       this.#probe(pod, standIn);
     }
   }
@@ -192,7 +234,7 @@ export class PodStandIns {
       const next = ok ? true : misses >= threshold ? false : s.ready;
       if (next !== s.ready && this.#running.has(s.uid) && !this.#terminating.has(s.uid)) {
         s.ready = next;
-        await this.#setStatus(s.pod, next).catch((err: Error) => {
+        await this.#setStatus(s.pod, next, s.ip).catch((err: Error) => {
           if (!/not ?found|404/i.test(err.message)) this.#errors.push(`pod ${s.pod}: status: ${err.message}`);
         });
       }
@@ -209,7 +251,7 @@ export class PodStandIns {
   }
 
   /** Pod status as the kubelet reports it: Running, and Ready when the probe says so. */
-  async #setStatus(pod: string, ready: boolean): Promise<void> {
+  async #setStatus(pod: string, ready: boolean, ip: string): Promise<void> {
     const now = new Date().toISOString();
     const value = ready ? 'True' : 'False';
     await this.#o.core.patchNamespacedPodStatus(
@@ -221,8 +263,8 @@ export class PodStandIns {
           status: {
             phase: 'Running',
             hostIP: '127.0.0.1',
-            podIP: '127.0.0.1',
-            podIPs: [{ ip: '127.0.0.1' }],
+            podIP: ip,
+            podIPs: [{ ip }],
             startTime: now,
             conditions: [
               { type: 'PodScheduled', status: 'True', lastTransitionTime: now },

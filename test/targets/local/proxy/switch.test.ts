@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Agent, request } from 'undici';
 import type { RouteTable } from '../../../../src/targets/local/proxy/index.ts';
+import { VirtualClock } from '../../../support/virtual-clock.ts';
 import { get, proxy, revision, tally, upstream } from './upstreams.ts';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -30,16 +31,21 @@ describe('atomic switch and drain', () => {
     }
   });
 
-  it('gives up at the deadline and reports what is still in flight', async () => {
+  it('gives up at the deadline and reports what is still in flight (a 30 s drain, on a virtual clock)', async () => {
     const hung = await upstream('hung', () => {});
     const next = await upstream('new');
-    const p = await proxy();
+    const clock = new VirtualClock();
+    const p = await proxy({ clock });
     try {
       p.setRoutes({ revisions: [revision('hung', hung)], weights: { hung: 100 } });
       const pending = get(p).catch(() => undefined);
       for (let i = 0; i < 500 && p.counts().hung?.inFlight !== 1; i++) await sleep(10);
       p.setRoutes({ revisions: [revision('new', next)], weights: { new: 100 } });
-      assert.deepEqual(await p.drain('hung', 150), { drained: false, inFlight: 1 });
+      const t0 = clock.now();
+      const real = performance.now();
+      assert.deepEqual(await p.drain('hung', 30_000), { drained: false, inFlight: 1 });
+      assert.ok(clock.now() - t0 >= 30_000, 'it waited the whole deadline, in virtual time');
+      assert.ok(performance.now() - real < 10_000, 'not in real time');
       assert.deepEqual(await p.drain('never-routed', 10), { drained: true, inFlight: 0 });
       await p.close();
       await pending;
