@@ -46,6 +46,21 @@ export async function openEnvironment(
   opts: EnvironmentRef,
   more: OpenOptions = {},
 ): Promise<EnvironmentContext> {
+  const { file, serviceDir, environment, resolved } = await resolveEnvironment(opts, more);
+  const opened = await openTarget(resolved, {
+    environment,
+    serviceDir,
+    ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
+    ...(more.processEnv ? { processEnv: more.processEnv } : {}),
+  });
+  return { file, serviceDir, environment, resolved, opened };
+}
+
+/** Loads the config and resolves the environment without opening its target: nothing is started. */
+export async function resolveEnvironment(
+  opts: EnvironmentRef,
+  more: Pick<OpenOptions, 'overlay' | 'beforeOpen'> = {},
+): Promise<Omit<EnvironmentContext, 'opened'>> {
   const file = opts.config;
   const result = await validateConfigFile(file, opts.env === undefined ? {} : { environment: opts.env });
   if (!result.ok) {
@@ -67,13 +82,7 @@ export async function openEnvironment(
   let resolved = result.config.environments[environment] as ResolvedConfig;
   if (more.overlay) resolved = more.overlay(resolved);
   more.beforeOpen?.(resolved, { file, environment, serviceDir: result.config.dir });
-  const opened = await openTarget(resolved, {
-    environment,
-    serviceDir: result.config.dir,
-    ...(opts.stateDir ? { stateDir: opts.stateDir } : {}),
-    ...(more.processEnv ? { processEnv: more.processEnv } : {}),
-  });
-  return { file, serviceDir: result.config.dir, environment, resolved, opened };
+  return { file, serviceDir: result.config.dir, environment, resolved };
 }
 
 /** Who holds the lock while this process runs an operation, shown to anyone who finds it locked. */

@@ -18,6 +18,7 @@ export {
   holderName,
   type OpenOptions,
   openEnvironment,
+  resolveEnvironment,
 } from '../app/environment.ts';
 
 export interface CommonOptions {

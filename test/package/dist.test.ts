@@ -40,6 +40,7 @@ test('the tarball holds the compiled CLI, its runtime files, the schema and the 
   const has = new Set(packed.entries);
   const expected = [
     'bin/slipway.js',
+    'LICENSE',
     'dist/cli/main.js',
     'dist/entries/daemon/main.js',
     'dist/dashboard/assets/app.js',

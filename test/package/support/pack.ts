@@ -31,6 +31,7 @@ const INPUTS = [
   'tsconfig.build.json',
   'README.md',
   'CHANGELOG.md',
+  'LICENSE',
   'bin/',
   'src/',
   'schema/',

@@ -14,7 +14,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import {
@@ -26,6 +26,7 @@ import {
 import { detectPackageManager, type PackageManager } from '../../../package-manager/detect.ts';
 import { runBuild } from './build.ts';
 import { ArtifactFolderError } from './errors.ts';
+import { type LocalFileDependency, localFileDependencies, mirroredLayout } from './local-files.ts';
 import { digestTree, type TreeEntry, walkTree } from './tree.ts';
 
 export interface InstalledDependencies {
@@ -53,16 +54,35 @@ interface Manifest {
   command: string;
 }
 
-/**
- * Production dependencies of the app in `appDir` (which holds package.json), from the cache or
- * installed into it. Undefined when package.json declares no dependencies at all.
- */
-export async function ensureDependencies(opts: {
+export interface DependencyOptions {
   appDir: string;
+  /** The folder `appDir` was staged from: relative `file:` paths point from there (default: appDir). */
+  sourceDir?: string;
   cacheDir: string;
   env?: NodeJS.ProcessEnv;
   onOutput?: (chunk: string) => void;
-}): Promise<InstalledDependencies | undefined> {
+}
+
+/** The install an artifact of `appDir` needs, worked out without running it. */
+export interface DependencyPlan {
+  key: string;
+  folder: string;
+  manager: PackageManager;
+  version: string;
+  command: string;
+  /** What the install is run on (package.json reduced to its install fields, lockfile, settings). */
+  inputs: [string, Buffer][];
+  localFiles: LocalFileDependency[];
+  /** The installed dependencies when the key is in the cache already. */
+  cached?: InstalledDependencies;
+}
+
+/**
+ * The production install of the app in `appDir` (which holds package.json): its cache key, its
+ * command and whether the cache has it. Installs nothing (`slipway plan` reads this). Undefined
+ * when package.json declares no dependencies at all.
+ */
+export async function planDependencies(opts: DependencyOptions): Promise<DependencyPlan | undefined> {
   const pkgText = await readFile(join(opts.appDir, 'package.json'), 'utf8');
   const pkg = JSON.parse(pkgText) as Record<string, unknown>;
   const deps = { ...(pkg.dependencies as object), ...(pkg.optionalDependencies as object) };
@@ -88,10 +108,12 @@ export async function ensureDependencies(opts: {
         inputs.push([`${folder}/${e.rel}`, await readFile(join(opts.appDir, folder, e.rel))]);
     }
   }
+  const localFiles = await localFileDependencies(opts.sourceDir ?? opts.appDir, pkg);
   const hash = createHash('sha256');
   hash.update(
     `${manager.flavour}@${version}\0node${process.versions.node.split('.')[0]}\0${process.platform}-${process.arch}\0`,
   );
+  for (const f of localFiles) hash.update(`file:${f.rel}\0${f.identity}\0`);
   for (const [name, content] of inputs.sort(([a], [b]) => (a < b ? -1 : 1))) {
     hash.update(`${name}\0${content.length}\0`);
     hash.update(content);
@@ -101,32 +123,59 @@ export async function ensureDependencies(opts: {
   const yarnrc = inputs.find(([n]) => n === '.yarnrc.yml')?.[1].toString('utf8');
   const command = installCommands(manager, yarnrc === undefined ? {} : { yarnrc }).prodInstall;
 
-  const cached = await readManifest(folder);
-  if (cached) return { ...cached, folder, manager, reused: true };
+  const manifest = await readManifest(folder);
+  return {
+    key,
+    folder,
+    manager,
+    version,
+    command,
+    inputs,
+    localFiles,
+    ...(manifest ? { cached: { ...manifest, folder, manager, reused: true } } : {}),
+  };
+}
 
+/**
+ * Production dependencies of the app in `appDir` (which holds package.json), from the cache or
+ * installed into it. Undefined when package.json declares no dependencies at all.
+ */
+export async function ensureDependencies(
+  opts: DependencyOptions,
+): Promise<InstalledDependencies | undefined> {
+  const plan = await planDependencies(opts);
+  if (!plan) return undefined;
+  if (plan.cached) return plan.cached;
+  const { key, folder, manager, version, command, inputs, localFiles } = plan;
+  const env = { ...(opts.env ?? process.env) };
   opts.onOutput?.(`installing production dependencies (${manager.name} ${version}): ${command}\n`);
   const tmp = `${folder}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  await mkdir(tmp, { recursive: true });
+  // Relative `file:` paths resolve from the install folder as from the app's (local-files.ts).
+  const { installDir, links } = mirroredLayout(tmp, localFiles);
+  await mkdir(installDir, { recursive: true });
   try {
     for (const [name, content] of inputs) {
-      await mkdir(dirname(join(tmp, name)), { recursive: true });
-      await writeFile(join(tmp, name), content);
+      await mkdir(dirname(join(installDir, name)), { recursive: true });
+      await writeFile(join(installDir, name), content);
+    }
+    for (const { at, to } of links) {
+      await mkdir(dirname(at), { recursive: true });
+      await symlink(to, at);
     }
     await runBuild({
       command,
-      cwd: tmp,
+      cwd: installDir,
       env: { ...env, COREPACK_ENABLE_DOWNLOAD_PROMPT: '0', npm_config_update_notifier: 'false' },
       label: 'dependency install',
       ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),
     });
     const modules = join(tmp, 'node_modules');
-    if (!existsSync(modules)) await mkdir(modules);
+    if (existsSync(join(installDir, 'node_modules'))) await rename(join(installDir, 'node_modules'), modules);
+    else await mkdir(modules);
+    // Only node_modules is kept: the lockfile and settings are in the key already.
+    await rm(join(tmp, 'mirror'), { recursive: true, force: true });
     const entries = await walkTree(modules);
     const treeDigest = await digestTree(modules, entries);
-    // Only node_modules is kept: the lockfile and settings are in the key already.
-    for (const [name] of inputs)
-      await rm(join(tmp, name.split('/')[0] as string), { recursive: true, force: true });
-    await rm(join(tmp, '.yarn'), { recursive: true, force: true });
     const manifest: Manifest = { key, treeDigest, entries, command };
     await writeFile(join(tmp, 'manifest.json'), JSON.stringify(manifest));
     try {

@@ -83,6 +83,7 @@ export async function buildArtifact(opts: BuildArtifactOptions): Promise<BuiltAr
     const dependencies = existsSync(join(root, 'package.json'))
       ? await ensureDependencies({
           appDir: root,
+          sourceDir: resolve(serviceDir, opts.artifact.path),
           cacheDir,
           ...(opts.env ? { env: opts.env } : {}),
           ...(opts.onOutput ? { onOutput: opts.onOutput } : {}),

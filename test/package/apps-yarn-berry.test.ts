@@ -1,0 +1,7 @@
+// The packaging matrix, yarn-berry row: the packed slipway in a fresh express app (test/package/support/apps.ts).
+import { test } from 'node:test';
+import { runRow } from './support/apps.ts';
+
+test('yarn-berry, express: the installed bin runs every command a user runs, deploys included', async (t) => {
+  await runRow(t, { manager: 'yarn-berry', fixture: 'express', proxyPort: 18743 });
+});
