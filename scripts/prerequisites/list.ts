@@ -43,6 +43,11 @@ export const PREREQUISITES: Prerequisite[] = [
     source: { kind: 'debian', package: 'util-linux' },
   },
   {
+    bin: 'faketime',
+    why: 'the fault campaign jumps the wall clock of the local daemon (libfaketime; test/e2e/faults-campaign-clock.test.ts)',
+    source: { kind: 'debian', package: 'faketime' },
+  },
+  {
     bin: 'chromium',
     why: "the dashboard browser tests drive Debian's Chromium with playwright-core (never `playwright install`)",
     source: { kind: 'debian', package: 'chromium' },
