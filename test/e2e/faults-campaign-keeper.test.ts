@@ -40,8 +40,8 @@ test('kill -9 of the keeper under load: routing answers again from the last tabl
     report.longestGapMs <= GAP_LIMIT_MS,
     `longest gap ${report.longestGapMs} ms > ${GAP_LIMIT_MS} ms`,
   );
-  // Only requests sent while the port was closed fail (each probe opens its own connection).
-  assert.ok(report.failed * 10 <= report.longestGapMs + 50, JSON.stringify(report));
+  // Only requests in flight in the dead keeper or sent while the port was closed fail.
+  assert.ok(report.failed <= report.longestGapMs / 10 + 20, JSON.stringify(report));
   assert.equal(isAlive(before.info.pid), true, 'the daemon outlives its keeper');
   for (const pid of appPids) assert.equal(isAlive(pid), true, `app ${pid} outlives the keeper`);
 

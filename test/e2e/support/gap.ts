@@ -1,10 +1,12 @@
 /**
- * How long users went unanswered: GET / every `everyMs` (each on a fresh connection, 2 s timeout),
+ * How long users went unanswered: GET / every `everyMs` (keep-alive, at most 16 connections like a
+ * real client pool — fresh connections would spend thousands of ephemeral ports, one of which the
+ * next workspace's free port may then collide with; 2 s timeout),
  * recording when each successful answer arrived. The longest stretch between two successful answers
  * (`longestGapMs`) is what a fault cost routing; failures are counted with a sample of their causes.
  * Bounded by `maxMs` so a forgotten probe stops by itself.
  */
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 
 export interface GapReport {
   sent: number;
@@ -18,6 +20,7 @@ export interface GapReport {
 
 export class GapProbe {
   readonly #url: URL;
+  readonly #agent = new Agent({ keepAlive: true, maxSockets: 16 });
   readonly #everyMs: number;
   #timer?: NodeJS.Timeout;
   #inFlight = new Set<Promise<void>>();
@@ -50,6 +53,7 @@ export class GapProbe {
   async stop(): Promise<GapReport> {
     clearInterval(this.#timer);
     await Promise.all(this.#inFlight);
+    this.#agent.destroy();
     return this.report();
   }
 
@@ -76,7 +80,7 @@ export class GapProbe {
   #once(): void {
     this.#sent++;
     const p = new Promise<void>((resolve) => {
-      const req = request(this.#url, { agent: false, timeout: 2000 }, (res) => {
+      const req = request(this.#url, { agent: this.#agent, timeout: 2000 }, (res) => {
         res.resume();
         res.once('end', () => {
           if (res.statusCode === 200) this.#okAt.push(performance.now());

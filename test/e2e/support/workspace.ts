@@ -131,12 +131,16 @@ export class Workspace {
 }
 
 /** A workspace removed (daemon stopped, folder deleted) when the test ends. */
-export async function workspace(t: TestContext): Promise<Workspace> {
+/**
+ * `port`: the proxy port; by default a free one from the kernel, i.e. from the ephemeral range, where
+ * a busy machine's outgoing connections may take it before the first deploy binds it.
+ */
+export async function workspace(t: TestContext, port?: number): Promise<Workspace> {
   const base = join(tmpdir(), 'slipway-e2e');
   await mkdir(base, { recursive: true });
   const dir = await mkdtemp(join(base, 'ws-'));
   await copyBundledHello(dir);
-  const ws = new Workspace(dir, await freePort());
+  const ws = new Workspace(dir, port ?? (await freePort()));
   t.after(async () => {
     for (const child of ws.children) child.kill('SIGKILL');
     await stopDaemon(ws.stateDir, 20_000).catch(() => false);

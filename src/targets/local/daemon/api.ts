@@ -64,8 +64,24 @@ export async function handle(daemon: ServedDaemon, req: IncomingMessage, res: Se
       return sendJson(res, 409, { error: err.message, file: err.file });
     if (!(err instanceof HttpError))
       daemon.log('request failed', { url: req.url, error: (err as Error).message });
+    const storage = storageProblem(err, daemon.paths?.root);
+    if (storage) return sendJson(res, 507, { error: storage });
     sendError(res, err);
   }
+}
+
+/**
+ * A write the state folder's file system refused (found by the fault campaign: the bare
+ * `ENOSPC: no space left on device, write` named neither the folder nor the fix).
+ */
+export function storageProblem(err: unknown, root = 'the state folder'): string | undefined {
+  const e = err as NodeJS.ErrnoException;
+  const where = e.path && !e.message.includes(e.path) ? ` (${e.path})` : '';
+  if (e.code === 'ENOSPC' || e.code === 'EDQUOT')
+    return `the file system of ${root} is full: ${e.message}${where}. Users are still served by the last promoted release. Fix: free space there (df -h ${root}), then run the command again`;
+  if (e.code === 'EROFS')
+    return `${root} is on a read-only file system: ${e.message}${where}. Users are still served by the last promoted release. Fix: remount it read-write (or move the state folder with --state-dir), then run the command again`;
+  return undefined;
 }
 
 /**

@@ -23,6 +23,8 @@ export interface EnsureRequest {
 
 export interface ServedDaemon {
   readonly token: string;
+  /** The state folder, named in storage errors (a full or read-only file system). */
+  readonly paths?: { readonly root: string };
   /** When this daemon process started (ms); clients compare it to notice a restart. */
   readonly startedAt: number;
   readonly leases: LeaseStore;

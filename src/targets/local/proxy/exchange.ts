@@ -7,6 +7,8 @@
  * An attempt that hangs is evidence while it hangs: past the latency bound it counts as slow at once,
  * and one that could be retried (idempotent, on a candidate, no answer yet) is given up on — counted
  * failed — and hedged to stable, so the user gets an answer instead of waiting for the upstream timeout.
+ * One that cannot be repeated (a POST) stays on the candidate, and counts as failed once it has hung
+ * for `FAILED_AFTER_BOUNDS` bounds, without being retried.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -36,6 +38,12 @@ export interface ExchangeHost {
  * stable instance, the retry goes to another one); `none` = never.
  */
 export type RetryPolicy = 'failure' | 'no-answer' | 'none';
+
+/**
+ * A candidate's attempt unanswered for this many latency bounds counts as failed while it still hangs
+ * (one that may be repeated is hedged to stable at the first bound instead).
+ */
+export const FAILED_AFTER_BOUNDS = 2;
 
 /** Errors that mean the instance itself is gone, not that one request went wrong. */
 const DEAD_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -130,6 +138,19 @@ export class Attempt implements Dispatcher.DispatchHandler {
       this.#finish(true, true);
       this.controller?.abort(new Error('hedged to stable: no answer within the latency bound'));
       this.#retry();
+      return;
+    }
+    // One that cannot be sent again (not idempotent, or no budget) keeps waiting for its answer, but a
+    // candidate's hang past the failure bound is a failure now, not when the upstream timeout ends it.
+    const onCandidate = x.fallback !== undefined && this.#revision !== x.fallback;
+    if (
+      onCandidate &&
+      unanswered &&
+      this.#counted !== 'failed' &&
+      now - this.#started > boundMs * FAILED_AFTER_BOUNDS
+    ) {
+      counters.overdue(slot, 'failed', this.#counted);
+      this.#counted = 'failed';
       return;
     }
     if (this.#counted === undefined) {

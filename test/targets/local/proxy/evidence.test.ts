@@ -11,6 +11,15 @@ import { get, proxy, revision, upstream } from './upstreams.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `ok` every 5 ms; fails when it takes longer than `withinMs` (a deadline with a 2-core margin). */
+async function until(ok: () => boolean, what: string, withinMs: number): Promise<void> {
+  const t0 = performance.now();
+  while (!ok()) {
+    if (performance.now() - t0 > withinMs + 300) assert.fail(`${what}: not within ${withinMs} ms`);
+    await sleep(5);
+  }
+}
+
 /** Sends `request` as raw bytes and resolves with everything the proxy answered. */
 function raw(p: TrafficProxy, request: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -83,7 +92,7 @@ describe('hangs are evidence at once', () => {
     }
   });
 
-  it('counts a request that cannot be hedged as slow while it still hangs, and once only', async () => {
+  it('counts a request that cannot be hedged as slow, then failed past twice the bound, while it hangs; once only', async () => {
     let release: (() => void) | undefined;
     const canary = await upstream('canary', (_req, res) => {
       release = () => res.end('late');
@@ -98,15 +107,24 @@ describe('hangs are evidence at once', () => {
       });
       // POST is not idempotent: it stays on the candidate.
       const pending = get(p, '/', { method: 'POST', body: 'x' });
-      await sleep(400);
+      await until(() => p.counts()['2']!.slow === 1, 'slow', 150);
       let c = p.counts()['2']!;
       assert.deepEqual([c.requests, c.slow, c.errors, c.inFlight], [1, 1, 0, 1], 'slow while in flight');
+      // Past 2 × the bound (200 ms): failed, at once, and not retried (POST stays on the candidate).
+      await until(() => p.counts()['2']!.errors === 1, 'failed', 330);
+      c = p.counts()['2']!;
+      assert.deepEqual(
+        [c.requests, c.slow, c.errors, c.inFlight, c.retried],
+        [1, 1, 1, 1, 0],
+        'failed in flight',
+      );
       release!();
       const res = await pending;
       assert.deepEqual([res.status, res.body], [200, 'late']);
       c = p.counts()['2']!;
-      assert.deepEqual([c.requests, c.slow, c.errors, c.inFlight], [1, 1, 0, 0], 'not counted twice');
+      assert.deepEqual([c.requests, c.slow, c.errors, c.inFlight], [1, 1, 1, 0], 'not counted twice');
       assert.equal(c.latency.count, 1);
+      assert.equal(stable.seen.length, 0, 'never sent to stable');
     } finally {
       await p.close();
       await Promise.all([stable.close(), canary.close()]);

@@ -1,0 +1,369 @@
+/**
+ * The fault campaign's rows: each produces one fault for real against a workspace served by the
+ * local target on 127.0.0.1 (v1 then v2 promoted, a GapProbe sending GET / every 10 ms), and says
+ * what users and the operator saw. Shared by `bench/faults/run.ts` (the table) and the
+ * `test/e2e/faults-campaign-*.test.ts` files (which assert each row's promises).
+ */
+import { execFileSync } from 'node:child_process';
+import { appendFile, readFile, truncate, writeFile } from 'node:fs/promises';
+import type { TestContext } from 'node:test';
+import { DaemonClient, isAlive, StatePaths } from '../../src/targets/local/index.ts';
+import { GapProbe, type GapReport } from '../../test/e2e/support/gap.ts';
+import { type RunResult, type Workspace, workspace } from '../../test/e2e/support/workspace.ts';
+
+export const ENV = 'development';
+
+export interface Row {
+  fault: string;
+  /** The fault was noticed: a log line, a message, a status field. */
+  detected: boolean;
+  /** What the user or operator is told (one line), or what the log says. */
+  message: string;
+  /** Requests of the probe that failed while the fault lasted. */
+  failed: number;
+  /** Longest stretch without an answered request (ms). */
+  gapMs: number;
+  /** Releases in history before that are missing or changed after (empty: none lost). */
+  lost: string[];
+  /** The same probe's longest gap over 2 s before the fault: what the machine's load alone costs. */
+  baselineGapMs: number;
+  /** Extra numbers worth printing. */
+  notes?: string;
+}
+
+/** What `workspace()` needs of a TestContext: somewhere to register cleanups. */
+export interface Scope {
+  after(fn: () => unknown): void;
+}
+
+export interface Served {
+  ws: Workspace;
+  paths: StatePaths;
+  probe: GapProbe;
+  history: string[];
+  baselineGapMs: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A free port below the ephemeral range (32768+ on Linux): the probes' and the CLIs' outgoing
+ * connections take ephemeral ports by the thousand, and one of them once took the workspace's.
+ */
+async function lowPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const srv = createServer();
+      srv.once('error', () => resolve(false));
+      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+}
+
+/** v1 then v2 promoted (rolling), a probe running and marked: what each fault starts from. */
+export async function served(scope: Scope): Promise<Served> {
+  const ws = await workspace(scope as unknown as TestContext, await lowPort());
+  for (const version of ['1.0.0', '2.0.0']) {
+    await ws.write({ env: { APP_VERSION: version } });
+    const r = await ws.run(['deploy', '--env', ENV]);
+    if (r.code !== 0) throw new Error(`deploy ${version} failed: ${r.stdout}${r.stderr}`);
+  }
+  return { ws, ...(await probed(scope, ws)) };
+}
+
+/** Starts the probe, measures the baseline gap over 2 s, then marks: what follows is the fault's. */
+async function probed(scope: Scope, ws: Workspace): Promise<Omit<Served, 'ws'>> {
+  const probe = new GapProbe(`http://127.0.0.1:${ws.port}`, 10).start();
+  scope.after(() => probe.stop());
+  const history = await historyKeys(ws);
+  await sleep(300);
+  probe.mark();
+  await sleep(2000);
+  const baselineGapMs = probe.report().longestGapMs;
+  probe.mark();
+  return { paths: new StatePaths(ws.stateDir), probe, history, baselineGapMs };
+}
+
+async function historyKeys(ws: Workspace): Promise<string[]> {
+  return (await ws.history()).map((h) => `${h.release}:${h.outcome ?? 'in flight'}`);
+}
+
+/** Stops the probe, compares history, and builds the row. */
+async function finish(
+  s: Served,
+  fault: string,
+  detected: boolean,
+  message: string,
+  notes?: string,
+): Promise<Row & { report: GapReport }> {
+  const report = await s.probe.stop();
+  const after = await historyKeys(s.ws);
+  const lost = s.history.filter((h) => !after.includes(h));
+  return {
+    fault,
+    detected,
+    message: oneLine(message),
+    failed: report.failed,
+    gapMs: report.longestGapMs,
+    lost,
+    baselineGapMs: s.baselineGapMs,
+    report,
+    ...(notes ? { notes } : {}),
+  };
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().slice(0, 600);
+}
+
+function output(r: RunResult): string {
+  return `${r.stdout}\n${r.stderr}`;
+}
+
+/** The first line of `text` matching `re` (with the next when it says the fix), or the whole text. */
+function pick(text: string, re: RegExp): string {
+  const lines = text.split('\n');
+  const at = lines.findIndex((l) => re.test(l));
+  if (at === -1) return text;
+  const next = lines[at + 1] ?? '';
+  return /fix/i.test(next) && !/fix/i.test(lines[at]!) ? `${lines[at]} ${next}` : lines[at]!;
+}
+
+async function daemonLog(s: Served): Promise<string> {
+  return readFile(s.paths.daemonLog, 'utf8').catch(() => '');
+}
+
+export async function killDaemon(scope: Scope): Promise<Row> {
+  const s = await served(scope);
+  const before = (await DaemonClient.read(s.ws.stateDir))!;
+  process.kill(before.info.pid, 'SIGKILL');
+  const t0 = Date.now();
+  let api = -1;
+  while (Date.now() - t0 < 60_000) {
+    const c = await DaemonClient.read(s.ws.stateDir);
+    if (c && c.info.pid !== before.info.pid && (await c.healthy())) {
+      api = Date.now() - t0;
+      break;
+    }
+    await sleep(50);
+  }
+  await sleep(1000);
+  const log = await daemonLog(s);
+  const line = pick(log, /daemon exited; starting it again/);
+  return finish(s, 'kill -9 daemon', /daemon exited/.test(log), line, `new daemon's API after ${api} ms`);
+}
+
+export async function killKeeper(scope: Scope): Promise<Row> {
+  const s = await served(scope);
+  const before = (await DaemonClient.read(s.ws.stateDir))!;
+  process.kill(before.info.keeperPid!, 'SIGKILL');
+  await sleep(3000);
+  const log = await daemonLog(s);
+  const line = pick(log, /the keeper is gone/);
+  const status = await s.ws.run(['status', '--env', ENV]);
+  return finish(
+    s,
+    'kill -9 keeper',
+    /the keeper is gone/.test(log) && isAlive(before.info.pid),
+    line,
+    `status after: exit ${status.code}`,
+  );
+}
+
+/**
+ * kill -9 of the deploying CLI at a point of a canary of v3: `at` is 'pausing' (the canary holds 20 %)
+ * or a delay in ms after the CLI started (before the canary, or while promoting). Then `status`,
+ * then the same deploy with --wait resumes the release.
+ */
+export async function killCli(scope: Scope, at: 'pausing' | number): Promise<Row> {
+  const s = await served(scope);
+  await s.ws.write({
+    env: { APP_VERSION: '3.0.0' },
+    strategy: `canary:
+    continuousAnalysis: false
+    steps:
+      - setWeight: 20
+      - pause: { duration: 2s }`,
+  });
+  const cli = s.ws.start(['deploy', '--env', ENV]);
+  let out = '';
+  cli.stdout?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  if (at === 'pausing') {
+    const t0 = Date.now();
+    while (!out.includes('pausing') && Date.now() - t0 < 60_000) await sleep(50);
+  } else await sleep(at);
+  cli.kill('SIGKILL');
+  await new Promise((r) => cli.once('close', r));
+  const status = await s.ws.run(['status', '--env', ENV]);
+  const again = await s.ws.run(['deploy', '--env', ENV, '--wait'], { timeoutMs: 120_000 });
+  const text = output(again);
+  const history = await s.ws.history();
+  const last = history.at(-1);
+  const resumed = /left unfinished; resuming it first|already|promoted/.test(text);
+  return finish(
+    s,
+    `kill -9 CLI ${at === 'pausing' ? 'while canary pauses' : `${at} ms into deploy`}`,
+    resumed,
+    pick(text, /unfinished|resum|promoted|rolled/),
+    `status exit ${status.code}; re-run exit ${again.code}; last release ${last?.release} ${last?.outcome}`,
+  );
+}
+
+/** A damaged state file while the daemon runs; then `slipway local doctor` and a deploy. */
+async function damaged(
+  scope: Scope,
+  fault: string,
+  damage: (s: Served) => Promise<string>,
+  expect: RegExp,
+): Promise<Row> {
+  const s = await served(scope);
+  const file = await damage(s);
+  const doctor = await s.ws.run(['local', 'doctor']);
+  await s.ws.write({ env: { APP_VERSION: '3.0.0' } });
+  const deploy = await s.ws.run(['deploy', '--env', ENV]);
+  // The daemon heals daemon.json and daemon.token itself (every 2 s): its log says so.
+  const healed = pick(await daemonLog(s), /did not match this daemon; rewritten/);
+  const text = `${output(doctor)}\n${output(deploy)}\n${/rewritten/.test(healed) ? healed : ''}`;
+  const name = file.split('/').at(-1)!;
+  const line = pick(
+    text,
+    new RegExp(`${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}.*(damaged|not|torn|no record|rewritten)`),
+  );
+  return finish(s, fault, expect.test(text), line, `doctor exit ${doctor.code}; deploy exit ${deploy.code}`);
+}
+
+export const tornTail = (scope: Scope) =>
+  damaged(
+    scope,
+    'torn ledger tail',
+    async (s) => {
+      await appendFile(s.paths.ledger(ENV), '1a2b3c4d {"release":9,"outc');
+      return s.paths.ledger(ENV);
+    },
+    /ledger\.development\.jsonl/,
+  );
+
+export const garbageLine = (scope: Scope) =>
+  damaged(
+    scope,
+    'garbage line mid-ledger',
+    async (s) => {
+      const file = s.paths.ledger(ENV);
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      lines.splice(1, 0, 'GARBAGE not a record');
+      await writeFile(file, lines.join('\n'));
+      return file;
+    },
+    /ledger\.development\.jsonl line 2: not a slipway record/,
+  );
+
+export const emptiedLedger = (scope: Scope) =>
+  damaged(
+    scope,
+    'emptied ledger',
+    async (s) => {
+      await truncate(s.paths.ledger(ENV), 0);
+      return s.paths.ledger(ENV);
+    },
+    /has no record of releases/,
+  );
+
+export const garbageFile = (
+  scope: Scope,
+  which: 'daemon.json' | 'daemon.token (wrong)' | 'lock' | 'progress' | 'runtime' | 'commands',
+) =>
+  damaged(
+    scope,
+    `garbage in ${which}`,
+    async (s) => {
+      const file = {
+        'daemon.json': s.paths.daemonInfo,
+        'daemon.token (wrong)': s.paths.daemonToken,
+        lock: s.paths.lock(ENV),
+        progress: s.paths.progress(ENV, 2),
+        runtime: s.paths.runtime(ENV, 2),
+        commands: s.paths.commands(ENV),
+      }[which];
+      await writeFile(file, which === 'daemon.token (wrong)' ? 'f'.repeat(64) : 'GARBAGE{');
+      return file;
+    },
+    which.startsWith('daemon') ? /rewritten/ : /not valid JSON|damaged|not a slipway record/,
+  );
+
+/** Runs `mount` as root (we are in CI and here); throws with its output otherwise. */
+function mount(args: string[]): void {
+  execFileSync('mount', args, { stdio: 'pipe' });
+}
+
+/**
+ * The state folder on a small tmpfs, then filled (disk full) or remounted read-only: routing keeps
+ * serving v2, and the next deploy says what failed where.
+ */
+export async function diskFault(scope: Scope, kind: 'full' | 'read-only'): Promise<Row> {
+  const ws = await workspace(scope as unknown as TestContext, await lowPort());
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(ws.stateDir, { recursive: true, mode: 0o700 });
+  mount(['-t', 'tmpfs', '-o', 'size=16m,mode=0700', 'tmpfs', ws.stateDir]);
+  scope.after(() => {
+    try {
+      execFileSync('umount', ['-l', ws.stateDir], { stdio: 'pipe' });
+    } catch {}
+  });
+  for (const version of ['1.0.0', '2.0.0']) {
+    await ws.write({ env: { APP_VERSION: version } });
+    const r = await ws.run(['deploy', '--env', ENV]);
+    if (r.code !== 0) throw new Error(`deploy ${version} failed: ${r.stdout}${r.stderr}`);
+  }
+  const s: Served = { ws, ...(await probed(scope, ws)) };
+  if (kind === 'full') {
+    try {
+      execFileSync('dd', ['if=/dev/zero', `of=${ws.stateDir}/filler`, 'bs=64k'], { stdio: 'pipe' });
+    } catch {} // ENOSPC ends it: the point
+  } else {
+    // A read-only bind mount on top: `remount,ro` of the tmpfs itself is refused (EBUSY) while the
+    // daemon holds daemon.log open for writing; the new mount has no writers yet.
+    mount(['--bind', ws.stateDir, ws.stateDir]);
+    mount(['-o', 'remount,bind,ro', ws.stateDir]);
+  }
+  await ws.write({ env: { APP_VERSION: '3.0.0' } });
+  const deploy = await ws.run(['deploy', '--env', ENV], { timeoutMs: 120_000 });
+  const text = output(deploy);
+  const line = pick(text, /ENOSPC|EROFS|no space|read-only|error|failed/i);
+  // Undo the fault before reading history (history must not need a writable folder, but status may).
+  if (kind === 'full') execFileSync('rm', ['-f', `${ws.stateDir}/filler`]);
+  else execFileSync('umount', [ws.stateDir], { stdio: 'pipe' });
+  const row = await finish(
+    s,
+    kind === 'full' ? 'disk full (tmpfs state folder)' : 'read-only state folder',
+    deploy.code !== 0 && /ENOSPC|EROFS|space|read-only/i.test(text),
+    line,
+    `deploy exit ${deploy.code}`,
+  );
+  // Stopped here, while the folder is still mounted (the workspace's own cleanup runs first).
+  await ws.run(['local', 'down']);
+  execFileSync('umount', [ws.stateDir], { stdio: 'pipe' });
+  return row;
+}
+
+export const ROWS: { name: string; run: (scope: Scope) => Promise<Row> }[] = [
+  { name: 'kill -9 daemon', run: killDaemon },
+  { name: 'kill -9 keeper', run: killKeeper },
+  { name: 'kill -9 CLI while canary pauses', run: (s) => killCli(s, 'pausing') },
+  { name: 'kill -9 CLI 300 ms into deploy', run: (s) => killCli(s, 300) },
+  { name: 'torn ledger tail', run: tornTail },
+  { name: 'garbage line mid-ledger', run: garbageLine },
+  { name: 'emptied ledger', run: emptiedLedger },
+  { name: 'garbage daemon.json', run: (s) => garbageFile(s, 'daemon.json') },
+  { name: 'wrong daemon.token', run: (s) => garbageFile(s, 'daemon.token (wrong)') },
+  { name: 'garbage lock', run: (s) => garbageFile(s, 'lock') },
+  { name: 'garbage progress', run: (s) => garbageFile(s, 'progress') },
+  { name: 'garbage runtime', run: (s) => garbageFile(s, 'runtime') },
+  { name: 'garbage commands', run: (s) => garbageFile(s, 'commands') },
+  { name: 'disk full', run: (s) => diskFault(s, 'full') },
+  { name: 'read-only state folder', run: (s) => diskFault(s, 'read-only') },
+];
