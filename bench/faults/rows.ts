@@ -64,11 +64,11 @@ async function lowPort(): Promise<number> {
 }
 
 /** v1 then v2 promoted (rolling), a probe running and marked: what each fault starts from. */
-export async function served(scope: Scope): Promise<Served> {
+export async function served(scope: Scope, env?: NodeJS.ProcessEnv): Promise<Served> {
   const ws = await workspace(scope as unknown as TestContext, await lowPort());
   for (const version of ['1.0.0', '2.0.0']) {
     await ws.write({ env: { APP_VERSION: version } });
-    const r = await ws.run(['deploy', '--env', ENV]);
+    const r = await ws.run(['deploy', '--env', ENV], env ? { env } : {});
     if (r.code !== 0) throw new Error(`deploy ${version} failed: ${r.stdout}${r.stderr}`);
   }
   return { ws, ...(await probed(scope, ws)) };
@@ -350,6 +350,52 @@ export async function diskFault(scope: Scope, kind: 'full' | 'read-only'): Promi
   return row;
 }
 
+const LIBFAKETIME = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
+
+/** Whether libfaketime (apt package `faketime`) is installed: the clock rows need it. */
+export async function hasFaketime(): Promise<boolean> {
+  return readFile(LIBFAKETIME).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * The wall clock jumps (`+2h` or `-2h`) under the keeper, the daemon and the CLI alike: they run
+ * with libfaketime preloaded, reading the offset from a file at every call, and the file changes
+ * after v2 is promoted. The monotonic clock is left alone, as an NTP step leaves it. Then `status`
+ * and a deploy of v3 must work, and users must not notice.
+ */
+export async function clockJump(scope: Scope, jump: '+2h' | '-2h'): Promise<Row> {
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const dir = await mkdtemp(`${tmpdir()}/slipway-faketime-`);
+  scope.after(() => import('node:fs/promises').then((fs) => fs.rm(dir, { recursive: true, force: true })));
+  const file = `${dir}/offset`;
+  await writeFile(file, '+0\n');
+  const env = {
+    LD_PRELOAD: LIBFAKETIME,
+    FAKETIME_TIMESTAMP_FILE: file,
+    FAKETIME_NO_CACHE: '1',
+    FAKETIME_DONT_FAKE_MONOTONIC: '1',
+  };
+  const s = await served(scope, env);
+  await writeFile(file, `${jump}\n`);
+  await sleep(3000);
+  const status = await s.ws.run(['status', '--env', ENV], { env });
+  await s.ws.write({ env: { APP_VERSION: '3.0.0' } });
+  const deploy = await s.ws.run(['deploy', '--env', ENV], { env, timeoutMs: 120_000 });
+  const last = (await s.ws.history()).at(-1);
+  const text = output(deploy);
+  return finish(
+    s,
+    `clock jumps ${jump} (libfaketime)`,
+    status.code === 0 && deploy.code === 0 && last?.outcome === 'promoted',
+    pick(text, /promoted|rolled|failed|error|lock|expired/i),
+    `status exit ${status.code}; deploy exit ${deploy.code}; release ${last?.release} ${last?.outcome}`,
+  );
+}
+
 export const ROWS: { name: string; run: (scope: Scope) => Promise<Row> }[] = [
   { name: 'kill -9 daemon', run: killDaemon },
   { name: 'kill -9 keeper', run: killKeeper },
@@ -366,4 +412,6 @@ export const ROWS: { name: string; run: (scope: Scope) => Promise<Row> }[] = [
   { name: 'garbage commands', run: (s) => garbageFile(s, 'commands') },
   { name: 'disk full', run: (s) => diskFault(s, 'full') },
   { name: 'read-only state folder', run: (s) => diskFault(s, 'read-only') },
+  { name: 'clock jumps forward', run: (s) => clockJump(s, '+2h') },
+  { name: 'clock jumps back', run: (s) => clockJump(s, '-2h') },
 ];

@@ -1,0 +1,24 @@
+/**
+ * Fault campaign (issue 13), the clock rows of `npm run bench:faults`: the wall clock of the keeper,
+ * the daemon and the CLI jumps two hours forward or back (libfaketime, apt package `faketime`; the
+ * monotonic clock is left alone, as an NTP step leaves it). Users must not notice, and `status` and
+ * the next deploy must work. Skipped where libfaketime is not installed.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { clockJump, hasFaketime } from '../../bench/faults/rows.ts';
+
+const skip = (await hasFaketime()) ? false : 'libfaketime is not installed (apt-get install faketime)';
+
+for (const jump of ['+2h', '-2h'] as const) {
+  test(`the wall clock jumps ${jump}: no request fails, status and the next deploy work`, {
+    skip,
+    timeout: 180_000,
+  }, async (t) => {
+    const row = await clockJump(t, jump);
+    console.log(`${row.fault}: ${JSON.stringify(row)}`);
+    assert.equal(row.detected, true, `${row.message} (${row.notes})`);
+    assert.equal(row.failed, 0);
+    assert.deepEqual(row.lost, []);
+  });
+}
