@@ -164,6 +164,16 @@ export async function runRow(t: TestContext, row: Row): Promise<void> {
   ok(version, 'slipway --version');
   assert.equal(version.out.trim(), VERSION);
 
+  // The demo's example service ships in the repository only: one line saying so, exit 2.
+  const demo = slipway('demo');
+  assert.equal(demo.code, 2, `${demo.out}${demo.err}`);
+  assert.match(
+    demo.err,
+    /^slipway: slipway demo needs a checkout of the Slipway repository .*`slipway init`/,
+    demo.err,
+  );
+  assert.equal(demo.err.trimEnd().split('\n').length, 1, demo.err);
+
   const init = slipway('init');
   ok(init, 'slipway init');
   const managerName = row.manager === 'npm' ? 'npm' : row.manager === 'pnpm' ? 'pnpm' : 'yarn';
