@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -147,10 +148,27 @@ export function rehearsal(yaml: string, proxyPort: number): string {
   return out;
 }
 
-async function body(port: number): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5000) });
-  assert.equal(res.status, 200);
-  return res.text();
+/**
+ * One GET on a connection of its own: this checks which release answers, not keep-alive reuse (under
+ * Node 22.19 fetch's pooled connection, idle through a rollback, was closed by the server as it was
+ * reused: "other side closed").
+ */
+function body(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = get({ host: '127.0.0.1', port, path: '/', agent: false, timeout: 5000 }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => {
+        if (res.statusCode === 200) resolve(text);
+        else reject(new Error(`GET / on port ${port} answered ${res.statusCode}: ${text}`));
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET / on port ${port}: no answer within 5 s`)));
+    req.on('error', reject);
+  });
 }
 
 /** The whole user path of one row, asserting every command's exit code and its key output. */
