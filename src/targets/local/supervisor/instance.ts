@@ -8,11 +8,11 @@ import { dirname } from 'node:path';
 import { type Clock, systemClock } from '../../../engine/clock.ts';
 import type { ProbeSettings, RevisionRuntime } from '../runtime.ts';
 import { boundAddresses, listeningPorts, wildcardWarning } from './bound-address.ts';
-import { tailFile } from './logs.ts';
-import { addressInUseHint, ignoresPort, linesOfThisRun } from './port-hint.ts';
+import { type Exit, exitReason, instanceSecrets, lastLines, logWritten } from './exit-report.ts';
+import { ignoresPort } from './port-hint.ts';
 import { freePort, isListening } from './ports.ts';
 import { probe } from './probe.ts';
-import { type KnownSecret, knownSecrets, redactText } from './redact.ts';
+import type { KnownSecret } from './redact.ts';
 import { type AppProcess, type SpawnApp, spawnApp } from './spawn.ts';
 
 export type InstanceState = 'starting' | 'ready' | 'unready' | 'backoff' | 'stopping' | 'stopped' | 'failed';
@@ -71,12 +71,6 @@ interface RunOutcome {
   served?: boolean;
 }
 
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  error?: Error;
-}
-
 const POLL_MS = 50;
 /** How often, and for how long, an app seen listening only on other ports is watched before failing. */
 const OTHER_PORT_CHECK_MS = 250;
@@ -100,12 +94,15 @@ export class Instance {
   #stop = new AbortController();
   #done?: Promise<void>;
   #clock: Clock;
+  /** This instance's secret values, redacted from every reason's log lines. */
+  readonly #secrets: KnownSecret[];
 
   constructor(opts: InstanceOptions) {
     this.index = opts.index;
     this.#opts = opts;
     this.#adopt = opts.adopt;
     this.#clock = opts.clock ?? systemClock;
+    this.#secrets = instanceSecrets(opts.runtime, opts.env);
   }
 
   get port(): number | undefined {
@@ -201,7 +198,7 @@ export class Instance {
       await exited;
       return {
         fatal: true,
-        reason: `${startup.reason}${await lastLines(logFile, this.#secrets())}`,
+        reason: `${startup.reason}${await lastLines({ logFile, secrets: this.#secrets })}`,
         ranMs: this.#clock.now() - started,
       };
     }
@@ -348,27 +345,10 @@ export class Instance {
     }
   }
 
-  async #exitReason(exit: Exit, started: number, when: string): Promise<string> {
-    const secs = ((this.#clock.now() - started) / 1000).toFixed(1);
-    const how = exit.error
-      ? `could not start: ${exit.error.message}`
-      : exit.signal
-        ? `killed by ${exit.signal} ${when} (${secs} s)`
-        : `exited with code ${exit.code} ${when} (${secs} s)`;
-    // A hard-coded port shows as EADDRINUSE above a stack trace: name it rather than the last frames.
-    const run = linesOfThisRun(await tailFile(this.#opts.logFile, 200));
-    const hint = addressInUseHint(run, this.#opts.runtime.portEnv, this.#port ?? 0);
-    return `${how}${hint ? `: ${hint}` : ''}${await lastLines(this.#opts.logFile, this.#secrets())}`;
-  }
-
-  /** This instance's secret values, as the log redaction knows them. */
-  #secrets(): KnownSecret[] {
-    const env = this.#opts.env;
-    return knownSecrets(
-      Object.fromEntries(
-        this.#opts.runtime.secrets.flatMap((r) => (env[r.name] ? [[r.name, env[r.name]!]] : [])),
-      ),
-    );
+  #exitReason(exit: Exit, started: number, when: string): Promise<string> {
+    const { logFile, runtime } = this.#opts;
+    const log = { logFile, portEnv: runtime.portEnv, port: this.#port ?? 0, secrets: this.#secrets };
+    return exitReason(exit, this.#clock.now() - started, when, log);
   }
 
   #fail(reason: string): void {
@@ -402,25 +382,4 @@ async function probeCounting(
   const res = await probe(port, settings);
   fails[kind] = res.ok ? 0 : fails[kind] + 1;
   return fails[kind] >= settings.failureThreshold ? res.detail : undefined;
-}
-
-/** The child's log output written, or 1 s passed (a grandchild may hold the pipe open). */
-function logWritten(child: AppProcess): Promise<void> {
-  if (!child.logDone) return Promise.resolve();
-  return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 1000);
-    timer.unref();
-    void child.logDone?.then(() => {
-      clearTimeout(timer);
-      resolve();
-    });
-  });
-}
-
-async function lastLines(logFile: string, secrets: KnownSecret[]): Promise<string> {
-  // The file is redacted as written; this also covers a log an older spawner wrote unredacted.
-  const lines = (await tailFile(logFile, 6))
-    .filter((l) => !l.startsWith('[slipway]'))
-    .map((l) => redactText(l, secrets));
-  return lines.length ? `; last log lines:\n  ${lines.slice(-5).join('\n  ')}` : '; the log is empty';
 }
