@@ -10,6 +10,7 @@ import type { TestContext } from 'node:test';
 import { DaemonClient, isAlive, StatePaths } from '../../src/targets/local/index.ts';
 import { GapProbe, type GapReport } from '../../test/e2e/support/gap.ts';
 import { type RunResult, type Workspace, workspace } from '../../test/e2e/support/workspace.ts';
+import { freeProxyPort } from '../../test/targets/local/helpers.ts';
 
 export const ENV = 'development';
 
@@ -46,26 +47,12 @@ export interface Served {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * A free port below the ephemeral range (32768+ on Linux): the probes' and the CLIs' outgoing
- * connections take ephemeral ports by the thousand, and one of them once took the workspace's.
- */
-async function lowPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    const free = await new Promise<boolean>((resolve) => {
-      const srv = createServer();
-      srv.once('error', () => resolve(false));
-      srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-    });
-    if (free) return port;
-  }
-}
+// Workspaces take a port below the ephemeral range (freeProxyPort): the probes' and the CLIs'
+// outgoing connections take ephemeral ports by the thousand, and one of them once took the workspace's.
 
 /** v1 then v2 promoted (rolling), a probe running and marked: what each fault starts from. */
 export async function served(scope: Scope, env?: NodeJS.ProcessEnv): Promise<Served> {
-  const ws = await workspace(scope as unknown as TestContext, await lowPort());
+  const ws = await workspace(scope as unknown as TestContext, await freeProxyPort());
   for (const version of ['1.0.0', '2.0.0']) {
     await ws.write({ env: { APP_VERSION: version } });
     const r = await ws.run(['deploy', '--env', ENV], env ? { env } : {});
@@ -305,7 +292,7 @@ function mount(args: string[]): void {
  * serving v2, and the next deploy says what failed where.
  */
 export async function diskFault(scope: Scope, kind: 'full' | 'read-only'): Promise<Row> {
-  const ws = await workspace(scope as unknown as TestContext, await lowPort());
+  const ws = await workspace(scope as unknown as TestContext, await freeProxyPort());
   const { mkdir } = await import('node:fs/promises');
   await mkdir(ws.stateDir, { recursive: true, mode: 0o700 });
   mount(['-t', 'tmpfs', '-o', 'size=16m,mode=0700', 'tmpfs', ws.stateDir]);
