@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toolPath } from '../../scripts/prerequisites/index.ts';
-import { rehearsal } from '../../test/package/support/apps.ts';
+import { addPackedSlipway, berryProject, type Manager, rehearsal } from '../../test/package/support/apps.ts';
 import { packedTarball, ROOT } from '../../test/package/support/pack.ts';
 
 const { values } = parseArgs({
@@ -27,7 +27,11 @@ const { values } = parseArgs({
   },
 });
 const RUNS = Number(values.runs);
-const MANAGERS = (values.managers as string).split(',');
+const KNOWN: Manager[] = ['npm', 'yarn-1', 'yarn-berry', 'pnpm'];
+const MANAGERS = (values.managers as string).split(',').map((m) => {
+  if (!KNOWN.includes(m as Manager)) throw new Error(`unknown manager ${m} (known: ${KNOWN.join(', ')})`);
+  return m as Manager;
+});
 const { tarball } = await packedTarball();
 const work = mkdtempSync(join(tmpdir(), 'slipway-bench-deploy-'));
 // Named by its content: Yarn 1 caches a `file:` tarball by name and version (test/package/support/apps.ts).
@@ -67,18 +71,8 @@ const apps: App[] = MANAGERS.map((manager, i) => {
     YARN_ENABLE_TELEMETRY: '0',
     COREPACK_ENABLE_STRICT: '0',
   };
-  if (manager === 'yarn-berry') {
-    writeFileSync(join(dir, '.yarnrc.yml'), 'nodeLinker: node-modules\nenableTelemetry: false\n');
-    writeFileSync(join(dir, 'yarn.lock'), '');
-  }
-  const add = {
-    npm: ['install', '--save-dev', `../${TGZ}`, '--no-audit', '--no-fund'],
-    'yarn-1': ['add', '--dev', `file:../${TGZ}`, '--non-interactive'],
-    'yarn-berry': ['add', '--dev', `slipway@file:../${TGZ}`],
-    pnpm: ['add', '--save-dev', `../${TGZ}`],
-  }[manager];
-  if (!add) throw new Error(`unknown manager ${manager}`);
-  run(tool, add, dir, env);
+  if (manager === 'yarn-berry') berryProject(dir);
+  run(tool, addPackedSlipway(manager, TGZ), dir, env);
   const app = { manager, dir, env, port: 18800 + i };
   slipway(app, 'init');
   writeFileSync(

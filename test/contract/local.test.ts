@@ -3,7 +3,7 @@
  * state folder (stopped when each test ends). Its revisions all run the packed fixture app; they
  * differ by release number, which is what the port keys on.
  */
-import { record, setup, spec, stopEverything } from '../targets/local/daemon-helpers.ts';
+import { record, setup, spec } from '../targets/local/daemon-helpers.ts';
 import { until } from '../targets/local/helpers.ts';
 import { type Subject, targetContract } from './target-contract.ts';
 

@@ -58,6 +58,25 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, t
 export const ok = (r: Run, what: string) =>
   assert.equal(r.code, 0, `${what} exited ${r.code}\n--- stdout\n${r.out}\n--- stderr\n${r.err}`);
 
+/** The app folder as a Yarn Berry project of its own (with the node-modules linker unless `pnp`). */
+export function berryProject(dir: string, pnp = false): void {
+  writeFileSync(
+    join(dir, '.yarnrc.yml'),
+    `nodeLinker: ${pnp ? 'pnp' : 'node-modules'}\nenableTelemetry: false\n`,
+  );
+  writeFileSync(join(dir, 'yarn.lock'), '');
+}
+
+/** The manager's command that adds the tarball `../<tgz>` as a devDependency. */
+export function addPackedSlipway(manager: Manager, tgz: string): string[] {
+  return {
+    npm: ['install', '--save-dev', `../${tgz}`, '--no-audit', '--no-fund'],
+    'yarn-1': ['add', '--dev', `file:../${tgz}`, '--non-interactive'],
+    'yarn-berry': ['add', '--dev', `slipway@file:../${tgz}`],
+    pnpm: ['add', '--save-dev', `../${tgz}`],
+  }[manager];
+}
+
 /**
  * A fresh app folder with the packed slipway installed as a devDependency (`file:../slipway-….tgz`,
  * as a team vendoring a release would), or undefined when the package manager is not installed.
@@ -94,19 +113,8 @@ export async function installApp(
   delete env.NODE_OPTIONS;
   delete env.NODE_TEST_CONTEXT;
   const pm = (...args: string[]) => run(tool, args, dir, env);
-  if (manager === 'yarn-berry') {
-    writeFileSync(
-      join(dir, '.yarnrc.yml'),
-      `nodeLinker: ${opts.pnp ? 'pnp' : 'node-modules'}\nenableTelemetry: false\n`,
-    );
-    writeFileSync(join(dir, 'yarn.lock'), ''); // the app folder is a project of its own
-  }
-  const install = {
-    npm: ['install', '--save-dev', `../${tgz}`, '--no-audit', '--no-fund'],
-    'yarn-1': ['add', '--dev', `file:../${tgz}`, '--non-interactive'],
-    'yarn-berry': ['add', '--dev', `slipway@file:../${tgz}`],
-    pnpm: ['add', '--save-dev', `../${tgz}`],
-  }[manager];
+  if (manager === 'yarn-berry') berryProject(dir, opts.pnp === true);
+  const install = addPackedSlipway(manager, tgz);
   const started = Date.now();
   ok(pm(...install), `${manager} ${install.join(' ')}`);
   t.diagnostic(
