@@ -192,27 +192,25 @@ export class ProxyThread implements ExchangeHost {
 
   #pick(table: CompiledTable, request: ParsedRequest): Pick {
     const o = this.#options;
-    // User pins are read only where slipway.yaml turned them on; elsewhere the header is just a header,
-    // except for a check pin (pins.ts): the daemon's own analysis checks, honoured always.
-    const pin = !table.pinning
+    // User pins (header or cookie) are read only where slipway.yaml turned them on; elsewhere the
+    // header is just a header, except for a check pin (pins.ts), which only the header carries: the
+    // daemon's own analysis checks, honoured always.
+    const userPin = !table.pinning
       ? ''
       : request.pin !== ''
         ? request.pin
         : o.pinCookie !== ''
           ? cookieValue(request.cookie, o.pinCookie)
           : '';
-    if (pin !== '') {
+    if (userPin !== '' || request.pin !== '') {
       const now = Date.now();
-      const id = verifyPin(this.#pinKey, pin, now) ?? verifyPin(this.#pinKey, pin, now, 'check');
-      const revision = id === undefined ? undefined : table.byId.get(id);
-      if (revision === undefined || revision.instances.length === 0) return { status: 404, body: BAD_PIN };
-      return { revision, pinned: true };
-    }
-    if (request.pin !== '') {
-      const id = verifyPin(this.#pinKey, request.pin, Date.now(), 'check');
-      if (id !== undefined) {
-        const revision = table.byId.get(id);
-        // A check must judge the revision it names, never stable in its place.
+      const id =
+        (userPin !== '' ? verifyPin(this.#pinKey, userPin, now) : undefined) ??
+        (request.pin !== '' ? verifyPin(this.#pinKey, request.pin, now, 'check') : undefined);
+      // A bad user pin, or a check pin whose revision is gone (a check must judge the revision it
+      // names, never stable in its place), is answered alike.
+      if (id !== undefined || userPin !== '') {
+        const revision = id === undefined ? undefined : table.byId.get(id);
         if (revision === undefined || revision.instances.length === 0) return { status: 404, body: BAD_PIN };
         return { revision, pinned: true };
       }

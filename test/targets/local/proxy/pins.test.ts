@@ -129,13 +129,20 @@ describe('pins through the proxy', () => {
     const check = p.issuePin('green', 60_000, 'check');
     const res = await get(p, '/', { headers: { 'x-slipway-revision': check.pin } });
     assert.deepEqual([res.status, res.body], [500, 'green failed']);
-    // Only the header carries a check pin: the same value in the pin cookie is just a cookie.
+    // Only the header carries a check pin: the same value in the pin cookie is just a cookie, and with
+    // pinning on it is no user pin either.
     const viaCookie = await get(p, '/', { headers: { cookie: `slipway-revision=${check.pin}` } });
     assert.equal(viaCookie.body, 'blue');
+    p.setRoutes(table(true));
+    const onCookie = await get(p, '/', { headers: { cookie: `slipway-revision=${check.pin}` } });
+    assert.equal(onCookie.status, 404);
+    const onHeader = await get(p, '/', { headers: { 'x-slipway-revision': check.pin } });
+    assert.equal(onHeader.body, 'green failed');
+    p.setRoutes(table(false));
     const user = p.issuePin('green', 60_000).pin;
     assert.equal((await get(p, '/', { headers: { 'x-slipway-revision': user } })).body, 'blue');
     const green = p.counts().green!;
-    assert.deepEqual([green.requests - before.requests, green.pinned - before.pinned], [0, 1]);
+    assert.deepEqual([green.requests - before.requests, green.pinned - before.pinned], [0, 2]);
   });
 
   it('answers 404 to a check pin whose revision left the table, rather than judging stable', async () => {
