@@ -123,6 +123,16 @@ async function daemonLog(s: Served): Promise<string> {
   return readFile(s.paths.daemonLog, 'utf8').catch(() => '');
 }
 
+/** The daemon log once it says a daemon file was rewritten, or as it is after 15 s. */
+async function healLog(s: Served): Promise<string> {
+  const t0 = Date.now();
+  for (;;) {
+    const log = await daemonLog(s);
+    if (/rewritten/.test(log) || Date.now() - t0 > 15_000) return log;
+    await sleep(200);
+  }
+}
+
 export async function killDaemon(scope: Scope): Promise<Row> {
   const s = await served(scope);
   const before = (await DaemonClient.read(s.ws.stateDir))!;
@@ -213,8 +223,12 @@ async function damaged(
   const doctor = await s.ws.run(['local', 'doctor']);
   await s.ws.write({ env: { APP_VERSION: '3.0.0' } });
   const deploy = await s.ws.run(['deploy', '--env', ENV]);
-  // The daemon heals daemon.json and daemon.token itself (every 2 s): its log says so.
-  const healed = pick(await daemonLog(s), /did not match this daemon; rewritten/);
+  // The daemon heals daemon.json and daemon.token itself (every 2 s): its log says so. On a loaded
+  // machine its timer can lag behind doctor and deploy, so wait for that line (bounded) when it applies.
+  const healed = pick(
+    await (file.endsWith('daemon.json') || file.endsWith('daemon.token') ? healLog(s) : daemonLog(s)),
+    /did not match this daemon; rewritten/,
+  );
   const text = `${output(doctor)}\n${output(deploy)}\n${/rewritten/.test(healed) ? healed : ''}`;
   const name = file.split('/').at(-1)!;
   const line = pick(
