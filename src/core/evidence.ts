@@ -24,6 +24,12 @@ export const DEFAULT_ANALYSIS_INTERVAL_MS = 1000;
 export interface Look {
   /** The time for gathering evidence is over: the no-data policy applies, an inconclusive is final. */
   deadlineReached: boolean;
+  /**
+   * The time for the candidate to receive traffic is over, though an inconclusive is not final: a
+   * candidate without requests gets the no-data verdict now (a canary whose steps are done).
+   * Implied by `deadlineReached`.
+   */
+  noDataDue?: boolean;
   /** When the stage being judged began: a check counts toward a pass only if read since then. */
   since: number;
 }
@@ -70,6 +76,7 @@ function judgeCounts(view: ReleaseView, prev: AnalysisMemo, look: Look) {
   const zero = { requests: 0, errors: 0, slow: 0 };
   const j = judge(view.spec.analysis, prev.judge, stable ?? zero, cand, {
     deadlineReached: look.deadlineReached,
+    noDataDue: look.noDataDue === true,
   });
   return { verdict: j.verdict, judge: j.state };
 }

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { detectProject, type ProjectFacts } from './detect.ts';
 import { renderDockerfile, renderDockerignore } from './dockerfile.ts';
-import { githubRepository, renderSlipwayYaml } from './slipway-yaml.ts';
+import { githubRepository, renderSlipwayYaml, type YamlOptions } from './slipway-yaml.ts';
 import { MARKER, renderWorkflows } from './workflows.ts';
 
 /** `append`: the file exists and only gains lines (`.slipway/` in .gitignore): safe, written without --force. */
@@ -48,10 +48,10 @@ function withStateFolder(current: string): string {
   return `${current}${current === '' || current.endsWith('\n') ? '' : '\n'}${STATE_LINE}\n`;
 }
 
-export function planInit(dir: string): InitPlan {
+export function planInit(dir: string, options: YamlOptions = {}): InitPlan {
   const facts = detectProject(dir);
   const wanted = new Map<string, string>([
-    ['slipway.yaml', renderSlipwayYaml(facts, githubRepository(dir))],
+    ['slipway.yaml', renderSlipwayYaml(facts, githubRepository(dir), options)],
     ['Dockerfile', renderDockerfile(facts)],
     ['.dockerignore', renderDockerignore()],
     ['.gitignore', GITIGNORE],

@@ -15,7 +15,21 @@ export function githubRepository(dir: string): string | undefined {
   return /github\.com[:/]([\w.-]+\/[\w.-]+?)(?:\.git)?$/.exec(origin ?? '')?.[1]?.toLowerCase();
 }
 
-export function renderSlipwayYaml(facts: ProjectFacts, repository: string | undefined): string {
+export interface YamlOptions {
+  /** The development environment's local port (`slipway init --proxy-port`). */
+  proxyPort?: number;
+}
+
+/** The development environment's port when not given: 8700, unless the app itself uses it. */
+export function defaultProxyPort(facts: ProjectFacts): number {
+  return facts.port === 8700 ? 8701 : 8700;
+}
+
+export function renderSlipwayYaml(
+  facts: ProjectFacts,
+  repository: string | undefined,
+  options: YamlOptions = {},
+): string {
   const image = `ghcr.io/${repository ?? `your-org/${facts.name}`}/${facts.name}`;
   const health = facts.healthPath;
   // The local build installs the production dependencies from the lockfile itself (into the
@@ -68,7 +82,19 @@ environments:
   development:
     target: local
     proxy:
-      port: ${facts.port === 8700 ? 8701 : 8700} # the stable local address; revisions get their own ports
+      port: ${options.proxyPort ?? defaultProxyPort(facts)} # the stable local address; revisions get their own ports
+    # A rehearsal on this machine usually has no traffic: one short canary step, and a candidate that
+    # received no request passes when its 15s are over (noData: pass) instead of being rolled back.
+    # Requests sent to the port above are judged as in production; a handful is too little evidence
+    # to pass, and the step then rolls back at its deadline. Staging and production keep the canary
+    # above, where no traffic means no promotion.
+    strategy:
+      canary:
+        steps:
+          - setWeight: 50
+          - analysis: { maxDuration: 15s }
+    analysis:
+      noData: pass
   staging:
     target: kubernetes
     kubernetes:

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { CanaryStep, CanaryStrategy } from '../../src/core/spec.ts';
 import { Driver, kindsOf, trafficOf } from '../support/driver.ts';
-import { releaseSpec } from '../support/specs.ts';
+import { ANALYSIS, releaseSpec } from '../support/specs.ts';
 
 const canary = (steps: CanaryStrategy['steps'], continuousAnalysis = true): CanaryStrategy => ({
   kind: 'canary',
@@ -92,6 +92,61 @@ describe('canary phase transitions (pure step, virtual time)', () => {
     const d = dr.runUntil((x) => x.phase === 'rolled-back' || x.phase === 'promoted');
     assert.equal(d.phase, 'rolled-back');
     assert.match(d.reason, /no pass within/);
+  });
+
+  describe('no candidate traffic at all (a rehearsal on a laptop)', () => {
+    const silent = (noData: 'pass' | 'fail' | 'inconclusive', steps = STEPS) => {
+      const spec = releaseSpec(canary(steps), 2, { analysis: { ...ANALYSIS, noData } });
+      const dr = new Driver(spec, 1);
+      dr.rps = 0;
+      dr.previewRps = 0;
+      return dr;
+    };
+    const ended = (d: { phase: string }) => d.phase === 'rolled-back' || d.phase === 'promoted';
+
+    it("noData 'pass': promoted once the analysis step's time is over, not held to the progress deadline", () => {
+      const dr = silent('pass');
+      const start = dr.now;
+      const d = dr.runUntil(ended);
+      assert.equal(d.phase, 'promoted', d.reason);
+      // 300 s of analysis step and a 30 s pause; the progress deadline (600 s) plays no part.
+      const took = dr.now - start;
+      assert.ok(took >= 330_000 && took < 340_000, `took ${took} ms`);
+      assert.match(d.verdict?.reasons.join('; ') ?? '', /no-data policy is 'pass'/);
+    });
+
+    it("noData 'pass' with timed steps only: promoted when the steps are over", () => {
+      const dr = silent('pass', [
+        { kind: 'weight', weight: 20 },
+        { kind: 'pause', durationMs: 10_000 },
+      ]);
+      const start = dr.now;
+      const d = dr.runUntil(ended);
+      assert.equal(d.phase, 'promoted', d.reason);
+      assert.ok(dr.now - start < 15_000, `took ${dr.now - start} ms`);
+    });
+
+    it("noData 'fail' with timed steps only: rolled back as soon as the steps are over", () => {
+      const dr = silent('fail', [
+        { kind: 'weight', weight: 20 },
+        { kind: 'pause', durationMs: 10_000 },
+      ]);
+      const start = dr.now;
+      const d = dr.runUntil(ended);
+      assert.equal(d.phase, 'rolled-back', d.reason);
+      assert.ok(dr.now - start < 15_000, `took ${dr.now - start} ms`);
+      assert.match(d.reason, /no-data policy is 'fail'/);
+    });
+
+    it("noData 'inconclusive': the wait names the field and the fix from its first look", () => {
+      const dr = silent('inconclusive');
+      const a = dr.runUntil((x) => x.phase === 'analysing');
+      assert.match(a.reason, /waiting for traffic/);
+      assert.match(a.reason, /analysis\.noData: pass/);
+      const d = dr.runUntil(ended);
+      assert.equal(d.phase, 'rolled-back');
+      assert.match(d.verdict?.reasons.join('; ') ?? '', /analysis\.noData: pass/);
+    });
   });
 
   it('steps done and the judge passes: promoted', () => {

@@ -54,6 +54,17 @@ describe('slipway init (CLI)', () => {
     assert.match(readFileSync(join(dir, 'Dockerfile'), 'utf8'), /^CMD \["node", "dist\/main\.js"\]$/m);
   });
 
+  it('--proxy-port: written into the development environment; a bad value exits 2 naming the flag', async () => {
+    const dir = expressJs(join(scratch, 'port'));
+    const bad = await slipway('init', '--dir', dir, '--proxy-port', '99999');
+    assert.equal(bad.code, 2, bad.stdout);
+    assert.match(bad.stderr, /--proxy-port must be a TCP port \(1-65535\), got '99999'/);
+    assert.equal(existsSync(join(dir, 'slipway.yaml')), false);
+    const good = await slipway('init', '--dir', dir, '--proxy-port', '18124');
+    assert.equal(good.code, 0, good.stderr);
+    assert.match(readFileSync(join(dir, 'slipway.yaml'), 'utf8'), /^ {6}port: 18124 /m);
+  });
+
   it('exits 2 with a message when the directory is not a Node project', async () => {
     const run = await slipway('init', '--dir', scratch);
     assert.equal(run.code, 2);

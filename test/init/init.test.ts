@@ -6,10 +6,12 @@ import { after, describe, it } from 'node:test';
 import { checkDockerfile } from '../../scripts/lint/dockerfile-policy.ts';
 import { expressJs, fastifyTs } from '../../scripts/lint/init-samples.ts';
 import { checkWorkflowText } from '../../scripts/lint/workflow-policy.ts';
-import { validateConfigFile } from '../../src/config/index.ts';
+import { loadConfig, resolveEnvironment, validateConfigFile } from '../../src/config/index.ts';
+import { toReleaseSpec } from '../../src/config/model.ts';
 import { NODE_IMAGE } from '../../src/init/dockerfile.ts';
 import { applyPlan, planInit } from '../../src/init/plan.ts';
 import { substitute } from '../../src/init/workflows.ts';
+import { Driver } from '../support/driver.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'slipway-init-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
@@ -43,6 +45,35 @@ describe('slipway init on an Express JavaScript app (npm, no CI)', () => {
   it('writes a slipway.yaml that Slipway accepts', async () => {
     const validation = await validateConfigFile(join(dir, 'slipway.yaml'));
     assert.equal(validation.ok, true, JSON.stringify(validation.ok ? [] : validation.problems));
+  });
+
+  it('development is a short canary that promotes a second release without traffic; staging keeps the strict one', async () => {
+    const loaded = await loadConfig(join(dir, 'slipway.yaml'));
+    const spec = (env: string) =>
+      toReleaseSpec(resolveEnvironment(loaded, env), {
+        environment: env,
+        release: 2,
+        digest: `sha256:${'ab'.repeat(32)}`,
+      });
+    const dev = spec('development');
+    assert.equal(dev.analysis.noData, 'pass');
+    const silent = new Driver(dev, 1);
+    silent.rps = 0;
+    silent.previewRps = 0;
+    const start = silent.now;
+    const done = silent.runUntil((d) => d.phase === 'promoted' || d.phase === 'rolled-back');
+    assert.equal(done.phase, 'promoted', done.reason);
+    const took = silent.now - start;
+    assert.ok(took >= 15_000 && took <= 20_000, `promoted after ${took} ms (15 s analysis step)`);
+
+    const staging = spec('staging');
+    assert.equal(staging.analysis.noData, 'inconclusive');
+    assert.equal(staging.strategy.kind === 'canary' && staging.strategy.steps.length, 4);
+  });
+
+  it('--proxy-port sets the development port', () => {
+    const yaml = planInit(dir, { proxyPort: 18_123 }).files.find((f) => f.path === 'slipway.yaml');
+    assert.match(yaml?.content ?? '', /^ {6}port: 18123 /m);
   });
 
   it('writes a Dockerfile and workflows that pass the repository policies', () => {

@@ -14,6 +14,20 @@ interface InitOptions {
   dir: string;
   force?: boolean;
   dryRun?: boolean;
+  proxyPort?: string;
+}
+
+/** `--proxy-port`: a TCP port, or a usage error naming the flag and the value. */
+function proxyPortOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
+    throw new CliError(
+      `--proxy-port must be a TCP port (1-65535), got '${value}': e.g. --proxy-port 8710`,
+      ExitCode.invalidInput,
+    );
+  }
+  return port;
 }
 
 export function register(program: Command): void {
@@ -23,11 +37,13 @@ export function register(program: Command): void {
     .option('-d, --dir <path>', 'project root (where package.json is)', '.')
     .option('--force', 'overwrite files that exist and differ (their diff is shown first)')
     .option('--dry-run', 'show what would be written, write nothing')
+    .option('--proxy-port <port>', "the development environment's local port (default 8700)")
     .action((options: InitOptions) => {
       const dir = resolve(options.dir);
+      const proxyPort = proxyPortOf(options.proxyPort);
       let plan: ReturnType<typeof planInit>;
       try {
-        plan = planInit(dir);
+        plan = planInit(dir, proxyPort === undefined ? {} : { proxyPort });
       } catch (err) {
         if (err instanceof InitError) throw new CliError(err.message, ExitCode.invalidInput);
         throw err;

@@ -48,6 +48,12 @@ export interface JudgeOptions {
    * simply `inconclusive`. Default false.
    */
   deadlineReached?: boolean;
+  /**
+   * Only the no-data part of the deadline: a candidate that received no requests gets `spec.noData`
+   * now, one with requests is judged as before the deadline (its inconclusive is not final). A canary
+   * whose steps are done: they were its time to receive traffic. Default false.
+   */
+  noDataDue?: boolean;
 }
 
 export function initialJudgeState(): JudgeState {
@@ -128,9 +134,9 @@ function decide(spec: AnalysisSpec, state: JudgeState, options: JudgeOptions): V
   if (failures.length > 0) return { kind: 'fail', reasons: failures, evidence };
 
   if (requests === 0) {
-    const deadline = options.deadlineReached === true;
-    const reason = noDataReason(spec, deadline, totals.stable.requests);
-    return { kind: deadline ? spec.noData : 'inconclusive', reasons: [reason], evidence };
+    const due = options.deadlineReached === true || options.noDataDue === true;
+    const reason = noDataReason(spec, due, totals.stable.requests);
+    return { kind: due ? spec.noData : 'inconclusive', reasons: [reason], evidence };
   }
 
   const pending = missingForPass(spec, requests, reports);

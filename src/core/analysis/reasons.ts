@@ -71,8 +71,19 @@ export function passReasons(spec: AnalysisSpec, requests: number, reports: Signa
   return reasons;
 }
 
+/**
+ * No candidate request to judge. The reason names the policy field and what it will do, from the
+ * first look: a rehearsal without traffic should learn at once why it waits and how not to.
+ */
 export function noDataReason(spec: AnalysisSpec, deadlineReached: boolean, stableRequests: number): string {
-  return deadlineReached
-    ? `no candidate requests before the analysis deadline (stable served ${stableRequests}); no-data policy is '${spec.noData}'`
-    : `no candidate requests yet (stable served ${stableRequests}); waiting for traffic`;
+  const fix = 'send it requests, or set analysis.noData: pass to pass a candidate that got none';
+  if (deadlineReached) {
+    const head = `no candidate requests before the analysis deadline (stable served ${stableRequests}); no-data policy is '${spec.noData}'`;
+    return spec.noData === 'inconclusive' ? `${head} (${fix})` : head;
+  }
+  const wait = `no candidate requests yet (stable served ${stableRequests}); waiting for traffic`;
+  if (spec.noData === 'inconclusive') {
+    return `${wait}: without any, analysis.noData: inconclusive never passes it (${fix})`;
+  }
+  return `${wait} until the deadline, when analysis.noData: ${spec.noData} ${spec.noData === 'pass' ? 'passes' : 'fails'} it`;
 }

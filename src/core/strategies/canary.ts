@@ -35,7 +35,10 @@ function look(view: ReleaseView, strategy: CanaryStrategy, memo: Memo<CanaryMemo
   if (current?.kind === 'analysis') {
     return { deadlineReached: view.now >= since + current.maxDurationMs, since };
   }
-  return strategy.continuousAnalysis && serving(view) ? { deadlineReached: false, since } : undefined;
+  if (!strategy.continuousAnalysis || !serving(view)) return undefined;
+  // Once the steps are done they were the candidate's time to receive traffic: without any, the
+  // no-data policy decides now (pass promotes, fail rolls back) instead of at the progress deadline.
+  return { deadlineReached: false, noDataDue: current === undefined, since };
 }
 
 function decide({ view, strategy, memo, evidence }: StrategyInput<CanaryStrategy, CanaryMemo>): Result {

@@ -186,6 +186,31 @@ const cases: Case[] = [
     ],
   },
   {
+    name: 'before the deadline, no traffic names the no-data field and the fix',
+    spec: { noData: 'inconclusive' },
+    series: [[counts(0), counts(0)]],
+    kind: 'inconclusive',
+    reasons: [
+      /waiting for traffic: without any, analysis\.noData: inconclusive never passes it \(send it requests, or set analysis\.noData: pass/,
+    ],
+  },
+  {
+    name: "noDataDue (a canary's steps are done): no candidate traffic gets the policy at once",
+    spec: { noData: 'pass' },
+    series: [[counts(0), counts(0)]],
+    options: { noDataDue: true },
+    kind: 'pass',
+    reasons: [/no-data policy is 'pass'/],
+  },
+  {
+    name: 'noDataDue with some traffic: judged as before the deadline, no deadline wording',
+    spec: { noData: 'pass' },
+    series: steady(10, {}),
+    options: { noDataDue: true },
+    kind: 'inconclusive',
+    reasons: [/^minimum sample not reached: 100 of 500/],
+  },
+  {
     name: 'at the deadline, too little evidence stays inconclusive and says so',
     spec: { noData: 'fail' },
     series: steady(10, {}),

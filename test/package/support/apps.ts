@@ -141,7 +141,10 @@ async function stopEverything(stateDir: string): Promise<void> {
   }
 }
 
-/** What a user edits after init for a quick local rehearsal: one replica, a strategy that needs no traffic. */
+/**
+ * For bench/deploy-apps, which measures builds and installs, not strategies: one replica and a
+ * blue-green switch without analysis. (The matrix deploys init's config as written.)
+ */
 export function rehearsal(yaml: string, proxyPort: number): string {
   const out = yaml
     .replace(/^replicas: \d+.*$/m, 'replicas: 1')
@@ -200,7 +203,8 @@ export async function runRow(t: TestContext, row: Row): Promise<void> {
   );
   assert.equal(demo.err.trimEnd().split('\n').length, 1, demo.err);
 
-  const init = slipway('init');
+  // init's config is deployed as written, canary included: the one flag gives each row its own port.
+  const init = slipway('init', '--proxy-port', String(row.proxyPort));
   ok(init, 'slipway init');
   const managerName = row.manager === 'npm' ? 'npm' : row.manager === 'pnpm' ? 'pnpm' : 'yarn';
   assert.match(init.out, new RegExp(`: ${managerName}\\b[^(\n]*\\(`), init.out);
@@ -211,7 +215,8 @@ export async function runRow(t: TestContext, row: Row): Promise<void> {
     assert.match(written, /^replicas: 1/m);
   }
   assert.match(readFileSync(join(app.dir, '.gitignore'), 'utf8'), /^\.slipway\/?$/m);
-  writeFileSync(yamlFile, rehearsal(written, row.proxyPort));
+  assert.match(written, /^ {4}proxy:\n {6}port: (\d+) /m);
+  assert.equal(/^ {4}proxy:\n {6}port: (\d+) /m.exec(written)?.[1], String(row.proxyPort));
 
   ok(slipway('validate'), 'slipway validate');
   const config = slipway('config', ...dev, '--json');
@@ -232,7 +237,8 @@ export async function runRow(t: TestContext, row: Row): Promise<void> {
   ok(plan, 'slipway plan --dry-run');
   assert.match(plan.out, /artifact: \d+ files/, plan.out);
   assert.match(plan.out, /live: no daemon running/, plan.out);
-  assert.match(plan.out, /strategy: blue-green, 1 replica/, plan.out);
+  const replicas = row.fixture === 'fastify' ? '1 replica,' : '2 replicas,';
+  assert.match(plan.out, new RegExp(`strategy: canary, ${replicas}`), plan.out);
   assert.ok(!existsSync(join(app.dir, '.slipway', 'daemon.json')), 'plan started a daemon');
 
   if (row.fixture === 'fastify') {
@@ -255,10 +261,9 @@ export async function runRow(t: TestContext, row: Row): Promise<void> {
     const started = Date.now();
     const r = slipway('deploy', ...dev);
     ok(r, what);
-    t.diagnostic(
-      `${row.manager} ${row.fixture}: ${what} took ${((Date.now() - started) / 1000).toFixed(1)} s`,
-    );
-    return r;
+    const seconds = (Date.now() - started) / 1000;
+    t.diagnostic(`${row.manager} ${row.fixture}: ${what} took ${seconds.toFixed(1)} s`);
+    return { ...r, seconds };
   };
   const deployed = timed('first deploy');
   const first = await body(row.proxyPort);
@@ -275,7 +280,16 @@ export async function runRow(t: TestContext, row: Row): Promise<void> {
   assert.match(again.out, /live: release \d+/, again.out);
   const server = join(app.dir, 'server.js');
   writeFileSync(server, readFileSync(server, 'utf8').replace(/hello from/, 'hi from'));
-  timed('code-change deploy');
+  // No traffic during the canary: its 15 s analysis step passes by noData: pass, then it is promoted
+  // (not held until the 5 m progress deadline and rolled back, as before).
+  const changed = timed('code-change deploy');
+  assert.match(
+    changed.out,
+    /step 2\/2: analysing: no candidate requests yet .*analysis\.noData: pass passes it/,
+  );
+  assert.match(changed.out, /no-data policy is 'pass'/, changed.out);
+  assert.match(changed.out, /released: /, changed.out);
+  assert.ok(changed.seconds >= 15 && changed.seconds < 120, `code-change deploy took ${changed.seconds} s`);
   assert.match(await body(row.proxyPort), /^hi from/);
 
   const status = slipway('status', ...dev);

@@ -233,7 +233,7 @@ export class RemoteApp extends EventEmitter implements AppProcess {
 
   /**
    * The keeper that started this process is gone: it is no child of the daemon, so its exit is
-   * seen by polling its pid (every 100 ms), and signals go to the pid directly.
+   * seen by polling its pid (every 100 ms; a zombie counts as exited), and signals go to the pid directly.
    */
   orphaned(): void {
     this.#orphan = true;

@@ -4,6 +4,7 @@
  * Its exit code is lost with its parent; it is reported as ended by SIGKILL, the likeliest cause.
  */
 import { EventEmitter } from 'node:events';
+import { isZombie } from '../supervisor/procfs.ts';
 import type { AppProcess } from '../supervisor/spawn.ts';
 
 /** Calls `gone` once `pid` no longer exists (checked every `everyMs`); returns a canceller. */
@@ -11,6 +12,9 @@ export function watchPid(pid: number, gone: () => void, everyMs = 100): () => vo
   const poll = setInterval(() => {
     try {
       process.kill(pid, 0);
+      // An orphan that exited stays a zombie until init reaps it (PID 1 of a container may take a
+      // minute, or never): it is gone all the same.
+      if (isZombie(pid)) throw Object.assign(new Error('exited, not reaped yet'), { code: 'ESRCH' });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EPERM') return; // alive, someone else's now
       clearInterval(poll);
