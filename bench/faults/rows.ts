@@ -5,7 +5,8 @@
  * `test/e2e/faults-campaign-*.test.ts` files (which assert each row's promises).
  */
 import { execFileSync } from 'node:child_process';
-import { appendFile, readFile, truncate, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readFile, truncate, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { DaemonClient, isAlive, StatePaths } from '../../src/targets/local/index.ts';
 import { GapProbe, type GapReport } from '../../test/e2e/support/gap.ts';
@@ -415,4 +416,101 @@ export const ROWS: { name: string; run: (scope: Scope) => Promise<Row> }[] = [
   { name: 'read-only state folder', run: (s) => diskFault(s, 'read-only') },
   { name: 'clock jumps forward', run: (s) => clockJump(s, '+2h') },
   { name: 'clock jumps back', run: (s) => clockJump(s, '-2h') },
+  { name: 'kill -9 keeper, app logs a secret', run: killKeeperRedacted },
 ];
+
+/** The secret the redacted row's app logs; long enough to be redacted. */
+export const LOGGED_SECRET = 'h13p-s3cr3t-value';
+
+/**
+ * The hello bundle plus a line every 100 ms that holds its secret, on stdout and stderr in turn
+ * (each a pipe to the log pump); on SIGUSR2 a last line, then exit 3.
+ */
+const SECRET_LOGGER = `let n = 0;
+const say = (what) =>
+  (n % 2 ? process.stderr : process.stdout).write(\`\${what} \${n++} pid \${process.pid} at \${Date.now()} token=\${process.env.API_TOKEN}\\n\`);
+setInterval(() => say('tick'), 100);
+process.on('SIGUSR2', () => {
+  say('bye');
+  process.exit(3);
+});
+await import('./server.mjs');
+`;
+
+export interface RedactedRow extends Row {
+  report: GapReport;
+  appPid: number;
+  /** The app still ran with the same pid 3 s after the keeper's death. */
+  appAlive: boolean;
+  /** `tick` lines the app (this pid) wrote from 500 ms after the keeper's death: in the log, redacted. */
+  ticksAfter: number;
+  /** Times the secret's value appears in the log file. */
+  leaks: number;
+  /** What the daemon said (status) of the app's exit after SIGUSR2, taken over from the dead keeper. */
+  lastExit: string;
+}
+
+/**
+ * kill -9 of the keeper while an app whose log is redacted writes a line every 100 ms. The app's
+ * output goes through a log pump, not through the keeper, so the app keeps running and its lines
+ * keep reaching the log, redacted; then the app prints a last line and exits, and the daemon (which
+ * took the app over) quotes that line in the instance's last exit.
+ */
+export async function killKeeperRedacted(scope: Scope): Promise<RedactedRow> {
+  const ws = await workspace(scope as unknown as TestContext, await freeProxyPort());
+  await writeFile(join(ws.dir, 'app', 'secret-logger.mjs'), SECRET_LOGGER);
+  await mkdir(ws.stateDir, { recursive: true, mode: 0o700 });
+  await writeFile(join(ws.stateDir, `secrets.${ENV}.env`), `API_TOKEN=${LOGGED_SECRET}\n`, { mode: 0o600 });
+  await ws.write({
+    env: { APP_VERSION: '1.0.0' },
+    start: 'node secret-logger.mjs',
+    extra: 'secrets:\n  API_TOKEN: { source: file, key: API_TOKEN }\n',
+  });
+  const r = await ws.run(['deploy', '--env', ENV]);
+  if (r.code !== 0) throw new Error(`deploy failed: ${r.stdout}${r.stderr}`);
+  const s: Served = { ws, ...(await probed(scope, ws)) };
+  const instance = async () => {
+    const st = await ws.json<{ revisions: { release: number; instances: InstanceStatus[] }[] }>([
+      'status',
+      '--env',
+      ENV,
+    ]);
+    const rev = st.revisions[0]!;
+    return { release: rev.release, ...rev.instances[0]! };
+  };
+  const before = await instance();
+  const appPid = before.pid!;
+  const logFile = s.paths.instanceLog(ENV, before.release, before.index);
+  const keeperPid = (await DaemonClient.read(ws.stateDir))!.info.keeperPid!;
+  const killedAt = Date.now();
+  process.kill(keeperPid, 'SIGKILL');
+  await sleep(3000);
+  const appAlive = isAlive(appPid);
+  const log = await readFile(logFile, 'utf8');
+  const ticksAfter = [...log.matchAll(/^tick \d+ pid (\d+) at (\d+) token=\[redacted:API_TOKEN\]$/gm)].filter(
+    (m) => Number(m[1]) === appPid && Number(m[2]) > killedAt + 500,
+  ).length;
+  const leaks = log.split(LOGGED_SECRET).length - 1;
+  const gone = /the keeper is gone/.test(await daemonLog(s));
+  const row = await finish(
+    s,
+    'kill -9 keeper, app logs a secret',
+    gone && appAlive && ticksAfter > 0,
+    `${ticksAfter} lines logged after the keeper's death, redacted; ${leaks} raw`,
+  );
+  // The daemon watches the orphaned app by pid: on its exit it quotes the log's tail.
+  let lastExit = '';
+  if (appAlive) process.kill(appPid, 'SIGUSR2');
+  const t0 = Date.now();
+  while (appAlive && !/bye/.test(lastExit) && Date.now() - t0 < 15_000) {
+    await sleep(200);
+    lastExit = (await instance().catch(() => undefined))?.lastExit ?? '';
+  }
+  return { ...row, appPid, appAlive, ticksAfter, leaks, lastExit, notes: `last exit: ${oneLine(lastExit)}` };
+}
+
+interface InstanceStatus {
+  index: number;
+  pid?: number;
+  lastExit?: string;
+}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -72,6 +72,43 @@ describe('slipway validate', () => {
       staging: { target: 'kubernetes' },
       production: { target: 'kubernetes' },
     });
+  });
+
+  it('warns (exit 0) about a local secret too short to be redacted, where the value is known, and never shows it', async () => {
+    const cfg = file(
+      'short-secrets.yaml',
+      build({
+        dev: [
+          'secrets:',
+          '  PIN: { source: file, key: PIN }',
+          '  OK_TOKEN: { source: file, key: OK_TOKEN }',
+          '  SHELL_PIN: { source: env, key: SLIPWAY_TEST_SHELL_PIN }',
+          '  UNSET: { source: env, key: SLIPWAY_TEST_UNSET_VAR, optional: true }',
+        ].join('\n'),
+      }),
+    );
+    const secretsFile = join(dir, '.slipway', 'secrets.dev.env');
+    mkdirSync(join(dir, '.slipway'), { recursive: true });
+    writeFileSync(secretsFile, 'PIN=x7z\nOK_TOKEN=long-enough-value\n');
+    process.env.SLIPWAY_TEST_SHELL_PIN = 'q9';
+    try {
+      const run = await runCli(['validate', '--config', cfg]);
+      assert.equal(run.code, 0, run.stderr);
+      const warnings = run.stderr.trim().split('\n');
+      assert.deepEqual(warnings, [
+        `warning: ${cfg}: environments.dev.secrets.PIN: its value (key PIN in ${secretsFile}) is 3 characters long, too short to be redacted from instance logs (4 or more are) — use a value of at least 4 characters, or make sure the app never prints it`,
+        `warning: ${cfg}: environments.dev.secrets.SHELL_PIN: its value (the variable SLIPWAY_TEST_SHELL_PIN in this shell) is 2 characters long, too short to be redacted from instance logs (4 or more are) — use a value of at least 4 characters, or make sure the app never prints it`,
+      ]);
+      const shown = run.stderr.replaceAll(dir, '');
+      assert.ok(!shown.includes('x7z') && !shown.includes('q9'), 'no value is shown');
+      const json = JSON.parse((await runCli(['validate', '--config', cfg, '--json'])).stdout);
+      assert.deepEqual(
+        json.warnings.map((w: { path: string }) => w.path),
+        ['environments.dev.secrets.PIN', 'environments.dev.secrets.SHELL_PIN'],
+      );
+    } finally {
+      delete process.env.SLIPWAY_TEST_SHELL_PIN;
+    }
   });
 
   it('--env checks one environment and rejects an unknown one with a suggestion', async () => {

@@ -7,8 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DaemonClient, isAlive } from '../../src/targets/local/index.ts';
+import { DaemonClient } from '../../src/targets/local/index.ts';
 import { instanceProcesses } from '../../src/targets/local/supervisor/reaper.ts';
+// A zombie counts as gone: the orphaned apps' parent is now init, which may reap them late.
+import { isAlive } from '../targets/local/helpers.ts';
 import { GapProbe } from './support/gap.ts';
 import { workspace } from './support/workspace.ts';
 

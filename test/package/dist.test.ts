@@ -43,6 +43,7 @@ test('the tarball holds the compiled CLI, its runtime files, the schema and the 
     'LICENSE',
     'dist/cli/main.js',
     'dist/entries/daemon/main.js',
+    'dist/targets/local/supervisor/log-pump.js',
     'dist/dashboard/assets/app.js',
     'dist/dashboard/assets/app.css',
     'schema/slipway.schema.json',

@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { PinPurpose, ProxyHandle, StartProxy } from '../daemon/proxy-handle.ts';
 import { type RouteTable, validateRouteTable } from '../proxy/routing.ts';
 import type { ProxySettings } from '../runtime.ts';
+import { isZombie } from '../supervisor/procfs.ts';
 import type { AppProcess, SpawnApp } from '../supervisor/spawn.ts';
 import type {
   FromKeeper,
@@ -174,7 +175,7 @@ export class RemoteApp extends EventEmitter implements AppProcess {
 
   /**
    * The keeper that started this process is gone: it is no child of the daemon, so its exit is
-   * seen by polling its pid (every 100 ms), and signals go to the pid directly.
+   * seen by polling its pid (every 100 ms; a zombie counts as exited), and signals go to the pid directly.
    */
   orphaned(): void {
     this.#orphan = true;
@@ -183,6 +184,7 @@ export class RemoteApp extends EventEmitter implements AppProcess {
     const poll = setInterval(() => {
       try {
         process.kill(pid, 0);
+        if (isZombie(pid)) throw new Error('exited, not reaped yet');
       } catch {
         clearInterval(poll);
         this.exited(null, 'SIGKILL');

@@ -15,6 +15,9 @@ import { Transform, type TransformCallback } from 'node:stream';
 
 export const MIN_REDACTED_LENGTH = 4;
 
+/** Where the log pump (log-pump.ts) finds the values to redact: JSON, name → value. */
+export const LOG_PUMP_SECRETS_VAR = 'SLIPWAY_LOG_PUMP_SECRETS';
+
 export interface KnownSecret {
   name: string;
   /** The value as latin1 of its UTF-8 bytes, to match the raw output bytes. */

@@ -7,7 +7,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { dirname } from 'node:path';
-import { knownSecrets, Redactor } from './redact.ts';
+import type { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { knownSecrets, LOG_PUMP_SECRETS_VAR, Redactor } from './redact.ts';
 
 let setprivPath: string | null | undefined;
 
@@ -59,11 +61,11 @@ export type SpawnApp = (opts: SpawnAppOptions) => AppProcess;
 
 /**
  * Starts the command with its output going to `logFd`. When `env` holds secrets worth redacting,
- * the output goes through a pipe and a `Redactor` into `logFile` instead: the app's bytes then pass
- * through this (the spawning) process, which the app dies with anyway (`--pdeathsig`).
- * `dieWithParent: false` is for the keeper: its apps must outlive a `kill -9` of the keeper, so that
- * the daemon can take them over (keeper/remote.ts `takeOver`); strays are reaped by the next daemon.
- * (An app whose output is redacted loses its log pipe with the keeper; writing to it then fails.)
+ * the app's stdout and stderr are pipes to a log pump (log-pump.ts), a process of its own that
+ * redacts them into `logFd`'s file. The spawner keeps no end of those pipes, so the app's output
+ * does not depend on the spawner living: `dieWithParent: false` is for the keeper, whose apps must
+ * outlive a `kill -9` of it so that the daemon can take them over (keeper/remote.ts `takeOver`),
+ * log lines included. `logDone` settles when the pump has exited, i.e. written the last byte.
  */
 export const spawnApp = (
   opts: Pick<SpawnAppOptions, 'command' | 'cwd' | 'env' | 'logFd' | 'logFile' | 'secretNames'> & {
@@ -73,29 +75,84 @@ export const spawnApp = (
   const setpriv = opts.dieWithParent === false ? null : findSetpriv();
   const shell = ['/bin/sh', '-c', `exec ${opts.command}`];
   const argv = setpriv ? [setpriv, '--pdeathsig', 'SIGKILL', '--', ...shell] : shell;
-  const secrets = knownSecrets(
-    Object.fromEntries((opts.secretNames ?? []).flatMap((n) => (opts.env[n] ? [[n, opts.env[n]]] : []))),
+  const values = Object.fromEntries(
+    (opts.secretNames ?? []).flatMap((n) => (opts.env[n] ? [[n, opts.env[n]]] : [])),
   );
+  const redacted = knownSecrets(values).length > 0;
   const child = spawn(argv[0]!, argv.slice(1), {
     cwd: opts.cwd,
     env: opts.env,
-    stdio: ['ignore', secrets.length ? 'pipe' : opts.logFd, secrets.length ? 'pipe' : opts.logFd],
+    stdio: ['ignore', redacted ? 'pipe' : opts.logFd, redacted ? 'pipe' : opts.logFd],
   });
-  if (!secrets.length || !child.stdout || !child.stderr) return child;
-  const file = createWriteStream(opts.logFile, { flags: 'a', mode: 0o600 });
-  const logDone = new Promise<void>((resolve) => {
+  if (!redacted || !child.stdout || !child.stderr) return child;
+  const pump = startLogPump(child.stdout, child.stderr, opts.logFd, values);
+  if (pump) {
+    child.stdout.destroy(); // the pump holds the read ends now; this process keeps none
+    child.stderr.destroy();
+    return Object.assign(child, { logDone: pump });
+  }
+  return Object.assign(child, { logDone: redactHere(child.stdout, child.stderr, opts.logFile, values) });
+};
+
+const PUMP_MAIN = fileURLToPath(
+  new URL(`./log-pump.${import.meta.url.endsWith('.ts') ? 'ts' : 'js'}`, import.meta.url),
+);
+
+/**
+ * The pump for one app: its stdin and fd 3 are the read ends of the app's stdout and stderr, its
+ * stdout and stderr the log file. No parent-death signal: it ends by EOF once the app is gone, so
+ * it never outlives the app's output nor loses its tail. Undefined when it could not be started.
+ */
+function startLogPump(
+  stdout: Readable,
+  stderr: Readable,
+  logFd: number,
+  values: Record<string, string>,
+): Promise<void> | undefined {
+  let pump: ChildProcess;
+  try {
+    pump = spawn(process.execPath, [PUMP_MAIN], {
+      env: { [LOG_PUMP_SECRETS_VAR]: JSON.stringify(values) },
+      stdio: [stdout, logFd, logFd, stderr],
+    });
+  } catch {
+    return undefined;
+  }
+  if (pump.pid === undefined) {
+    pump.once('error', () => {}); // reported by falling back to redacting here
+    return undefined;
+  }
+  return new Promise<void>((resolve) => {
+    pump.once('exit', () => resolve());
+    pump.once('error', () => resolve());
+  });
+}
+
+/**
+ * Redaction in this process, when no pump could be started: the app's output then depends on this
+ * process living (writes fail with EPIPE once it is gone).
+ */
+function redactHere(
+  stdout: Readable,
+  stderr: Readable,
+  logFile: string,
+  values: Record<string, string>,
+): Promise<void> {
+  const secrets = knownSecrets(values);
+  const file = createWriteStream(logFile, { flags: 'a', mode: 0o600 });
+  const done = new Promise<void>((resolve) => {
     file.on('close', resolve);
     file.on('error', () => resolve()); // a full disk loses log lines, never the instance
   });
   let open = 2;
-  for (const out of [child.stdout, child.stderr]) {
+  for (const out of [stdout, stderr]) {
     out
       .pipe(new Redactor(secrets))
       .on('end', () => --open === 0 && file.end())
       .pipe(file, { end: false });
   }
-  return Object.assign(child, { logDone });
-};
+  return done;
+}
 
 /**
  * The base environment of an instance: not the daemon's (which may hold the CLI's secrets), only
