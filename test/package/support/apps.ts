@@ -27,6 +27,8 @@ export interface Row {
   fixture: Fixture;
   /** The development environment's proxy port (distinct per row). */
   proxyPort: number;
+  /** yarn-berry only: `nodeLinker: pnp`, every command through `yarn slipway` (no node_modules/.bin). */
+  pnp?: boolean;
 }
 
 export interface Run {
@@ -184,7 +186,7 @@ function body(port: number): Promise<string> {
 
 /** The whole user path of one row, asserting every command's exit code and its key output. */
 export async function runRow(t: TestContext, row: Row): Promise<void> {
-  const app = await installApp(t, row.manager, row.fixture);
+  const app = await installApp(t, row.manager, row.fixture, { pnp: row.pnp === true });
   if (!app) return;
   const { slipway } = app;
   const dev = ['--env', 'development'];

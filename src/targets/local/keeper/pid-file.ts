@@ -4,6 +4,7 @@
  * folder is not.
  */
 import { open, readFile, rm } from 'node:fs/promises';
+import { syncHandle } from '../state/fsync.ts';
 import { readStateFile } from '../state/read-file.ts';
 
 /** Takes the pid file for this process; false when a live process of `root` already holds it. */
@@ -12,7 +13,7 @@ export async function claimPidFile(file: string, root: string): Promise<boolean>
     try {
       const fh = await open(file, 'wx', 0o600);
       await fh.writeFile(`${process.pid}\n`);
-      await fh.sync();
+      await syncHandle(fh);
       await fh.close();
       return true;
     } catch (err) {

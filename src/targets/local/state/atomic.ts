@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { syncHandle } from './fsync.ts';
 
 export interface WriteOptions {
   /** File mode of the written file; default 0o644 (0o600 for secrets such as the daemon token). */
@@ -23,7 +24,7 @@ export async function writeFileAtomic(
   const fh = await open(tmp, 'w', opts.mode ?? 0o644);
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    await syncHandle(fh);
   } finally {
     await fh.close();
   }
@@ -49,7 +50,7 @@ export async function appendLine(path: string, line: string): Promise<void> {
   const fh = await open(path, 'a', 0o644);
   try {
     await fh.write(`${line}\n`);
-    await fh.sync();
+    await syncHandle(fh);
   } finally {
     await fh.close();
   }
@@ -58,7 +59,7 @@ export async function appendLine(path: string, line: string): Promise<void> {
 export async function fsyncDir(dir: string): Promise<void> {
   const fh = await open(dir, 'r');
   try {
-    await fh.sync();
+    await syncHandle(fh);
   } finally {
     await fh.close();
   }

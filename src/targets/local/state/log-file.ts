@@ -9,6 +9,7 @@ import { open, readFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import { writeFileAtomic } from './atomic.ts';
 import { frame, unframe } from './frame.ts';
+import { syncHandle } from './fsync.ts';
 import type { StateProblem } from './problems.ts';
 import { quarantine } from './quarantine.ts';
 import { NotARegularFileError, readStateFile } from './read-file.ts';
@@ -143,7 +144,7 @@ export function appendRecord(path: string, value: unknown, now: () => number = D
         }
       }
       await fh.write(`${prefix}${frame(JSON.stringify(value))}\n`);
-      await fh.sync();
+      await syncHandle(fh);
     } finally {
       await fh.close();
     }

@@ -4,6 +4,7 @@
  * piece with where it came from, why it was removed, its text and its exact bytes (base64).
  */
 import { open } from 'node:fs/promises';
+import { syncHandle } from './fsync.ts';
 
 export interface QuarantinedPiece {
   /** 1-based line in the original file (absent for a whole file). */
@@ -33,7 +34,7 @@ export async function quarantine(file: string, pieces: QuarantinedPiece[], at: n
   const fh = await open(sidecar, 'a', 0o600);
   try {
     await fh.write(`${text}\n`);
-    await fh.sync();
+    await syncHandle(fh);
   } finally {
     await fh.close();
   }
