@@ -172,6 +172,45 @@ export async function killKeeper(scope: Scope): Promise<Row> {
 }
 
 /**
+ * Two deaths in a row, no CLI: the keeper, then (once its standby keeper runs) the daemon. The
+ * standby serves the last tables and starts a new daemon that adopts the apps (keeper/standby.ts).
+ */
+export async function killKeeperThenDaemon(scope: Scope): Promise<Row> {
+  const s = await served(scope);
+  const before = (await DaemonClient.read(s.ws.stateDir))!;
+  process.kill(before.info.keeperPid!, 'SIGKILL');
+  const t0 = Date.now();
+  let standby: number | undefined;
+  while (standby === undefined && Date.now() - t0 < 30_000) {
+    const c = await DaemonClient.read(s.ws.stateDir).catch(() => undefined);
+    if (c?.info.keeperPid !== undefined && c.info.keeperPid !== before.info.keeperPid)
+      standby = c.info.keeperPid;
+    else await sleep(50);
+  }
+  if (standby !== undefined) process.kill(before.info.pid, 'SIGKILL');
+  const t1 = Date.now();
+  let api = -1;
+  while (standby !== undefined && Date.now() - t1 < 60_000) {
+    const c = await DaemonClient.read(s.ws.stateDir).catch(() => undefined);
+    if (c && c.info.pid !== before.info.pid && (await c.healthy())) {
+      api = Date.now() - t1;
+      break;
+    }
+    await sleep(50);
+  }
+  await sleep(1000);
+  const log = await daemonLog(s);
+  const line = pick(log, /the daemon we stood by is gone/);
+  return finish(
+    s,
+    'kill -9 keeper, then daemon',
+    standby !== undefined && api >= 0 && /the daemon we stood by is gone/.test(log),
+    line,
+    `standby ${standby ?? 'never started'}; new daemon's API after ${api} ms`,
+  );
+}
+
+/**
  * kill -9 of the deploying CLI at a point of a canary of v3: `at` is 'pausing' (the canary holds 20 %)
  * or a delay in ms after the CLI started (before the canary, or while promoting). Then `status`,
  * then the same deploy with --wait resumes the release.
@@ -401,6 +440,7 @@ export async function clockJump(scope: Scope, jump: '+2h' | '-2h'): Promise<Row>
 export const ROWS: { name: string; run: (scope: Scope) => Promise<Row> }[] = [
   { name: 'kill -9 daemon', run: killDaemon },
   { name: 'kill -9 keeper', run: killKeeper },
+  { name: 'kill -9 keeper, then daemon', run: killKeeperThenDaemon },
   { name: 'kill -9 CLI while canary pauses', run: (s) => killCli(s, 'pausing') },
   { name: 'kill -9 CLI 300 ms into deploy', run: (s) => killCli(s, 300) },
   { name: 'torn ledger tail', run: tornTail },

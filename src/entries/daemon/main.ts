@@ -14,6 +14,7 @@ import { Daemon } from '../../targets/local/daemon/daemon.ts';
 import { claimPidFile, readPidFile } from '../../targets/local/keeper/pid-file.ts';
 import { type FromKeeper, KEEPER_VAR } from '../../targets/local/keeper/protocol.ts';
 import { KeeperLink } from '../../targets/local/keeper/remote.ts';
+import { Standby } from '../../targets/local/keeper/standby.ts';
 import { startProxy } from '../../targets/local/proxy/index.ts';
 import type { ProxySettings } from '../../targets/local/runtime.ts';
 import { healDaemonFiles } from '../../targets/local/state/daemon-files.ts';
@@ -59,18 +60,33 @@ const localProxy = (s: ProxySettings) =>
     latencyBoundMs: s.latencyBoundMs,
   });
 
+let standby: Standby | undefined;
 if (keeper) {
   // A keeper that died (kill -9, crash) closed the proxies' sockets; its apps live on. This daemon
-  // serves the last tables itself at once (keeper/remote.ts takeOver), unsupervised from now on.
+  // serves the last tables itself at once (keeper/remote.ts takeOver), then starts a standby keeper
+  // that takes all of it over if this daemon dies too (keeper/standby.ts).
   process.on('disconnect', async () => {
     const t0 = performance.now();
-    const failed = await keeper.takeOver({ startProxy: localProxy, spawn: spawnApp });
-    // daemon.json stops naming the dead keeper (`local down` and the CLI read it).
-    await healDaemonFiles(paths, daemon.info(), daemon.token).catch(() => []);
+    // What it starts from now on must outlive it too, for the standby to hand it to the next daemon.
+    const failed = await keeper.takeOver({
+      startProxy: localProxy,
+      spawn: (o) => spawnApp({ ...o, dieWithParent: false }),
+    });
     logger.info(
       { ms: Math.round(performance.now() - t0), failed },
-      'the keeper is gone; this daemon now serves the proxies and watches the apps itself (no process restarts it if it dies: slipway local down, then any command, brings a keeper back)',
+      'the keeper is gone; this daemon now serves the proxies and watches the apps itself, and starts a standby keeper',
     );
+    standby = new Standby({
+      paths,
+      link: keeper,
+      log: (msg, fields) => logger.info(fields ?? {}, msg),
+      onPid: (pid) => {
+        keeper.standbyPid = pid;
+        // daemon.json names the keeper that is there now (`local down` and the CLI read it).
+        void healDaemonFiles(paths, daemon.info(), daemon.token).catch(() => []);
+      },
+    });
+    standby.start();
   });
 }
 
@@ -86,6 +102,7 @@ const daemon = new Daemon({
 async function exit(): Promise<void> {
   // Told first, so that a daemon dying while it stops is not restarted: the keeper stops the rest.
   keeper?.notify({ op: 'stopping' });
+  standby?.stopping();
   await daemon.close();
   await rm(paths.daemonPid, { force: true });
   logger.info('daemon stopped');

@@ -99,7 +99,10 @@ export class Daemon implements ServedDaemon {
 
   info(): DaemonInfo {
     const info: DaemonInfo = { pid: process.pid, port: this.port, startedAt: this.startedAt };
-    if (this.#opts.keeper && !this.#opts.keeper.lost) info.keeperPid = process.ppid;
+    const keeper = this.#opts.keeper;
+    // Once the keeper died, the standby keeper this daemon started takes its place (if one runs).
+    const keeperPid = keeper ? (keeper.lost ? keeper.standbyPid : process.ppid) : undefined;
+    if (keeperPid !== undefined) info.keeperPid = keeperPid;
     return info;
   }
 

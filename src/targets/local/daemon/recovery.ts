@@ -94,7 +94,18 @@ export async function adoptOne(host: RecoveryHost, name: string, inventory: Inve
       plan.releases.map((r) => {
         const s = saved.get(r.release)!;
         const adopt = new Map(
-          r.adopt.map((a) => [a.index, { process: host.keeper!.adopt(a.app, a.pid), port: a.port }]),
+          r.adopt.map((a) => [
+            a.index,
+            {
+              process: host.keeper!.adopt(a.app, a.pid, {
+                environment: name,
+                release: a.release,
+                index: a.index,
+                port: a.port,
+              }),
+              port: a.port,
+            },
+          ]),
         );
         return host.ensure(name, { runtime: s.runtime, proxy: s.proxy, replicas: r.replicas, adopt });
       }),

@@ -9,10 +9,19 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startProxy, type TrafficProxy } from '../proxy/index.ts';
 import type { RouteTable } from '../proxy/routing.ts';
-import { spawnApp } from '../supervisor/spawn.ts';
-import type { AppIdentity, FromKeeper, Inventory, KeeperNotice, KeeperRequest } from './protocol.ts';
+import { type AppProcess, spawnApp } from '../supervisor/spawn.ts';
+import type {
+  AppIdentity,
+  FromKeeper,
+  Inventory,
+  KeeperNotice,
+  KeeperRequest,
+  StandbyState,
+} from './protocol.ts';
+import { WatchedProcess } from './watched.ts';
 
-type ChildOf = ReturnType<typeof spawnApp>;
+/** Our own child, or (for a standby keeper) an orphan watched by pid. */
+type ChildOf = ReturnType<typeof spawnApp> | WatchedProcess;
 
 interface HeldProxy {
   proxy: TrafficProxy;
@@ -72,6 +81,39 @@ export class KeeperHost {
       case 'app.spawn':
         return this.#spawn(req);
     }
+  }
+
+  /**
+   * A standby keeper whose daemon died: bind each proxy port again with the table the daemon last
+   * told us, and watch its apps (orphans now) by pid, so that users are served before the next
+   * daemon has even booted; that daemon adopts all of it through `hello`. The dead daemon's sockets
+   * may close a moment after its IPC channel, so EADDRINUSE is retried for up to 2 s. Ports that
+   * could not be bound are returned with the reason.
+   */
+  async hold(state: StandbyState): Promise<{ port: number; error: string }[]> {
+    for (const a of state.apps) {
+      const { pid, ...identity } = a;
+      this.#watch(new WatchedProcess(pid), identity);
+    }
+    const failed: { port: number; error: string }[] = [];
+    await Promise.all(
+      state.proxies.map(async ({ settings, table }) => {
+        const deadline = Date.now() + 2000;
+        for (;;) {
+          try {
+            await this.request({ op: 'proxy.start', settings });
+            this.notice({ op: 'proxy.routes', port: settings.port, table });
+            return;
+          } catch (err) {
+            const e = err as NodeJS.ErrnoException;
+            if (e.code !== 'EADDRINUSE' || Date.now() > deadline)
+              return void failed.push({ port: settings.port, error: e.message });
+            await sleep(10);
+          }
+        }
+      }),
+    );
+    return failed;
   }
 
   notice(n: KeeperNotice): void {
@@ -138,18 +180,24 @@ export class KeeperHost {
     } finally {
       closeSync(fd); // the child holds its own copy
     }
+    return { app: this.#watch(child, identity), pid: child.pid };
+  }
+
+  /** Records an app process and tells the daemon when it ends; returns its number. */
+  #watch(child: ChildOf, identity: AppIdentity): number {
     const app = this.#nextApp++;
     this.#apps.set(app, { child, identity });
-    child.once('exit', (code, signal) => {
+    child.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
       this.#apps.delete(app);
       // The daemon reads the log's tail on this event: let a redacted log reach the file first.
-      const logged = child.logDone ? Promise.race([child.logDone, sleep(1000)]) : Promise.resolve();
+      const done = (child as AppProcess).logDone;
+      const logged = done ? Promise.race([done, sleep(1000)]) : Promise.resolve();
       void logged.then(() => this.#opts.emit({ event: 'app.exit', app, code, signal }));
     });
-    child.once('error', (error) => {
+    child.once('error', (error: Error) => {
       this.#apps.delete(app);
       this.#opts.emit({ event: 'app.error', app, message: error.message });
     });
-    return { app, pid: child.pid };
+    return app;
   }
 }

@@ -5,6 +5,12 @@
  * backoff if it keeps dying), with no CLI running. Meanwhile the proxies and the app processes live
  * here (`host.ts`), so users keep being served by the last route table; the new daemon adopts them.
  * SIGTERM or SIGINT stop the daemon gracefully, then the keeper.
+ *
+ * With `--successor` it is the standby a daemon starts once its own keeper died (entries/daemon/
+ * main.ts): the daemon, now holding the proxies and apps itself, is its parent and tells it what
+ * it holds on every change. The standby waits; if that daemon dies as well, it binds the proxies
+ * with the last tables at once, watches the apps by pid, and forks a new daemon that adopts them:
+ * from then on it is an ordinary keeper. So no single death, and no two in a row, stop routing.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { rm } from 'node:fs/promises';
@@ -14,10 +20,19 @@ import { StatePaths } from '../state/paths.ts';
 import { ensurePrivateFolder } from '../state/permissions.ts';
 import { KeeperHost } from './host.ts';
 import { claimPidFile } from './pid-file.ts';
-import { type FromKeeper, KEEPER_VAR, type ToKeeper } from './protocol.ts';
+import {
+  type FromKeeper,
+  type FromStandby,
+  KEEPER_VAR,
+  type StandbyState,
+  type ToKeeper,
+  type ToStandby,
+} from './protocol.ts';
 import { RestartPolicy } from './restart-policy.ts';
 
-const { values } = parseArgs({ options: { 'state-dir': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { 'state-dir': { type: 'string' }, successor: { type: 'boolean' } },
+});
 if (!values['state-dir']) {
   process.stderr.write('usage: keeper/main.ts --state-dir <folder>\n');
   process.exit(2);
@@ -44,6 +59,9 @@ const STOP_GRACE_MS = 60_000;
 
 let daemon: ChildProcess | undefined;
 let stopping = false;
+/** Standby only: the daemon that forked us (not our child) and what it last said it holds. */
+let watched: number | undefined = values.successor && process.send ? process.ppid : undefined;
+let standby: StandbyState = { proxies: [], apps: [] };
 const policy = new RestartPolicy();
 const host = new KeeperHost({ emit: (e) => send(e), log });
 
@@ -103,9 +121,11 @@ function finish(): Promise<void> {
 }
 
 function stop(): void {
-  if (stopping && !daemon) return void finish();
+  if (stopping && !daemon && watched === undefined) return void finish();
   stopping = true;
   if (daemon) daemon.kill('SIGTERM');
+  // The daemon we stand by stops gracefully too; we finish when its channel closes.
+  else if (watched !== undefined) process.kill(watched, 'SIGTERM');
   else void finish();
   setTimeout(() => {
     daemon?.kill('SIGKILL');
@@ -113,7 +133,38 @@ function stop(): void {
   }, STOP_GRACE_MS).unref();
 }
 
+/** Standby: the daemon we stand by died (or stopped on purpose: then so do we). */
+async function takeOver(): Promise<void> {
+  const pid = watched;
+  watched = undefined;
+  if (stopping) return void finish();
+  const t0 = performance.now();
+  const failed = await host.hold(standby);
+  log('the daemon we stood by is gone; serving its proxies and watching its apps, starting a new daemon', {
+    daemonPid: pid,
+    proxies: standby.proxies.map((p) => p.settings.port),
+    apps: standby.apps.length,
+    failed,
+    ms: Math.round(performance.now() - t0),
+  });
+  startDaemon();
+}
+
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
-startDaemon();
-log('keeper started', { stateDir: paths.root });
+if (watched !== undefined) {
+  process.on('message', (m: ToStandby) => {
+    if (m.op === 'stopping') stopping = true;
+    else standby = m.state;
+  });
+  process.once('disconnect', () => void takeOver());
+  // The daemon may have died while we booted: then its channel is closed already.
+  if (!process.connected) void takeOver();
+  else {
+    process.send?.({ op: 'ready' } satisfies FromStandby);
+    log('standby keeper started', { stateDir: paths.root, daemonPid: watched });
+  }
+} else {
+  startDaemon();
+  log('keeper started', { stateDir: paths.root });
+}

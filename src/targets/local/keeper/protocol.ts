@@ -68,5 +68,20 @@ export type FromKeeper =
   | { event: 'app.exit'; app: number; code: number | null; signal: NodeJS.Signals | null }
   | { event: 'app.error'; app: number; message: string };
 
+/**
+ * What a daemon that lost its keeper holds, told to the standby keeper it started (`--successor`)
+ * on every change: if this daemon dies too, the standby binds these proxies with these tables at
+ * once, watches these apps by pid, and starts a new daemon that adopts them (keeper/main.ts).
+ */
+export interface StandbyState {
+  proxies: { settings: ProxySettings; table: RouteTable }[];
+  apps: (AppIdentity & { pid: number })[];
+}
+
+/** From a daemon to the standby keeper it forked (the daemon is its parent here, not its child). */
+export type ToStandby = { op: 'standby'; state: StandbyState } | { op: 'stopping' };
+/** The standby listens: from now on what it is told is not lost, and it counts as the keeper. */
+export type FromStandby = { op: 'ready' };
+
 /** Set in the daemon's environment by the keeper that forked it. */
 export const KEEPER_VAR = 'SLIPWAY_KEEPER';

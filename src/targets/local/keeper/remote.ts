@@ -8,16 +8,18 @@ import { EventEmitter } from 'node:events';
 import type { PinPurpose, ProxyHandle, StartProxy } from '../daemon/proxy-handle.ts';
 import { type RouteTable, validateRouteTable } from '../proxy/routing.ts';
 import type { ProxySettings } from '../runtime.ts';
-import { isZombie } from '../supervisor/procfs.ts';
 import type { AppProcess, SpawnApp } from '../supervisor/spawn.ts';
 import type {
+  AppIdentity,
   FromKeeper,
   Inventory,
   KeeperNotice,
   KeeperReplies,
   KeeperRequest,
+  StandbyState,
   ToKeeper,
 } from './protocol.ts';
+import { watchPid } from './watched.ts';
 
 /** The IPC channel of a forked daemon (`process.send` and `process.on('message')` in the daemon). */
 export interface Channel {
@@ -38,6 +40,11 @@ export class KeeperLink {
   readonly #apps = new Map<number, RemoteApp>();
   readonly #proxies = new Set<RemoteProxy>();
   #local: LocalHost | undefined;
+  /** Once the keeper is gone: the app processes this daemon holds (orphans and its own), by pid. */
+  readonly #held = new Map<number, AppIdentity>();
+  #changed: (() => void) | undefined;
+  /** The standby keeper this daemon started after its keeper died (entries/daemon/main.ts). */
+  standbyPid: number | undefined;
 
   constructor(channel: Channel) {
     this.#channel = channel;
@@ -70,14 +77,50 @@ export class KeeperLink {
         p.takeOver(local.startProxy).catch((err: Error) => failed.push({ port: p.port, error: err.message })),
       ),
     );
-    for (const app of this.#apps.values()) app.orphaned();
+    for (const app of this.#apps.values()) {
+      app.orphaned();
+      if (app.pid !== undefined && app.identity) this.#hold(app.pid, app.identity);
+    }
     this.#apps.clear();
+    this.#changed?.();
     return failed;
+  }
+
+  /**
+   * Once the keeper is gone: what this daemon holds, for a standby keeper that takes it over if
+   * the daemon dies too (keeper/main.ts `--successor`). `onChange` hears of every change to it.
+   */
+  standbyState(): StandbyState {
+    return {
+      proxies: [...this.#proxies].map((p) => ({ settings: { ...p.settings, port: p.port }, table: p.table })),
+      apps: [...this.#held].map(([pid, identity]) => ({ ...identity, pid })),
+    };
+  }
+
+  onChange(listener: () => void): void {
+    this.#changed = listener;
+  }
+
+  /** A proxy table was set (or a proxy closed) while the daemon holds them itself. */
+  changed(): void {
+    if (this.#local) this.#changed?.();
+  }
+
+  /** Records a held app until it ends: our own child by its 'exit', an orphan by polling its pid. */
+  #hold(pid: number, identity: AppIdentity, child?: AppProcess): void {
+    this.#held.set(pid, identity);
+    const gone = () => {
+      this.#held.delete(pid);
+      this.#changed?.();
+    };
+    if (child) child.once('exit', gone);
+    else watchPid(pid, gone);
   }
 
   /** A closed proxy is not bound again on a takeover. */
   forget(proxy: ProxyHandle): void {
     this.#proxies.delete(proxy as RemoteProxy);
+    this.changed();
   }
 
   request<R extends KeeperRequest>(req: R): Promise<KeeperReplies[R['op']]> {
@@ -99,7 +142,14 @@ export class KeeperLink {
   }
 
   startProxy = async (settings: ProxySettings): Promise<ProxyHandle> => {
-    if (this.#local) return this.#local.startProxy(settings);
+    if (this.#local) {
+      // Kept behind a RemoteProxy all the same, so that a standby keeper hears of its tables.
+      const local = await this.#local.startProxy(settings);
+      const proxy = new RemoteProxy(this, local.port, settings, local);
+      this.#proxies.add(proxy);
+      this.changed();
+      return proxy;
+    }
     const { port } = await this.request({ op: 'proxy.start', settings });
     const proxy = new RemoteProxy(this, port, settings);
     this.#proxies.add(proxy);
@@ -109,9 +159,14 @@ export class KeeperLink {
   /** A spawner for one environment's instances (the keeper records which instance each is). */
   spawner(environment: string): SpawnApp {
     return (opts) => {
-      if (this.#local) return this.#local.spawn(opts);
-      const app = new RemoteApp(this);
       const { release, index, port } = opts.instance;
+      if (this.#local) {
+        const child = this.#local.spawn(opts);
+        if (child.pid !== undefined) this.#hold(child.pid, { environment, release, index, port }, child);
+        this.#changed?.();
+        return child;
+      }
+      const app = new RemoteApp(this, { environment, release, index, port });
       const { command, cwd, env, logFile } = opts;
       const spec = {
         command,
@@ -132,8 +187,8 @@ export class KeeperLink {
   }
 
   /** A stand-in for an app process the keeper already runs (started for a previous daemon). */
-  adopt(app: number, pid: number): RemoteApp {
-    const remote = new RemoteApp(this);
+  adopt(app: number, pid: number, identity: AppIdentity): RemoteApp {
+    const remote = new RemoteApp(this, identity);
     this.#apps.set(app, remote);
     remote.attach(app, pid);
     return remote;
@@ -162,15 +217,18 @@ export class RemoteApp extends EventEmitter implements AppProcess {
   pid: number | undefined;
   exitCode: number | null = null;
   signalCode: NodeJS.Signals | null = null;
+  /** Which instance it is, so that a standby keeper can hand it to the next daemon. */
+  readonly identity: AppIdentity | undefined;
   readonly #link: KeeperLink;
   #app: number | undefined;
   /** A kill asked for before the keeper said which app this is. */
   #queued: NodeJS.Signals | undefined;
   #orphan = false;
 
-  constructor(link: KeeperLink) {
+  constructor(link: KeeperLink, identity?: AppIdentity) {
     super();
     this.#link = link;
+    this.identity = identity;
   }
 
   /**
@@ -181,16 +239,7 @@ export class RemoteApp extends EventEmitter implements AppProcess {
     this.#orphan = true;
     const pid = this.pid;
     if (pid === undefined) return void this.exited(null, null);
-    const poll = setInterval(() => {
-      try {
-        process.kill(pid, 0);
-        if (isZombie(pid)) throw new Error('exited, not reaped yet');
-      } catch {
-        clearInterval(poll);
-        this.exited(null, 'SIGKILL');
-      }
-    }, 100);
-    poll.unref();
+    watchPid(pid, () => this.exited(null, 'SIGKILL'));
   }
 
   attach(app: number, pid: number | undefined): void {
@@ -226,16 +275,21 @@ export class RemoteApp extends EventEmitter implements AppProcess {
  */
 class RemoteProxy implements ProxyHandle {
   readonly port: number;
+  readonly settings: ProxySettings;
   readonly #link: KeeperLink;
-  readonly #settings: ProxySettings;
   #table: RouteTable = { revisions: [], weights: {} };
   /** The daemon's own proxy on this port once the keeper is gone. */
   #local: ProxyHandle | undefined;
 
-  constructor(link: KeeperLink, port: number, settings: ProxySettings) {
+  constructor(link: KeeperLink, port: number, settings: ProxySettings, local?: ProxyHandle) {
     this.#link = link;
     this.port = port;
-    this.#settings = settings;
+    this.settings = settings;
+    this.#local = local;
+  }
+
+  get table(): RouteTable {
+    return this.#table;
   }
 
   /**
@@ -246,7 +300,7 @@ class RemoteProxy implements ProxyHandle {
     const deadline = Date.now() + 2000;
     for (;;) {
       try {
-        this.#local = await startProxy({ ...this.#settings, port: this.port });
+        this.#local = await startProxy({ ...this.settings, port: this.port });
         break;
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) throw err;
@@ -259,8 +313,10 @@ class RemoteProxy implements ProxyHandle {
   setRoutes(table: Parameters<ProxyHandle['setRoutes']>[0]): void {
     validateRouteTable(table);
     this.#table = table;
-    if (this.#local) this.#local.setRoutes(table);
-    else this.#link.notify({ op: 'proxy.routes', port: this.port, table });
+    if (this.#local) {
+      this.#local.setRoutes(table);
+      this.#link.changed();
+    } else this.#link.notify({ op: 'proxy.routes', port: this.port, table });
   }
 
   drain(revision: string, deadlineMs: number): Promise<unknown> {
