@@ -241,6 +241,7 @@ export async function runRow(t: TestContext, row: Row): Promise<void> {
   assert.match(plan.out, /live: no daemon running/, plan.out);
   const replicas = row.fixture === 'fastify' ? '1 replica,' : '2 replicas,';
   assert.match(plan.out, new RegExp(`strategy: canary, ${replicas}`), plan.out);
+  assert.match(plan.out, /no candidate request by .*: passes \(analysis\.noData: pass\)/, plan.out);
   assert.ok(!existsSync(join(app.dir, '.slipway', 'daemon.json')), 'plan started a daemon');
 
   if (row.fixture === 'fastify') {
