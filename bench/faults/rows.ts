@@ -509,7 +509,8 @@ export const ROWS: { name: string; run: (scope: Scope) => Promise<Row> }[] = [
   { name: 'clock jumps back', run: (s) => clockJump(s, '-2h') },
   { name: 'clock jumps forward mid-release', run: (s) => clockJumpMidRelease(s, '+2h') },
   { name: 'clock jumps back mid-release', run: (s) => clockJumpMidRelease(s, '-2h') },
-  { name: 'kill -9 keeper, app logs a secret', run: killKeeperRedacted },
+  { name: 'kill -9 keeper, app logs a secret', run: (s) => killKeeperRedacted(s) },
+  { name: 'kill -9 keeper, then daemon, app logs a secret', run: (s) => killKeeperRedacted(s, true) },
 ];
 
 /** The secret the redacted row's app logs; long enough to be redacted. */
@@ -535,7 +536,7 @@ export interface RedactedRow extends Row {
   appPid: number;
   /** The app still ran with the same pid 3 s after the keeper's death. */
   appAlive: boolean;
-  /** `tick` lines the app (this pid) wrote from 500 ms after the keeper's death: in the log, redacted. */
+  /** `tick` lines the app (this pid) wrote from 500 ms after the (last) death: in the log, redacted. */
   ticksAfter: number;
   /** Times the secret's value appears in the log file. */
   leaks: number;
@@ -547,9 +548,10 @@ export interface RedactedRow extends Row {
  * kill -9 of the keeper while an app whose log is redacted writes a line every 100 ms. The app's
  * output goes through a log pump, not through the keeper, so the app keeps running and its lines
  * keep reaching the log, redacted; then the app prints a last line and exits, and the daemon (which
- * took the app over) quotes that line in the instance's last exit.
+ * took the app over) quotes that line in the instance's last exit. `thenDaemon`: once the standby
+ * keeper runs, kill -9 of the daemon too; the new daemon adopts the app (and its reaper spares the pump).
  */
-export async function killKeeperRedacted(scope: Scope): Promise<RedactedRow> {
+export async function killKeeperRedacted(scope: Scope, thenDaemon = false): Promise<RedactedRow> {
   const ws = await workspace(scope as unknown as TestContext, await freeProxyPort());
   await writeFile(join(ws.dir, 'app', 'secret-logger.mjs'), SECRET_LOGGER);
   await mkdir(ws.stateDir, { recursive: true, mode: 0o700 });
@@ -574,9 +576,20 @@ export async function killKeeperRedacted(scope: Scope): Promise<RedactedRow> {
   const before = await instance();
   const appPid = before.pid!;
   const logFile = s.paths.instanceLog(ENV, before.release, before.index);
-  const keeperPid = (await DaemonClient.read(ws.stateDir))!.info.keeperPid!;
-  const killedAt = Date.now();
-  process.kill(keeperPid, 'SIGKILL');
+  const first = (await DaemonClient.read(ws.stateDir))!.info;
+  let killedAt = Date.now();
+  process.kill(first.keeperPid!, 'SIGKILL');
+  if (thenDaemon) {
+    const t0 = Date.now();
+    for (;;) {
+      const info = (await DaemonClient.read(ws.stateDir).catch(() => undefined))?.info;
+      if (info?.keeperPid !== undefined && info.keeperPid !== first.keeperPid) break;
+      if (Date.now() - t0 > 30_000) throw new Error('no standby keeper within 30 s');
+      await sleep(50);
+    }
+    killedAt = Date.now();
+    process.kill(first.pid, 'SIGKILL');
+  }
   await sleep(3000);
   const appAlive = isAlive(appPid);
   const log = await readFile(logFile, 'utf8');
@@ -584,12 +597,13 @@ export async function killKeeperRedacted(scope: Scope): Promise<RedactedRow> {
     (m) => Number(m[1]) === appPid && Number(m[2]) > killedAt + 500,
   ).length;
   const leaks = log.split(LOGGED_SECRET).length - 1;
-  const gone = /the keeper is gone/.test(await daemonLog(s));
+  const said = thenDaemon ? /the daemon we stood by is gone/ : /the keeper is gone/;
+  const gone = said.test(await daemonLog(s));
   const row = await finish(
     s,
-    'kill -9 keeper, app logs a secret',
+    `kill -9 keeper${thenDaemon ? ', then daemon' : ''}, app logs a secret`,
     gone && appAlive && ticksAfter > 0,
-    `${ticksAfter} lines logged after the keeper's death, redacted; ${leaks} raw`,
+    `${ticksAfter} lines logged after the ${thenDaemon ? "daemon's" : "keeper's"} death, redacted; ${leaks} raw`,
   );
   // The daemon watches the orphaned app by pid: on its exit it quotes the log's tail.
   let lastExit = '';

@@ -17,7 +17,7 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../../config/index.ts';
 import { releaseModel } from '../../config/index.ts';
-import type { Strategy } from '../../core/spec.ts';
+import type { NoDataPolicy, Strategy } from '../../core/spec.ts';
 import { defaultCacheDir, planDependencies } from './artifacts/dependencies.ts';
 import { digestFolder } from './artifacts/pack.ts';
 import { shippedFiles, stage } from './artifacts/stage.ts';
@@ -97,7 +97,7 @@ export async function planLocal(
     artifact,
     live: await liveOf(paths.root, ctx.environment),
     strategy: model.spec.strategy.kind,
-    steps: describeSteps(model.spec.strategy),
+    steps: describeSteps(model.spec.strategy, model.spec.analysis.noData),
     replicas: model.spec.replicas,
     progressDeadlineMs: model.spec.progressDeadlineMs,
   };
@@ -119,8 +119,21 @@ async function liveOf(stateDir: string, environment: string): Promise<LocalPlan[
 const seconds = (ms: number) =>
   ms % 60_000 === 0 ? `${ms / 60_000}m` : ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 
-/** The strategy as the engine runs it, one line per step. */
-export function describeSteps(strategy: Strategy): string[] {
+/**
+ * What analysis does when the candidate gets no request (a rehearsal without traffic), so the plan
+ * says before the deploy what the deploy will then say while it waits.
+ */
+function withoutTraffic(noData: NoDataPolicy, when: string): string {
+  const outcome = {
+    pass: 'passes',
+    fail: 'rolled back',
+    inconclusive: 'rolled back (analysis.noData: pass would pass it)',
+  }[noData];
+  return `no candidate request by ${when}: ${outcome} (analysis.noData: ${noData})`;
+}
+
+/** The strategy as the engine runs it, one line per step (and, given `noData`, what no traffic does). */
+export function describeSteps(strategy: Strategy, noData?: NoDataPolicy): string[] {
   switch (strategy.kind) {
     case 'rolling':
       return [
@@ -132,6 +145,7 @@ export function describeSteps(strategy: Strategy): string[] {
         strategy.prePromotionAnalysis
           ? 'analyse the candidate through its preview'
           : 'no pre-promotion analysis',
+        ...(strategy.prePromotionAnalysis && noData ? [withoutTraffic(noData, 'the progress deadline')] : []),
         strategy.autoPromote
           ? 'switch all traffic when ready'
           : 'wait for `slipway promote`, then switch all traffic',
@@ -148,6 +162,13 @@ export function describeSteps(strategy: Strategy): string[] {
         return `${n} analyse for at most ${seconds(s.maxDurationMs)}`;
       });
       if (strategy.continuousAnalysis) lines.push('analysis runs through every step');
+      const judged = strategy.continuousAnalysis || strategy.steps.some((s) => s.kind === 'analysis');
+      if (judged && noData) {
+        const when = strategy.continuousAnalysis
+          ? 'an analysis deadline or the last step'
+          : 'an analysis deadline';
+        lines.push(withoutTraffic(noData, when));
+      }
       lines.push('promote on a passing verdict: 100% to the candidate');
       return lines;
     }

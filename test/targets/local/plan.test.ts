@@ -24,6 +24,32 @@ test('a canary lists each step with its weight or duration, then the promotion',
   ]);
 });
 
+test('given the no-data policy, the plan says what a deploy without traffic ends in', () => {
+  const canary = (noData: 'pass' | 'fail' | 'inconclusive') =>
+    describeSteps(
+      {
+        kind: 'canary',
+        continuousAnalysis: true,
+        steps: [
+          { kind: 'weight', weight: 50 },
+          { kind: 'analysis', maxDurationMs: 15_000 },
+        ],
+      },
+      noData,
+    ).join('\n');
+  assert.match(
+    canary('pass'),
+    /^no candidate request by an analysis deadline or the last step: passes \(analysis\.noData: pass\)$/m,
+  );
+  assert.match(canary('fail'), /: rolled back \(analysis\.noData: fail\)$/m);
+  assert.match(canary('inconclusive'), /rolled back \(analysis\.noData: pass would pass it\)/);
+  const blueGreen = describeSteps(
+    { kind: 'blue-green', prePromotionAnalysis: true, autoPromote: true, scaleDownDelayMs: 0 },
+    'inconclusive',
+  );
+  assert.match(blueGreen.join('\n'), /no candidate request by the progress deadline: rolled back/);
+});
+
 test('blue-green says whether it analyses, how it switches and how long the old revision stays', () => {
   const steps = describeSteps({
     kind: 'blue-green',

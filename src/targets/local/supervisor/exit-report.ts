@@ -3,9 +3,12 @@
  * error), the port hint when the log shows EADDRINUSE, and the last log lines with every known secret
  * value redacted. Everything here reads the instance's log file; nothing decides a restart.
  */
+import { realpath } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RevisionRuntime } from '../runtime.ts';
 import { tailFile } from './logs.ts';
 import { addressInUseHint, linesOfThisRun } from './port-hint.ts';
+import { logPumpsOf } from './procfs.ts';
 import { type KnownSecret, knownSecrets, redactText } from './redact.ts';
 import type { AppProcess } from './spawn.ts';
 
@@ -52,15 +55,28 @@ export async function lastLines(log: Pick<ExitLog, 'logFile' | 'secrets'>): Prom
   return lines.length ? `; last log lines:\n  ${lines.slice(-5).join('\n  ')}` : '; the log is empty';
 }
 
-/** The child's log output written, or 1 s passed (a grandchild may hold the pipe open). */
-export function logWritten(child: AppProcess): Promise<void> {
-  if (!child.logDone) return Promise.resolve();
+/** How long an exit waits for the log's last bytes (a grandchild may hold the pipe open). */
+const LOG_WAIT_MS = 1000;
+
+/**
+ * The child's log output written, or 1 s passed. A child that does not know its log pump (an app
+ * taken over from a dead keeper has no `logDone`) waits for the pumps writing into `logFile` to end.
+ */
+export function logWritten(child: AppProcess, logFile?: string): Promise<void> {
+  const deadline = Date.now() + LOG_WAIT_MS;
+  const written = child.logDone ?? (logFile ? pumpsEnded(logFile, deadline) : undefined);
+  if (!written) return Promise.resolve();
   return new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, 1000);
+    const timer = setTimeout(resolve, LOG_WAIT_MS);
     timer.unref();
-    void child.logDone?.then(() => {
+    void written.then(() => {
       clearTimeout(timer);
       resolve();
     });
   });
+}
+
+async function pumpsEnded(logFile: string, deadline: number): Promise<void> {
+  const file = await realpath(logFile).catch(() => logFile); // as /proc/<pid>/fd shows it
+  while (Date.now() < deadline && (await logPumpsOf(file)).length > 0) await sleep(20);
 }

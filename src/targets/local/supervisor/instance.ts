@@ -248,8 +248,10 @@ export class Instance {
   #watch(child: AppProcess): void {
     this.#child = child;
     this.#exited = new Promise<Exit>((resolve) => {
-      // With redaction the last lines reach the file after 'exit': the reason quotes them.
-      const done = (exit: Exit) => void logWritten(child).then(() => resolve(exit));
+      // With redaction the last lines reach the file after 'exit' (through a log pump): the reason
+      // quotes them. Only a redacted instance has a pump to wait for.
+      const pumped = this.#secrets.length > 0 ? this.#opts.logFile : undefined;
+      const done = (exit: Exit) => void logWritten(child, pumped).then(() => resolve(exit));
       child.once('exit', (code, signal) => done({ code, signal }));
       child.once('error', (error) => done({ code: null, signal: null, error }));
     });

@@ -1,6 +1,6 @@
 /** Reading the process table from /proc (Linux; empty elsewhere). */
 import { readFileSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 
 /** The pids of every process but this one. */
 export async function otherPids(): Promise<number[]> {
@@ -20,4 +20,19 @@ export function isZombie(pid: number): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * The live log pumps (log-pump.ts) writing into `logFile` (an absolute, resolved path): their
+ * stdout is that file. For a spawner that did not start the pump itself (the daemon watching an app
+ * of a dead keeper) and so cannot wait for its exit.
+ */
+export async function logPumpsOf(logFile: string): Promise<number[]> {
+  const found: number[] = [];
+  for (const pid of await otherPids()) {
+    if ((await readlink(`/proc/${pid}/fd/1`).catch(() => '')) !== logFile) continue;
+    const cmd = await readFile(`/proc/${pid}/cmdline`, 'latin1').catch(() => '');
+    if (cmd.includes('log-pump.') && !isZombie(pid)) found.push(pid);
+  }
+  return found;
 }

@@ -10,6 +10,7 @@ import { readdir, readFile, readlink, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { logWritten } from '../../../../src/targets/local/supervisor/exit-report.ts';
 import { findSetpriv, spawnApp } from '../../../../src/targets/local/supervisor/spawn.ts';
 import { isAlive, tempDir, until } from '../helpers.ts';
 
@@ -128,13 +129,12 @@ test('an app that dies with its spawner (parent-death signal): the pump still wr
   assert.ok(!log.includes(SECRET));
 });
 
-test('logDone settles once the pump has written the last bytes, a value split across writes included', async (t) => {
-  const dir = await tempDir(t, 'slipway-pump-');
+/** spawnApp in this process, TOKEN the secret; resolves once the app has exited. */
+async function runRedacted(dir: string, command: string) {
   const logFile = join(dir, 'app.log');
   const fd = openSync(logFile, 'a', 0o600);
   const child = spawnApp({
-    // stderr first; then stdout cuts the value in two writes 100 ms apart (the pump holds the first part).
-    command: `node -e "console.error('e=${SECRET}'); setTimeout(() => process.stdout.write('a=${SECRET.slice(0, 5)}'), 50); setTimeout(() => process.stdout.write('${SECRET.slice(5)}!'), 150)"`,
+    command,
     cwd: dir,
     env: { PATH: process.env.PATH ?? '', TOKEN: SECRET },
     logFd: fd,
@@ -142,8 +142,17 @@ test('logDone settles once the pump has written the last bytes, a value split ac
     secretNames: ['TOKEN'],
   });
   closeSync(fd);
-  assert.ok(child.logDone, 'a redacted app has a pump to wait for');
   await new Promise((r) => child.once('exit', r));
+  return { child, logFile };
+}
+
+test('logDone settles once the pump has written the last bytes, a value split across writes included', async (t) => {
+  const { child, logFile } = await runRedacted(
+    await tempDir(t, 'slipway-pump-'),
+    // stderr first; then stdout cuts the value in two writes 100 ms apart (the pump holds the first part).
+    `node -e "console.error('e=${SECRET}'); setTimeout(() => process.stdout.write('a=${SECRET.slice(0, 5)}'), 50); setTimeout(() => process.stdout.write('${SECRET.slice(5)}!'), 150)"`,
+  );
+  assert.ok(child.logDone, 'a redacted app has a pump to wait for');
   await child.logDone;
   const log = await readFile(logFile, 'utf8');
   assert.equal(
@@ -151,4 +160,17 @@ test('logDone settles once the pump has written the last bytes, a value split ac
     'e=[redacted:TOKEN]\na=[redacted:TOKEN]!',
     'the last bytes, with no newline, are in the file',
   );
+});
+
+test("an exit seen by a process that did not start the pump (an app taken over from a dead keeper) waits for the pump's last bytes", async (t) => {
+  // The app exits at once; what it forked writes 300 ms later, so the pump ends well after the exit.
+  const { child, logFile } = await runRedacted(
+    await tempDir(t, 'slipway-pump-'),
+    `sh -c '(sleep 0.3; echo "late $TOKEN") & exit 0'`,
+  );
+  // What the daemon holds for such an app: pid and exit, no `logDone`.
+  const stranger = { pid: child.pid, exitCode: 0, signalCode: null, kill: () => true, once: () => stranger };
+  await logWritten(stranger, logFile);
+  assert.equal(await readFile(logFile, 'utf8'), 'late [redacted:TOKEN]\n');
+  assert.deepEqual(await pumpsOf(logFile), []);
 });
