@@ -210,29 +210,36 @@ export async function killKeeperThenDaemon(scope: Scope): Promise<Row> {
   );
 }
 
-/**
- * kill -9 of the deploying CLI at a point of a canary of v3: `at` is 'pausing' (the canary holds 20 %)
- * or a delay in ms after the CLI started (before the canary, or while promoting). Then `status`,
- * then the same deploy with --wait resumes the release.
- */
-export async function killCli(scope: Scope, at: 'pausing' | number): Promise<Row> {
-  const s = await served(scope);
+/** Starts `deploy` of v3 as a canary: 20 %, then a pause of `pause`. */
+async function deployCanary(s: Served, pause: string, env?: NodeJS.ProcessEnv) {
   await s.ws.write({
     env: { APP_VERSION: '3.0.0' },
     strategy: `canary:
     continuousAnalysis: false
     steps:
       - setWeight: 20
-      - pause: { duration: 2s }`,
+      - pause: { duration: ${pause} }`,
   });
-  const cli = s.ws.start(['deploy', '--env', ENV]);
+  return s.ws.start(['deploy', '--env', ENV], env ? { env } : {});
+}
+
+/**
+ * kill -9 of the deploying CLI at a point of a canary of v3: `at` is 'pausing' (the canary holds 20 %)
+ * or a delay in ms after the CLI started (before the canary, or while promoting). Then `status`,
+ * then the same deploy with --wait resumes the release.
+ */
+export async function killCli(scope: Scope, at: 'pausing' | 'promoting' | number): Promise<Row> {
+  const s = await served(scope);
+  const cli = await deployCanary(s, '2s');
   let out = '';
   cli.stdout?.on('data', (b: Buffer) => {
     out += b.toString();
   });
-  if (at === 'pausing') {
+  if (at === 'pausing' || at === 'promoting') {
     const t0 = Date.now();
     while (!out.includes('pausing') && Date.now() - t0 < 60_000) await sleep(50);
+    // The 2 s pause ends, then the full promotion moves traffic to 100 % and retires v2.
+    if (at === 'promoting') await sleep(2000 + Math.round(Math.random() * 300));
   } else await sleep(at);
   cli.kill('SIGKILL');
   await new Promise((r) => cli.once('close', r));
@@ -244,7 +251,7 @@ export async function killCli(scope: Scope, at: 'pausing' | number): Promise<Row
   const resumed = /left unfinished; resuming it first|already|promoted/.test(text);
   return finish(
     s,
-    `kill -9 CLI ${at === 'pausing' ? 'while canary pauses' : `${at} ms into deploy`}`,
+    `kill -9 CLI ${typeof at === 'number' ? `${at} ms into deploy` : at === 'pausing' ? 'while canary pauses' : 'while promoting'}`,
     resumed,
     pick(text, /unfinished|resum|promoted|rolled/),
     `status exit ${status.code}; re-run exit ${again.code}; last release ${last?.release} ${last?.outcome}`,
@@ -402,12 +409,44 @@ export async function hasFaketime(): Promise<boolean> {
 }
 
 /**
- * The wall clock jumps (`+2h` or `-2h`) under the keeper, the daemon and the CLI alike: they run
- * with libfaketime preloaded, reading the offset from a file at every call, and the file changes
- * after v2 is promoted. The monotonic clock is left alone, as an NTP step leaves it. Then `status`
- * and a deploy of v3 must work, and users must not notice.
+ * The wall clock jumps while a canary of v3 pauses 10 s (libfaketime on CLI, keeper and daemon): the
+ * pause must still take about 10 s (not 2 h, not 0), the lease must hold, and the release end promoted.
  */
-export async function clockJump(scope: Scope, jump: '+2h' | '-2h'): Promise<Row> {
+export async function clockJumpMidRelease(scope: Scope, jump: '+2h' | '-2h'): Promise<Row> {
+  const { env, file } = await fakeClock(scope);
+  const s = await served(scope, env);
+  const cli = await deployCanary(s, '10s', env);
+  let out = '';
+  cli.stdout?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  cli.stderr?.on('data', (b: Buffer) => {
+    out += b.toString();
+  });
+  const t0 = Date.now();
+  while (!out.includes('pausing') && Date.now() - t0 < 60_000) await sleep(50);
+  const t1 = Date.now();
+  await writeFile(file, `${jump}\n`);
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => cli.kill('SIGKILL'), 60_000);
+    cli.once('close', (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  const pausedMs = Date.now() - t1;
+  const last = (await s.ws.history()).at(-1);
+  return finish(
+    s,
+    `clock jumps ${jump} while a canary pauses 10 s`,
+    code === 0 && last?.outcome === 'promoted' && pausedMs < 30_000,
+    pick(out, /promoted|released|rolled|failed|error|lock|expired/i),
+    `deploy exit ${code}; the rest of the release took ${pausedMs} ms after the jump; release ${last?.release} ${last?.outcome}`,
+  );
+}
+
+/** libfaketime's environment with an offset file starting at +0. */
+async function fakeClock(scope: Scope): Promise<{ env: NodeJS.ProcessEnv; file: string }> {
   const { mkdtemp } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const dir = await mkdtemp(`${tmpdir()}/slipway-faketime-`);
@@ -420,6 +459,17 @@ export async function clockJump(scope: Scope, jump: '+2h' | '-2h'): Promise<Row>
     FAKETIME_NO_CACHE: '1',
     FAKETIME_DONT_FAKE_MONOTONIC: '1',
   };
+  return { env, file };
+}
+
+/**
+ * The wall clock jumps (`+2h` or `-2h`) under the keeper, the daemon and the CLI alike: they run
+ * with libfaketime preloaded, reading the offset from a file at every call, and the file changes
+ * after v2 is promoted. The monotonic clock is left alone, as an NTP step leaves it. Then `status`
+ * and a deploy of v3 must work, and users must not notice.
+ */
+export async function clockJump(scope: Scope, jump: '+2h' | '-2h'): Promise<Row> {
+  const { env, file } = await fakeClock(scope);
   const s = await served(scope, env);
   await writeFile(file, `${jump}\n`);
   await sleep(3000);
@@ -443,6 +493,7 @@ export const ROWS: { name: string; run: (scope: Scope) => Promise<Row> }[] = [
   { name: 'kill -9 keeper, then daemon', run: killKeeperThenDaemon },
   { name: 'kill -9 CLI while canary pauses', run: (s) => killCli(s, 'pausing') },
   { name: 'kill -9 CLI 300 ms into deploy', run: (s) => killCli(s, 300) },
+  { name: 'kill -9 CLI while promoting', run: (s) => killCli(s, 'promoting') },
   { name: 'torn ledger tail', run: tornTail },
   { name: 'garbage line mid-ledger', run: garbageLine },
   { name: 'emptied ledger', run: emptiedLedger },
@@ -456,6 +507,8 @@ export const ROWS: { name: string; run: (scope: Scope) => Promise<Row> }[] = [
   { name: 'read-only state folder', run: (s) => diskFault(s, 'read-only') },
   { name: 'clock jumps forward', run: (s) => clockJump(s, '+2h') },
   { name: 'clock jumps back', run: (s) => clockJump(s, '-2h') },
+  { name: 'clock jumps forward mid-release', run: (s) => clockJumpMidRelease(s, '+2h') },
+  { name: 'clock jumps back mid-release', run: (s) => clockJumpMidRelease(s, '-2h') },
   { name: 'kill -9 keeper, app logs a secret', run: (s) => killKeeperRedacted(s) },
   { name: 'kill -9 keeper, then daemon, app logs a secret', run: (s) => killKeeperRedacted(s, true) },
 ];

@@ -6,9 +6,15 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
-/** The real clock. */
+/**
+ * The real clock: the wall time at this process's start plus the monotonic time since. A step of
+ * the system clock while a release runs (NTP correcting a wrong clock, an operator's `date -s`)
+ * neither stretches a 10 s pause to two hours nor ends it at once, and leaves analysis windows and
+ * deadlines their length (bench/faults rows `clock jumps … mid-release`). The price: timestamps a
+ * process writes after such a step are off by the step until the next command starts.
+ */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => Math.round(performance.timeOrigin + performance.now()),
   sleep(ms, signal) {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);

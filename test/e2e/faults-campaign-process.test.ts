@@ -30,8 +30,8 @@ test('kill -9 of the daemon under load: no request fails, the keeper restarts it
   assert.deepEqual(row.lost, []);
 });
 
-for (const at of ['pausing', 300] as const) {
-  test(`kill -9 of the CLI ${at === 'pausing' ? 'while the canary pauses' : `${at} ms into a deploy`}: routing unaffected, the re-run carries the release to promotion`, {
+for (const at of ['pausing', 'promoting', 300] as const) {
+  test(`kill -9 of the CLI ${typeof at === 'number' ? `${at} ms into a deploy` : `while the canary ${at === 'pausing' ? 'pauses' : 'promotes'}`}: routing unaffected, the re-run carries the release to promotion`, {
     timeout: 180_000,
   }, async (t) => {
     const row = await killCli(t, at);

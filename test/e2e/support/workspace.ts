@@ -94,11 +94,11 @@ export class Workspace {
   }
 
   /** Starts the CLI and returns the child (for killing it mid-operation). */
-  start(args: string[]): ChildProcess {
+  start(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): ChildProcess {
     return this.track(
       spawn(NODE, [ENTRY, ...args, '--config', this.configFile], {
         cwd: this.dir,
-        env: { ...process.env, CI: 'true' },
+        env: { ...process.env, CI: 'true', ...opts.env },
         stdio: ['ignore', 'pipe', 'pipe'],
       }),
     );

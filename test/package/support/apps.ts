@@ -7,7 +7,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -93,12 +102,19 @@ export async function installApp(
   if (!tool) return undefined;
   const { tarball } = await packedTarball();
   const work = mkdtempSync(join(tmpdir(), `slipway-apps-${manager}-`));
-  t.after(() => rmSync(work, { recursive: true, force: true }));
+  const dir = join(work, fixture);
+  // One hook, in this order (after hooks run first-registered first): a daemon whose state folder
+  // was deleted under it would be left running; the artifact store in the cache, kept per state
+  // folder, would be left behind for ever.
+  t.after(async () => {
+    await stopEverything(join(dir, '.slipway'));
+    removeStore(join(dir, '.slipway'));
+    rmSync(work, { recursive: true, force: true });
+  });
   // Named by its content: Yarn 1 caches a `file:` tarball by name and version, and would install
   // an older build of the same version from its cache.
   const tgz = `slipway-${VERSION}-${basename(dirname(tarball)).replace(/^slipway-package-/, '')}.tgz`;
   cpSync(tarball, join(work, tgz));
-  const dir = join(work, fixture);
   cpSync(join(FIXTURES, fixture), dir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -126,8 +142,15 @@ export async function installApp(
   const slipway = (...args: string[]) =>
     opts.pnp ? run(tool, ['slipway', ...args], dir, env, 180_000) : run(bin, args, dir, env, 180_000);
   if (!opts.pnp) assert.ok(existsSync(bin), `${bin} is missing after the install`);
-  t.after(() => stopEverything(join(dir, '.slipway')));
   return { dir, env, slipway, pm };
+}
+
+/** The app's artifact store in the cache (`<cache>/stores/<id>`, linked from `<state>/artifacts`). */
+function removeStore(stateDir: string): void {
+  const link = join(stateDir, 'artifacts');
+  if (!existsSync(link) || !lstatSync(link).isSymbolicLink()) return;
+  const store = dirname(readlinkSync(link));
+  if (basename(dirname(store)) === 'stores') rmSync(store, { recursive: true, force: true });
 }
 
 /** The daemon of the app's state folder and its keeper, stopped, then killed if still alive. */
