@@ -183,7 +183,10 @@ function toStrategy(config: ResolvedConfig): Strategy {
   if (blueGreen) {
     return {
       kind: 'blue-green',
-      prePromotionAnalysis: blueGreen.prePromotionAnalysis,
+      prePromotionAnalysis: blueGreen.prePromotionAnalysis !== false,
+      ...(typeof blueGreen.prePromotionAnalysis === 'object'
+        ? { analysisMaxDurationMs: ms(blueGreen.prePromotionAnalysis.maxDuration) }
+        : {}),
       autoPromote: blueGreen.autoPromote,
       scaleDownDelayMs: ms(blueGreen.scaleDownDelay),
     };

@@ -58,9 +58,17 @@ export function schemaAt(schema: z.ZodType, path: readonly PathSegment[]): z.Zod
       current = (current.shape as Record<string, z.ZodType>)[String(segment)];
     else if (current instanceof z.ZodRecord) current = current.def.valueType as z.ZodType;
     else if (current instanceof z.ZodArray) current = current.def.element as z.ZodType;
-    else return undefined;
+    else if (current instanceof z.ZodUnion) {
+      // A key below a union (`true | { maxDuration }`) is in its mapping branch.
+      const mapping = mappingBranch(current);
+      current = mapping ? (mapping.shape as Record<string, z.ZodType>)[String(segment)] : undefined;
+    } else return undefined;
   }
   return current;
+}
+
+function mappingBranch(union: z.ZodUnion): z.ZodObject | undefined {
+  return (union.def.options as z.ZodType[]).find((o) => o instanceof z.ZodObject) as z.ZodObject | undefined;
 }
 
 function describe(value: unknown): string {
@@ -104,7 +112,8 @@ function translate(schema: z.ZodType, issue: z.core.$ZodIssue): RawProblem[] {
   const value = (issue as { input?: unknown }).input;
   switch (issue.code) {
     case 'unrecognized_keys': {
-      const node = schemaAt(schema, path);
+      const at = schemaAt(schema, path);
+      const node = at instanceof z.ZodUnion ? mappingBranch(at) : at;
       const known = node instanceof z.ZodObject ? Object.keys(node.shape) : [];
       const keyHints = node ? advice.get(node)?.keys : undefined;
       return issue.keys.map((key) => {
@@ -174,6 +183,18 @@ function translate(schema: z.ZodType, issue: z.core.$ZodIssue): RawProblem[] {
             hint: typeof value === 'string' ? guessHint(value, options) : undefined,
           },
         ];
+      }
+      // A mapping given where one branch is a mapping: that branch's own problems (a misspelt key,
+      // a bad value) say more than "wrong type".
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+        const typed = issue.errors.filter(
+          (branch) => !branch.some((e) => e.code === 'invalid_type' && e.path.length === 0),
+        );
+        if (typed.length === 1 && typed[0]) {
+          return typed[0].flatMap((e) =>
+            translate(schema, { ...e, path: [...issue.path, ...e.path] } as z.core.$ZodIssue),
+          );
+        }
       }
       const expected = issue.errors
         .flatMap((branch) =>

@@ -58,6 +58,8 @@ export function releaseSpecProblems(spec: ReleaseSpec): string[] {
     int('strategy.maxUnavailable', s.maxUnavailable, 0);
   } else if (s.kind === 'blue-green') {
     int('strategy.scaleDownDelayMs', s.scaleDownDelayMs, 0);
+    if (s.analysisMaxDurationMs !== undefined)
+      int('strategy.analysisMaxDurationMs', s.analysisMaxDurationMs, 1);
   } else if (s.kind === 'canary') {
     s.steps.forEach((step, i) => {
       const at = `strategy.steps[${i}]`;

@@ -22,6 +22,12 @@ export interface BlueGreenStrategy {
   kind: 'blue-green';
   /** Judge the candidate through its preview before any user traffic reaches it. */
   prePromotionAnalysis: boolean;
+  /**
+   * The preview's own bound (`prePromotionAnalysis: { maxDuration }`): its time to receive requests,
+   * after which the no-data policy decides a candidate without any and an inconclusive one is rolled
+   * back, as at a canary analysis step's maxDuration. Without it, the progress deadline is the bound.
+   */
+  analysisMaxDurationMs?: number;
   /** Promote on a passing verdict (or when ready, without analysis); otherwise wait for `promote`. */
   autoPromote: boolean;
   /** Keep the old revision at full capacity this long after cutover, so rollback is one switch. */

@@ -11,7 +11,10 @@ import {
   resolveEnvironment,
   storeConfig,
   toReleaseSpec,
+  validateConfigText,
 } from '../../src/config/index.ts';
+import { build } from './support/build.ts';
+import { expectProblem, problemsOf } from './support/problems.ts';
 
 const EXAMPLE = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples/hello/slipway.yaml');
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
@@ -42,6 +45,44 @@ describe('release model', () => {
         artifact: undefined,
       },
     );
+  });
+});
+
+describe('blue-green prePromotionAnalysis', () => {
+  const specOf = (bg: string) => {
+    const r = validateConfigText(build({ prod: `strategy: { blue-green: ${bg} }` }), 'slipway.yaml');
+    assert.ok(r.ok, JSON.stringify(!r.ok && r.problems));
+    return toReleaseSpec(resolveEnvironment(r.config, 'prod'), {
+      environment: 'prod',
+      release: 1,
+      digest: DIGEST,
+    }).strategy;
+  };
+
+  it('true (the default) is bounded by progressDeadline; { maxDuration } is its own bound; false is off', () => {
+    assert.deepEqual(specOf('{}'), specOf('{ prePromotionAnalysis: true }'));
+    assert.equal('analysisMaxDurationMs' in specOf('{}'), false);
+    assert.deepEqual(specOf('{ prePromotionAnalysis: { maxDuration: 2m } }'), {
+      kind: 'blue-green',
+      prePromotionAnalysis: true,
+      analysisMaxDurationMs: 120_000,
+      autoPromote: true,
+      scaleDownDelayMs: 30_000,
+    });
+    assert.deepEqual(specOf('{ prePromotionAnalysis: false }'), {
+      ...specOf('{}'),
+      prePromotionAnalysis: false,
+    });
+  });
+
+  it('a bad maxDuration or a misspelt key is refused at its own path, not as "wrong type"', () => {
+    const at = 'environments.prod.strategy.blue-green.prePromotionAnalysis';
+    const of = (bg: string) =>
+      problemsOf(build({ prod: `strategy: { blue-green: { prePromotionAnalysis: ${bg} } }` }));
+    expectProblem(of('{ maxDuration: soon }'), `${at}.maxDuration`, /is not a valid duration/);
+    const typo = expectProblem(of('{ maxDuraton: 2m }'), `${at}.maxDuraton`, /is not a known key/);
+    assert.match(typo.hint ?? '', /did you mean "maxDuration"/);
+    expectProblem(of('yes'), at, /has the wrong type/);
   });
 });
 

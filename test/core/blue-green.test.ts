@@ -129,6 +129,42 @@ describe('blue-green phase transitions (pure step, virtual time)', () => {
       assert.match(d.reason, /pre-promotion analysis failed: .*no-data policy is 'fail'/);
     });
 
+    it("its own bound (prePromotionAnalysis.maxDuration): noData 'pass' promotes there, not at the deadline", () => {
+      for (const noData of ['pass', 'fail'] as const) {
+        const spec = releaseSpec(bg({ scaleDownDelayMs: 0, analysisMaxDurationMs: 20_000 }), 2, {
+          analysis: { ...ANALYSIS, noData },
+        });
+        const dr = new Driver(spec, 1);
+        dr.previewRps = 0;
+        const start = dr.now;
+        const a = dr.runUntil((x) => x.phase === 'analysing');
+        assert.match(a.reason, /prePromotionAnalysis\.maxDuration in 20 s/);
+        const d = dr.runUntil(ended);
+        assert.equal(d.phase, noData === 'pass' ? 'promoted' : 'rolled-back', d.reason);
+        assert.ok(dr.now - start >= 20_000 && dr.now - start < 25_000, `took ${dr.now - start} ms`);
+      }
+    });
+
+    it('its own bound with traffic that never suffices: inconclusive, rolled back at that bound', () => {
+      const spec = releaseSpec(bg({ analysisMaxDurationMs: 20_000 }), 2);
+      const dr = new Driver(spec, 1);
+      dr.previewRps = 1; // below minSample within 20 s
+      const d = dr.runUntil(ended);
+      assert.equal(d.phase, 'rolled-back');
+      assert.match(d.reason, /pre-promotion analysis inconclusive after 20000 ms/);
+    });
+
+    it('a bound past the progress deadline is the progress deadline', () => {
+      const spec = releaseSpec(bg({ scaleDownDelayMs: 0, analysisMaxDurationMs: 3_600_000 }), 2, {
+        analysis: { ...ANALYSIS, noData: 'pass' },
+      });
+      const dr = new Driver(spec, 1);
+      dr.previewRps = 0;
+      const a = dr.runUntil((x) => x.phase === 'analysing');
+      assert.match(a.reason, /progress deadline in 600 s/);
+      assert.equal(dr.runUntil(ended, 5000).phase, 'promoted');
+    });
+
     it('the waiting line says when the policy applies and names the field', () => {
       const dr = silent('inconclusive');
       const a = dr.runUntil((x) => x.phase === 'analysing');

@@ -29,9 +29,20 @@ const rolling = z
 const blueGreen = z
   .strictObject({
     prePromotionAnalysis: z
-      .boolean()
+      .union([
+        z.boolean(),
+        z.strictObject({
+          maxDuration: duration().meta({
+            description:
+              "The preview's time to receive requests: then analysis.noData decides a candidate without any, and an inconclusive one is rolled back.",
+          }),
+        }),
+      ])
       .default(true)
-      .meta({ description: 'Judge the candidate through its preview before any user traffic reaches it.' }),
+      .meta({
+        description:
+          'Judge the candidate through its preview before any user traffic reaches it: true (until progressDeadline), false, or { maxDuration }.',
+      }),
     autoPromote: z
       .boolean()
       .default(true)

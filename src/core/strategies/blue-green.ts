@@ -33,7 +33,17 @@ function look(view: ReleaseView, strategy: BlueGreenStrategy, memo: Memo<BlueGre
   // The decision that sees the candidate ready enters the preview and judges it at once.
   if (stage === 'deploy') return { deadlineReached: false, since: view.now };
   const since = memo.stageStartedAt;
-  return { deadlineReached: view.now >= since + view.spec.progressDeadlineMs, since };
+  return { deadlineReached: view.now >= since + previewBound(view, strategy), since };
+}
+
+/**
+ * How long the preview is judged: its own maxDuration when given, never past the progress deadline.
+ * The preview gets no user traffic, only what is sent to it, so without a bound of its own a
+ * candidate nobody tests waits the whole progress deadline for the no-data policy.
+ */
+function previewBound(view: ReleaseView, strategy: BlueGreenStrategy): number {
+  const own = strategy.analysisMaxDurationMs;
+  return own === undefined ? view.spec.progressDeadlineMs : Math.min(own, view.spec.progressDeadlineMs);
 }
 
 function decide({ view, strategy, memo, evidence }: StrategyInput<BlueGreenStrategy, BlueGreenMemo>): Result {
@@ -59,20 +69,24 @@ function decide({ view, strategy, memo, evidence }: StrategyInput<BlueGreenStrat
   if (m.strategy.stage === 'preview' && !m.operator.promote) {
     const v = evidence?.verdict;
     if (!v) throw new Error('blue-green: the preview was decided without evidence (look/decide disagree)');
-    const until = m.stageStartedAt + spec.progressDeadlineMs;
+    const bound = previewBound(view, strategy);
+    const until = m.stageStartedAt + bound;
     if (v.kind === 'fail') {
       const why = `pre-promotion analysis failed: ${v.reasons.join('; ')}`;
       return { memo: m, outcome: abort('analysis', 'blue-green.preview.fail', why) };
     }
     if (v.kind === 'inconclusive') {
       if (now >= until) {
-        const why = `pre-promotion analysis inconclusive after ${spec.progressDeadlineMs} ms`;
+        const why = `pre-promotion analysis inconclusive after ${bound} ms`;
         return { memo: m, outcome: abort('analysis', 'blue-green.preview.deadline', why) };
       }
-      // The preview's only bound is the progress deadline (it gets no user traffic, only what is
-      // sent to the preview): the no-data policy applies there, so the line says when that is.
+      // The no-data policy applies at the bound: the line says when that is, and which bound.
       const left = Math.ceil((until - now) / 1000);
-      const why = `previewing the candidate (progress deadline in ${left} s): ${v.reasons.join('; ')}`;
+      const which =
+        strategy.analysisMaxDurationMs !== undefined && bound < spec.progressDeadlineMs
+          ? 'prePromotionAnalysis.maxDuration'
+          : 'progress deadline';
+      const why = `previewing the candidate (${which} in ${left} s): ${v.reasons.join('; ')}`;
       const more = { awaiting: 'evidence' as const, wakeAt: analysisWake(view, until) };
       return { memo: m, outcome: proceed('analysing', 'blue-green.preview.waiting', why, effects, more) };
     }

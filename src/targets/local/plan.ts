@@ -17,7 +17,7 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ResolvedConfig } from '../../config/index.ts';
 import { releaseModel } from '../../config/index.ts';
-import type { NoDataPolicy, Strategy } from '../../core/spec.ts';
+import type { BlueGreenStrategy, NoDataPolicy, Strategy } from '../../core/spec.ts';
 import { defaultCacheDir, planDependencies } from './artifacts/dependencies.ts';
 import { digestFolder } from './artifacts/pack.ts';
 import { shippedFiles, stage } from './artifacts/stage.ts';
@@ -132,6 +132,14 @@ function withoutTraffic(noData: NoDataPolicy, when: string): string {
   return `no candidate request by ${when}: ${outcome} (analysis.noData: ${noData})`;
 }
 
+/** When a preview without requests meets the no-data policy (core/strategies/blue-green.ts). */
+function previewBoundWords(strategy: BlueGreenStrategy): string {
+  const own = strategy.analysisMaxDurationMs;
+  return own === undefined
+    ? 'the progress deadline'
+    : `prePromotionAnalysis.maxDuration (${own / 1000} s, at most the progress deadline)`;
+}
+
 /** The strategy as the engine runs it, one line per step (and, given `noData`, what no traffic does). */
 export function describeSteps(strategy: Strategy, noData?: NoDataPolicy): string[] {
   switch (strategy.kind) {
@@ -145,7 +153,9 @@ export function describeSteps(strategy: Strategy, noData?: NoDataPolicy): string
         strategy.prePromotionAnalysis
           ? 'analyse the candidate through its preview'
           : 'no pre-promotion analysis',
-        ...(strategy.prePromotionAnalysis && noData ? [withoutTraffic(noData, 'the progress deadline')] : []),
+        ...(strategy.prePromotionAnalysis && noData
+          ? [withoutTraffic(noData, previewBoundWords(strategy))]
+          : []),
         strategy.autoPromote
           ? 'switch all traffic when ready'
           : 'wait for `slipway promote`, then switch all traffic',

@@ -48,6 +48,20 @@ test('given the no-data policy, the plan says what a deploy without traffic ends
     'inconclusive',
   );
   assert.match(blueGreen.join('\n'), /no candidate request by the progress deadline: rolled back/);
+  const bounded = describeSteps(
+    {
+      kind: 'blue-green',
+      prePromotionAnalysis: true,
+      analysisMaxDurationMs: 30_000,
+      autoPromote: true,
+      scaleDownDelayMs: 0,
+    },
+    'pass',
+  );
+  assert.match(
+    bounded.join('\n'),
+    /no candidate request by prePromotionAnalysis\.maxDuration \(30 s, .*\): passes/,
+  );
 });
 
 test('blue-green says whether it analyses, how it switches and how long the old revision stays', () => {
