@@ -6,12 +6,17 @@
  * custom checks (`analysis/checks.ts`) fold the engine's latest read into their streaks; the verdict
  * is the worse of the two, with every number behind it in `evidence`. Without counts for a revision
  * (the metrics provider is offline) there is no request evidence at all, which is not the same as
- * "no requests": that part is inconclusive and the judge's state is left as it was.
+ * "no requests": that part is inconclusive and the judge's state is left as it was — passing a
+ * candidate because Prometheus went down would be unsafe. A target with no metric source at all
+ * (`observed.metricSource: 'none'`) is different: the user chose to have no request evidence, so
+ * it is "no data" and `analysis.noData` decides, at the same points as for a candidate without
+ * requests.
  *
  * Pure: it returns the new analysis memo instead of writing it; the caller stores it.
  */
 import { checksVerdict, combineVerdicts, foldReading } from './analysis/checks.ts';
 import { judge } from './analysis/judge.ts';
+import { noSourceReason, offlineReason } from './analysis/reasons.ts';
 import { type AnalysisMemo, wantsChecks } from './memo.ts';
 import type { ReleaseSpec } from './spec.ts';
 import type { Verdict } from './types.ts';
@@ -63,18 +68,24 @@ export function gatherEvidence(view: ReleaseView, prev: AnalysisMemo, look: Look
 
 function judgeCounts(view: ReleaseView, prev: AnalysisMemo, look: Look) {
   const { metrics } = view.observed;
-  const cand = metrics[String(view.candidate)];
-  const stable = view.stable === undefined ? undefined : metrics[String(view.stable)];
-  if (!cand || (view.stable !== undefined && !stable)) {
+  const spec = view.spec.analysis;
+  if (view.observed.metricSource === 'none') {
+    const due = look.deadlineReached || look.noDataDue === true;
     const verdict: Verdict = {
-      kind: 'inconclusive',
-      reasons: ['no metrics available for the candidate or stable revision (provider offline?)'],
+      kind: due ? spec.noData : 'inconclusive',
+      reasons: [noSourceReason(spec, due)],
       evidence: {},
     };
     return { verdict, judge: undefined };
   }
+  const cand = metrics[String(view.candidate)];
+  const stable = view.stable === undefined ? undefined : metrics[String(view.stable)];
+  if (!cand || (view.stable !== undefined && !stable)) {
+    const verdict: Verdict = { kind: 'inconclusive', reasons: [offlineReason()], evidence: {} };
+    return { verdict, judge: undefined };
+  }
   const zero = { requests: 0, errors: 0, slow: 0 };
-  const j = judge(view.spec.analysis, prev.judge, stable ?? zero, cand, {
+  const j = judge(spec, prev.judge, stable ?? zero, cand, {
     deadlineReached: look.deadlineReached,
     noDataDue: look.noDataDue === true,
   });

@@ -85,6 +85,12 @@ export interface Observed extends TargetObservation {
   /** Release currently serving users before this operation (undefined on a first deploy). */
   stable?: number;
   metrics: Record<string, RevisionCounts>;
+  /**
+   * `none`: the target has no metric source at all (kubernetes without `analysis.prometheus.url`),
+   * so no count will ever come. Known, unlike a provider that does not answer (`metrics` empty,
+   * this absent): analysis then has no data, and the no-data policy decides when it is due.
+   */
+  metricSource?: 'none';
   /** The latest read of the spec's checks (`analysis.checks`), when the engine has taken one. */
   checks?: CheckReading;
   progress?: unknown;
@@ -136,6 +142,8 @@ export interface DecisionRecord {
   revisions: RevisionObservation[];
   /** The cumulative request counts per revision the decision read (absent: the provider was offline). */
   counts: Record<string, RevisionCounts>;
+  /** `none`: there was no metric source at all (not an offline provider), as in `Observed`. */
+  metricSource?: 'none';
   /** The custom checks' latest read (query values, or why there was none). */
   checks?: CheckResult[];
   /** Operator commands the release had received by then (promote, abort, pause, resume). */

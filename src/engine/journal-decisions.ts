@@ -35,6 +35,7 @@ export function decisionEvent(
       ...(r.failed ? { failed: r.failed } : {}),
     })),
     counts: { ...observed.metrics },
+    ...(observed.metricSource ? { metricSource: observed.metricSource } : {}),
     ...(observed.checks ? { checks: observed.checks.results.map(finiteCheck) } : {}),
     ...(observed.commands.length > 0 ? { commands: observed.commands.map((c) => c.kind) } : {}),
     actions,

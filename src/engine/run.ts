@@ -117,7 +117,8 @@ async function observe(deps: LoopDeps, env: Envelope, checks: { last?: CheckRead
     checks.last = { at, results: await readChecks(deps.checks, env.spec) };
   }
   const reading = checks.last ? { checks: checks.last } : {};
-  return { ...obs, stable: env.stable, metrics, ...reading, progress: env.memo, commands };
+  const source = deps.metrics.source === 'none' ? { metricSource: 'none' as const } : {};
+  return { ...obs, stable: env.stable, metrics, ...source, ...reading, progress: env.memo, commands };
 }
 
 /** A reader that throws anyway (it should report per check) leaves every check without data, with why. */

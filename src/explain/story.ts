@@ -97,7 +97,9 @@ function explainDecision(e: LedgerEvent, startedAt: number, candidate: number): 
       details.push(`verdict ${e.verdict.kind}${d.looked ? '' : ' (from the last look)'}`);
       details.push(...evidenceWords(e.verdict.evidence));
     } else if (counts) details.push(`counts ${counts}`);
-    else if (d.looked) details.push('no counts: the metrics provider did not answer');
+    else if (d.looked && d.metricSource === 'none') {
+      details.push('no counts: no metric source (analysis.prometheus.url is not set)');
+    } else if (d.looked) details.push('no counts: the metrics provider did not answer');
   }
   for (const c of d.checks ?? []) details.push(checkWords(c));
   if (d.commands?.length) details.push(`operator commands so far: ${d.commands.join(', ')}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BlueGreenStrategy } from '../../src/core/spec.ts';
 import { Driver, kindsOf, trafficOf } from '../support/driver.ts';
-import { releaseSpec } from '../support/specs.ts';
+import { ANALYSIS, releaseSpec } from '../support/specs.ts';
 
 const bg = (o: Partial<BlueGreenStrategy> = {}): BlueGreenStrategy => ({
   kind: 'blue-green',
@@ -94,6 +94,50 @@ describe('blue-green phase transitions (pure step, virtual time)', () => {
       kindsOf(d).filter((k) => k !== 'record:traffic'),
       ['set-traffic', 'retire-revision', 'record:promoted'],
     );
+  });
+
+  describe('no preview traffic: the no-data policy applies at the progress deadline, its only bound', () => {
+    const silent = (noData: 'pass' | 'fail' | 'inconclusive', metricSource?: 'none') => {
+      const spec = releaseSpec(bg({ scaleDownDelayMs: 0 }), 2, { analysis: { ...ANALYSIS, noData } });
+      const dr = new Driver(spec, 1);
+      dr.previewRps = 0;
+      if (metricSource) {
+        dr.metricsOnline = false;
+        dr.metricSource = metricSource;
+      }
+      return dr;
+    };
+    const ended = (d: { phase: string }) => d.phase === 'rolled-back' || d.phase === 'promoted';
+    const deadline = 600_000;
+
+    for (const source of [undefined, 'none'] as const) {
+      const what = source ? 'no metric source' : 'no requests';
+      it(`${what}, noData 'pass': promoted at the progress deadline, not rolled back by it`, () => {
+        const dr = silent('pass', source);
+        const start = dr.now;
+        const d = dr.runUntil(ended, 5000);
+        assert.equal(d.phase, 'promoted', d.reason);
+        const took = dr.now - start;
+        assert.ok(took >= deadline && took < deadline + 5000, `took ${took} ms`);
+      });
+    }
+
+    it("noData 'fail': rolled back at the progress deadline with the policy named", () => {
+      const dr = silent('fail');
+      const d = dr.runUntil(ended, 5000);
+      assert.equal(d.phase, 'rolled-back');
+      assert.match(d.reason, /pre-promotion analysis failed: .*no-data policy is 'fail'/);
+    });
+
+    it('the waiting line says when the policy applies and names the field', () => {
+      const dr = silent('inconclusive');
+      const a = dr.runUntil((x) => x.phase === 'analysing');
+      assert.match(a.reason, /progress deadline in 600 s/);
+      assert.match(a.reason, /analysis\.noData: pass/);
+      const later = dr.advance(100_000).step();
+      assert.match(later.reason, /progress deadline in 500 s/);
+      assert.equal(dr.runUntil(ended, 5000).phase, 'rolled-back');
+    });
   });
 
   it('candidate never ready: rolled back at the progress deadline', () => {

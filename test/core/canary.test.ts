@@ -259,6 +259,56 @@ describe('canary phase transitions (pure step, virtual time)', () => {
     assert.match(d.verdict?.reasons.join() ?? '', /no metrics/);
   });
 
+  describe('no metric source (kubernetes without analysis.prometheus.url) is no data; offline is not', () => {
+    const spec = (noData: 'pass' | 'fail' | 'inconclusive') =>
+      releaseSpec(canary(STEPS), 2, { analysis: { ...ANALYSIS, noData } });
+    const ended = (d: { phase: string }) => d.phase === 'rolled-back' || d.phase === 'promoted';
+    const sourceless = (noData: 'pass' | 'fail' | 'inconclusive') => {
+      const dr = new Driver(spec(noData), 1);
+      dr.metricsOnline = false;
+      dr.metricSource = 'none';
+      return dr;
+    };
+
+    it("noData 'pass': each analysis step passes at its maxDuration, and the release is promoted", () => {
+      const dr = sourceless('pass');
+      const start = dr.now;
+      const d = dr.runUntil(ended);
+      assert.equal(d.phase, 'promoted', d.reason);
+      const took = dr.now - start;
+      assert.ok(took >= 330_000 && took < 340_000, `took ${took} ms (the steps' time)`);
+      assert.match(
+        d.verdict?.reasons.join('; ') ?? '',
+        /no metric source .*analysis\.prometheus\.url.*'pass'/,
+      );
+    });
+
+    it("noData 'fail': rolled back at the analysis step's maxDuration, naming the field", () => {
+      const dr = sourceless('fail');
+      const start = dr.now;
+      const d = dr.runUntil(ended);
+      assert.equal(d.phase, 'rolled-back');
+      const took = dr.now - start;
+      assert.ok(took >= 300_000 && took < 310_000, `took ${took} ms`);
+      assert.match(d.reason, /analysis\.prometheus\.url is not set.*no-data policy is 'fail'/);
+    });
+
+    it("noData 'inconclusive': the wait says from its first look what to set", () => {
+      const dr = sourceless('inconclusive');
+      const a = dr.runUntil((x) => x.phase === 'analysing');
+      assert.match(a.reason, /set analysis\.prometheus\.url, or analysis\.noData: pass/);
+      assert.equal(dr.runUntil(ended).phase, 'rolled-back');
+    });
+
+    it("an offline provider with noData 'pass' is 'cannot know': rolled back, never passed", () => {
+      const dr = new Driver(spec('pass'), 1);
+      dr.metricsOnline = false;
+      const d = dr.runUntil(ended);
+      assert.equal(d.phase, 'rolled-back');
+      assert.match(d.verdict?.reasons.join() ?? '', /provider offline\?.*whatever analysis\.noData says/);
+    });
+  });
+
   it('a lower weight moves traffic first, then stops the instances it no longer needs', () => {
     const dr = driver([
       { kind: 'weight', weight: 60 },

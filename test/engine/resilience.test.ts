@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { deploy, resume } from '../../src/engine/api.ts';
 import { LockLostError } from '../../src/engine/errors.ts';
+import { noMetrics } from '../../src/targets/kubernetes/metrics.ts';
 import { harness, until } from '../support/engine.ts';
-import { deployInput, STRATEGIES } from '../support/specs.ts';
+import { ANALYSIS, deployInput, STRATEGIES } from '../support/specs.ts';
 
 describe('engine resilience', () => {
   it('stopped by its signal: progress stays saved, the lock is released, resume finishes the release', async () => {
@@ -62,5 +63,16 @@ describe('engine resilience', () => {
     assert.equal(out.kind, 'rolled-back');
     assert.match(out.reason, /analysis inconclusive after 120000 ms/);
     assert.match(out.reasons.join('\n'), /no metrics available/);
+  });
+
+  it("no metric source at all (kubernetes without prometheus.url) is no data: noData 'pass' promotes", async () => {
+    const h = harness();
+    await deploy(h.deps(), deployInput(STRATEGIES.canary));
+    const pass = { analysis: { ...ANALYSIS, noData: 'pass' as const } };
+    const out = await deploy({ ...h.deps(), metrics: noMetrics }, deployInput(STRATEGIES.canary, pass));
+    assert.equal(out.kind, 'promoted', out.reason);
+    const strict = await deploy({ ...h.deps(), metrics: noMetrics }, deployInput(STRATEGIES.canary));
+    assert.equal(strict.kind, 'rolled-back');
+    assert.match(strict.reasons.join('\n'), /set analysis\.prometheus\.url, or analysis\.noData: pass/);
   });
 });

@@ -26,6 +26,8 @@ export class Driver {
   rps = 100;
   previewRps = 10;
   metricsOnline = true;
+  /** `none`: the target has no metric source at all (kubernetes without analysis.prometheus.url). */
+  metricSource?: 'none';
   /** Hand `step` a deep-frozen observation: any write the core attempts throws. */
   freeze = false;
   /** Custom check results, read as the engine reads them: while analysis wants them, once per interval. */
@@ -55,6 +57,7 @@ export class Driver {
       ...(this.checkReading ? { checks: this.checkReading } : {}),
       stable: this.stable,
       metrics,
+      ...(this.metricSource ? { metricSource: this.metricSource } : {}),
       progress: this.progress,
       commands: [...this.commands],
     };

@@ -87,3 +87,28 @@ export function noDataReason(spec: AnalysisSpec, deadlineReached: boolean, stabl
   }
   return `${wait} until the deadline, when analysis.noData: ${spec.noData} ${spec.noData === 'pass' ? 'passes' : 'fails'} it`;
 }
+
+/**
+ * The target has no metric source (`observed.metricSource: 'none'`): no request evidence will ever
+ * come, so the no-data policy decides once it is due. Names the field to set and the policy.
+ */
+export function noSourceReason(spec: AnalysisSpec, due: boolean): string {
+  const head = 'no request evidence: the target has no metric source (analysis.prometheus.url is not set)';
+  const fix = 'set analysis.prometheus.url, or analysis.noData: pass to pass a candidate without evidence';
+  if (due) {
+    const tail = `no-data policy is '${spec.noData}'`;
+    return spec.noData === 'inconclusive' ? `${head}; ${tail} (${fix})` : `${head}; ${tail}`;
+  }
+  if (spec.noData === 'inconclusive') {
+    return `${head}: analysis.noData: inconclusive never passes it (${fix})`;
+  }
+  return `${head}; at the deadline analysis.noData: ${spec.noData} ${spec.noData === 'pass' ? 'passes' : 'fails'} it`;
+}
+
+/**
+ * The provider did not answer: "can't know", not "no requests", so the no-data policy does not
+ * apply (a Prometheus outage must not pass a candidate) and the analysis stays inconclusive.
+ */
+export function offlineReason(): string {
+  return 'no metrics available for the candidate or stable revision (provider offline?): analysis cannot judge it while the metric provider does not answer, whatever analysis.noData says; make the provider reachable from where slipway runs';
+}

@@ -69,7 +69,10 @@ function decide({ view, strategy, memo, evidence }: StrategyInput<BlueGreenStrat
         const why = `pre-promotion analysis inconclusive after ${spec.progressDeadlineMs} ms`;
         return { memo: m, outcome: abort('analysis', 'blue-green.preview.deadline', why) };
       }
-      const why = `previewing the candidate: ${v.reasons.join('; ')}`;
+      // The preview's only bound is the progress deadline (it gets no user traffic, only what is
+      // sent to the preview): the no-data policy applies there, so the line says when that is.
+      const left = Math.ceil((until - now) / 1000);
+      const why = `previewing the candidate (progress deadline in ${left} s): ${v.reasons.join('; ')}`;
       const more = { awaiting: 'evidence' as const, wakeAt: analysisWake(view, until) };
       return { memo: m, outcome: proceed('analysing', 'blue-green.preview.waiting', why, effects, more) };
     }

@@ -63,8 +63,12 @@ export function boundaryWarning(maxMs: number): string | undefined {
   );
 }
 
-/** No metric source: analysis sees "no data", and its `noData` policy decides. */
-const noMetrics: MetricProvider = { counts: async () => ({}), isOnline: async () => false };
+/** No metric source: analysis sees "no data" (`source: 'none'`), and its `noData` policy decides. */
+export const noMetrics: MetricProvider = {
+  counts: async () => ({}),
+  isOnline: async () => false,
+  source: 'none',
+};
 
 export interface KubernetesMetrics {
   provider: MetricProvider;
@@ -76,15 +80,25 @@ export interface KubernetesMetrics {
   source(): Promise<string>;
 }
 
+/**
+ * What the `noData` policy does to a release without a metric source. The same points as for a
+ * candidate without requests (core/evidence.ts): an analysis step's maxDuration, a canary's last
+ * step with continuousAnalysis, blue-green's progress deadline.
+ */
 function noDataEffect(resolved: ResolvedConfig): string {
   const policy = resolved.analysis.noData;
   const effect = {
-    inconclusive: 'every analysis step ends inconclusive at its maxDuration and the release is rolled back',
+    inconclusive:
+      'every analysis step ends inconclusive at its maxDuration and the release is rolled back (set analysis.prometheus.url, or analysis.noData: pass to deploy without evidence)',
     fail: 'every analysis step fails at its maxDuration and the release is rolled back',
     pass: 'every analysis step passes at its maxDuration without evidence',
   }[policy];
-  return `with noData: ${policy}, ${effect}`;
+  return `with analysis.noData: ${policy}, ${effect}`;
 }
+
+/** A Prometheus that does not answer is "cannot know", not "no data": the policy does not apply. */
+const OFFLINE_EFFECT =
+  'analysis cannot judge while it does not: every analysis step ends inconclusive at its maxDuration and the release is rolled back, whatever analysis.noData says';
 
 /**
  * `SLIPWAY_PROMETHEUS_URL` replaces `analysis.prometheus.url` for one run: a CI runner outside the
@@ -210,7 +224,7 @@ export function kubernetesMetrics(
     source: async () => {
       const where = (await provider.isOnline())
         ? `analysis reads request counters${defaultSlow !== undefined ? ` and ${LATENCY_HISTOGRAM} (slow: over ${defaultSlow} ms)` : ''} from Prometheus at ${prom.url}`
-        : `Prometheus at ${prom.url} does not answer from this machine: analysis sees no data while it does not (${noDataEffect(resolved)}); make the URL reachable from here, e.g. through kubectl port-forward`;
+        : `Prometheus at ${prom.url} does not answer from this machine: ${OFFLINE_EFFECT}; make the URL reachable from here, e.g. through kubectl port-forward`;
       return warning ? `${where}\n${warning}` : where;
     },
   };

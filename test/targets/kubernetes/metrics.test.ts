@@ -74,7 +74,7 @@ describe('analysis.prometheus', () => {
     assert.ok(m.provider instanceof PrometheusProvider);
     assert.equal(
       await m.source(),
-      `Prometheus at http://127.0.0.1:${port} does not answer from this machine: analysis sees no data while it does not (with noData: fail, every analysis step fails at its maxDuration and the release is rolled back); make the URL reachable from here, e.g. through kubectl port-forward`,
+      `Prometheus at http://127.0.0.1:${port} does not answer from this machine: analysis cannot judge while it does not: every analysis step ends inconclusive at its maxDuration and the release is rolled back, whatever analysis.noData says; make the URL reachable from here, e.g. through kubectl port-forward`,
     );
   });
 
@@ -98,9 +98,11 @@ describe('analysis.prometheus', () => {
     const none = kubernetesMetrics(resolve('{ noData: fail }'), labels);
     assert.deepEqual(await none.provider.counts([1, 2]), {});
     assert.equal(await none.provider.isOnline(), false);
+    // Marked as no source (the engine tells the core), unlike an offline Prometheus above.
+    assert.equal(none.provider.source, 'none');
     assert.match(
       await none.source(),
-      /^analysis has no metric source \(set analysis\.prometheus\.url\): with noData: fail, every analysis step fails/,
+      /^analysis has no metric source \(set analysis\.prometheus\.url\): with analysis\.noData: fail, every analysis step fails/,
     );
     assert.match(
       await kubernetesMetrics(resolve('{}'), labels).source(),

@@ -114,7 +114,7 @@ describe('slipway deploy on the real control plane', { skip: found.skip }, () =>
       .map((e) => e.message);
     assert.ok(
       notes.some((m) =>
-        /^analysis has no metric source \(set analysis\.prometheus\.url\): with noData: inconclusive/.test(
+        /^analysis has no metric source \(set analysis\.prometheus\.url\): with analysis\.noData: inconclusive/.test(
           m ?? '',
         ),
       ),

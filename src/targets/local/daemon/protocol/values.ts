@@ -111,6 +111,7 @@ export const decisionRecord = z.strictObject({
     z.strictObject({ release: count, desired: count, ready: count, failed: z.string().optional() }),
   ),
   counts: z.record(z.string(), revisionCounts),
+  metricSource: z.literal('none').optional(),
   checks: z
     .array(z.strictObject({ name: z.string(), value: z.number().optional(), error: z.string().optional() }))
     .optional(),
