@@ -239,7 +239,7 @@ export class RemoteApp extends EventEmitter implements AppProcess {
     this.#orphan = true;
     const pid = this.pid;
     if (pid === undefined) return void this.exited(null, null);
-    watchPid(pid, () => this.exited(null, 'SIGKILL'));
+    watchPid(pid, () => this.exited(null, null));
   }
 
   attach(app: number, pid: number | undefined): void {

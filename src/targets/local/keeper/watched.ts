@@ -1,7 +1,7 @@
 /**
  * An app process that is not our child (its spawner died and it lives on as an orphan): no
  * 'exit' event comes from the OS, so it is watched by polling its pid, and signals go to the pid.
- * Its exit code is lost with its parent; it is reported as ended by SIGKILL, the likeliest cause.
+ * Its exit status went to its dead parent: it is reported as (null, null), "exit status unknown".
  */
 import { EventEmitter } from 'node:events';
 import { isZombie } from '../supervisor/procfs.ts';
@@ -34,8 +34,7 @@ export class WatchedProcess extends EventEmitter implements AppProcess {
     super();
     this.pid = pid;
     watchPid(pid, () => {
-      this.signalCode = 'SIGKILL';
-      this.emit('exit', null, 'SIGKILL');
+      this.emit('exit', null, null);
     });
   }
 

@@ -40,7 +40,10 @@ export async function exitReason(exit: Exit, ranMs: number, when: string, log: E
     ? `could not start: ${exit.error.message}`
     : exit.signal
       ? `killed by ${exit.signal} ${when} (${secs} s)`
-      : `exited with code ${exit.code} ${when} (${secs} s)`;
+      : exit.code === null
+        ? // An app adopted from a dead keeper or daemon is no child of ours: the OS tells only its parent.
+          `ended ${when} (${secs} s; exit status unknown: the process was adopted, not started by this daemon)`
+        : `exited with code ${exit.code} ${when} (${secs} s)`;
   // A hard-coded port shows as EADDRINUSE above a stack trace: name it rather than the last frames.
   const run = linesOfThisRun(await tailFile(log.logFile, 200));
   const hint = addressInUseHint(run, log.portEnv, log.port);
