@@ -17,7 +17,14 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { toolPath } from '../../scripts/prerequisites/index.ts';
-import { addPackedSlipway, berryProject, type Manager, rehearsal } from '../../test/package/support/apps.ts';
+import {
+  addPackedSlipway,
+  berryProject,
+  type Manager,
+  rehearsal,
+  removeStore,
+  stopEverything,
+} from '../../test/package/support/apps.ts';
 import { packedTarball, ROOT } from '../../test/package/support/pack.ts';
 
 const { values } = parseArgs({
@@ -34,6 +41,8 @@ const MANAGERS = (values.managers as string).split(',').map((m) => {
 });
 const { tarball } = await packedTarball();
 const work = mkdtempSync(join(tmpdir(), 'slipway-bench-deploy-'));
+// Also when a run throws: the four app copies with their node_modules are large.
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 // Named by its content: Yarn 1 caches a `file:` tarball by name and version (test/package/support/apps.ts).
 const TGZ = `slipway-${basename(dirname(tarball))}.tgz`;
 cpSync(tarball, join(work, TGZ));
@@ -107,7 +116,15 @@ for (let r = 0; r < RUNS; r++) {
       writeFileSync(server, `${readFileSync(server, 'utf8')}// code change ${r}\n`);
       entry.change.push(timed(() => slipway(one, 'deploy', '--env', 'development', '--state-dir', state)));
     } finally {
-      slipway(one, 'local', 'down', '--state-dir', state);
+      // As the matrix does (test/package/support/apps.ts): a failed deploy or `local down` must not
+      // leave a daemon on a deleted folder, an artifact store in a cache, or the temp folders.
+      try {
+        slipway(one, 'local', 'down', '--state-dir', state);
+      } catch (err) {
+        console.error(`local down failed (${(err as Error).message.split('\n')[0]}); stopping the daemon`);
+      }
+      await stopEverything(state);
+      removeStore(state);
       rmSync(state, { recursive: true, force: true });
       rmSync(cache, { recursive: true, force: true });
     }
@@ -127,4 +144,3 @@ for (const [manager, t] of Object.entries(times))
   console.log(
     `| ${manager} | ${median(t.first).toFixed(1)} (${t.first.map((x) => x.toFixed(1)).join(', ')}) | ${median(t.change).toFixed(1)} (${t.change.map((x) => x.toFixed(1)).join(', ')}) |`,
   );
-rmSync(work, { recursive: true, force: true });
