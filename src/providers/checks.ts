@@ -36,7 +36,15 @@ export interface CheckReaderOptions {
    * The header that routes an HTTP check to `revision` (the local target: a check pin from its daemon).
    * Default: `x-slipway-revision: <revision>`. A rejection becomes the check's "no data" reason.
    */
-  pinFor?: (revision: number) => Promise<{ header: string; value: string }>;
+  pinFor?: (revision: number, opts?: { fresh?: boolean }) => Promise<CheckPin>;
+}
+
+/** How a check reaches its revision: a header, and (for a signed pin) how the proxy says it refused it. */
+export interface CheckPin {
+  header: string;
+  value: string;
+  /** A response header present when the proxy refused the pin (expired, or signed by a proxy since replaced). */
+  refusedHeader?: string;
 }
 
 /** The engine's view of custom checks (`EngineDeps.checks`). */
@@ -110,24 +118,36 @@ async function readHttp(
   pinFor: CheckReaderOptions['pinFor'],
 ): Promise<CheckResult> {
   let url = c.url;
-  let pin: { header: string; value: string };
-  try {
-    pin = pinFor ? await pinFor(Number(vars.revision)) : { header: REVISION_HEADER, value: vars.revision! };
-  } catch (err) {
-    return {
-      name: c.name,
-      error: `no pin to send the check to revision ${vars.revision}: ${(err as Error).message}`,
-    };
-  }
+  const revision = Number(vars.revision);
+  const pinOf = async (fresh: boolean): Promise<CheckPin> =>
+    pinFor ? pinFor(revision, { fresh }) : { header: REVISION_HEADER, value: vars.revision! };
   try {
     url = template(c.url, vars, encodeURIComponent);
-    const res = await request(url, {
-      method: c.method,
-      headers: { [pin.header]: pin.value },
-      signal: AbortSignal.timeout(c.timeoutMs),
-    });
-    await res.body.dump();
-    return { name: c.name, value: res.statusCode };
+    // A pin the proxy refuses (its proxy was replaced, say after a keeper died) is asked for again,
+    // once; the check's value is never the refusal's 404, nor stable's answer in the candidate's place.
+    for (const fresh of [false, true]) {
+      let pin: CheckPin;
+      try {
+        pin = await pinOf(fresh);
+      } catch (err) {
+        return {
+          name: c.name,
+          error: `no pin to send the check to revision ${vars.revision}: ${(err as Error).message}`,
+        };
+      }
+      const res = await request(url, {
+        method: c.method,
+        headers: { [pin.header]: pin.value },
+        signal: AbortSignal.timeout(c.timeoutMs),
+      });
+      await res.body.dump();
+      if (!pin.refusedHeader || res.headers[pin.refusedHeader] === undefined)
+        return { name: c.name, value: res.statusCode };
+    }
+    return {
+      name: c.name,
+      error: `${c.method} ${url}: the proxy refused a fresh check pin for revision ${vars.revision} (is it still served?)`,
+    };
   } catch (err) {
     const e = err as Error;
     const why = e.name === 'TimeoutError' ? `no answer within ${c.timeoutMs} ms` : e.message;

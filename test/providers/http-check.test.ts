@@ -36,3 +36,41 @@ test('cumulative counts per revision: 5xx and refused connections are errors, sl
   });
   assert.equal(await checks.isOnline(), true);
 });
+
+test('a check pin the proxy refuses is asked for again, once; refused twice is an error, never a value', async (t) => {
+  const { checkReader } = await import('../../src/providers/checks.ts');
+  // Stands in for the proxy: a pin it did not sign gets 404 with the refusal header.
+  const proxyLike = createServer((req, res) => {
+    if (req.headers['x-slipway-revision'] === 'good') res.writeHead(200).end('ok');
+    else res.writeHead(404, { 'x-slipway-pin-refused': '1' }).end('no such pin here');
+  });
+  await new Promise<void>((resolve) => proxyLike.listen(0, '127.0.0.1', resolve));
+  t.after(() => proxyLike.close());
+  const url = `http://127.0.0.1:${(proxyLike.address() as AddressInfo).port}/health`;
+  const spec = {
+    kind: 'http' as const,
+    name: 'health',
+    url,
+    method: 'GET' as const,
+    expectStatus: 200,
+    timeoutMs: 2000,
+  };
+  const asked: boolean[] = [];
+  const reader = (freshValue: string) =>
+    checkReader({
+      labels: { service: 'hello', environment: 'development', namespace: 'default' },
+      pinFor: async (_revision, o) => {
+        asked.push(o?.fresh ?? false);
+        return {
+          header: 'x-slipway-revision',
+          value: o?.fresh ? freshValue : 'stale',
+          refusedHeader: 'x-slipway-pin-refused',
+        };
+      },
+    });
+  assert.deepEqual(await reader('good').read([spec], 2), [{ name: 'health', value: 200 }]);
+  assert.deepEqual(asked, [false, true]);
+  const [twice] = await reader('also-stale').read([spec], 2);
+  assert.equal(twice?.value, undefined);
+  assert.match(twice?.error ?? '', /refused a fresh check pin for revision 2/);
+});

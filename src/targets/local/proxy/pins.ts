@@ -40,6 +40,18 @@ export function signPin(
   return `${revision}.${expiresSec}.${signature(key, revision, expiresSec, purpose).toString('base64url')}`;
 }
 
+/** The response header on every refused pin, so a check can tell "pin refused" from its app's own 404. */
+export const PIN_REFUSED_HEADER = 'x-slipway-pin-refused';
+
+/**
+ * Whether `value` has the shape of a signed pin (revision, expiry, a 32-byte signature). With pinning
+ * off the header is just a header, but one shaped like a pin was meant as one (a check pin signed by a
+ * proxy that has since been replaced): it is refused, never silently routed by weight to stable.
+ */
+export function looksLikePin(value: string): boolean {
+  return /^[^.]+\.\d{1,12}\.[A-Za-z0-9_-]{43}$/.test(value);
+}
+
 /**
  * The revision a pin names, or undefined when it is not one this key signed, is malformed or has
  * expired at `nowMs`. Callers answer every such case alike, so a prober learns nothing from the answer.

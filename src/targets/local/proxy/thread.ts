@@ -11,7 +11,7 @@ import { bufferBody } from './body.ts';
 import type { CounterWriter } from './counters.ts';
 import { type Attempt, Exchange, type ExchangeHost, type RetryPolicy } from './exchange.ts';
 import { cookieValue, type ParsedRequest, parseRequest } from './headers.ts';
-import { verifyPin } from './pins.ts';
+import { looksLikePin, PIN_REFUSED_HEADER, verifyPin } from './pins.ts';
 import { RetryBudget } from './retry-budget.ts';
 import {
   type CompiledInstance,
@@ -48,7 +48,7 @@ const DOWN_MS = 2000;
 
 type Pick =
   | { revision: CompiledRevision; pinned: boolean; setCookie?: string }
-  | { status: 503 | 404; body: string; retryAfter?: boolean };
+  | { status: 503 | 404; body: string; retryAfter?: boolean; pinRefused?: boolean };
 
 /**
  * The answer to a pin that is unsigned, expired, from another environment or for a revision no longer
@@ -133,6 +133,16 @@ export class ProxyThread implements ExchangeHost {
     if (this.#watch !== undefined) this.#inFlight.delete(attempt);
   }
 
+  /**
+   * With pinning off a header is just a header, but one shaped like a pin that this proxy did not sign
+   * was meant as one: most likely a check pin signed by a proxy since replaced (a keeper died). It is
+   * refused (the check asks for a fresh pin), never routed by weight to stable in the candidate's place.
+   * A user pin this proxy signed still routes by weight, as pinning off promises.
+   */
+  #foreignPin(pin: string, now: number): boolean {
+    return pin !== '' && looksLikePin(pin) && verifyPin(this.#pinKey, pin, now, 'user') === undefined;
+  }
+
   #checkOverdue(bound: number): void {
     if (this.#inFlight.size === 0) return;
     const now = performance.now();
@@ -207,11 +217,12 @@ export class ProxyThread implements ExchangeHost {
       const id =
         (userPin !== '' ? verifyPin(this.#pinKey, userPin, now) : undefined) ??
         (request.pin !== '' ? verifyPin(this.#pinKey, request.pin, now, 'check') : undefined);
-      // A bad user pin, or a check pin whose revision is gone (a check must judge the revision it
-      // names, never stable in its place), is answered alike.
-      if (id !== undefined || userPin !== '') {
+      // A bad user pin, a check pin whose revision is gone or that another proxy signed (a check must
+      // judge the revision it names, never stable in its place), is answered alike.
+      if (id !== undefined || userPin !== '' || this.#foreignPin(request.pin, now)) {
         const revision = id === undefined ? undefined : table.byId.get(id);
-        if (revision === undefined || revision.instances.length === 0) return { status: 404, body: BAD_PIN };
+        if (revision === undefined || revision.instances.length === 0)
+          return { status: 404, body: BAD_PIN, pinRefused: true };
         return { revision, pinned: true };
       }
     }
@@ -258,6 +269,7 @@ export class ProxyThread implements ExchangeHost {
         'content-length': Buffer.byteLength(pick.body),
       };
       if (pick.retryAfter) headers['retry-after'] = 5;
+      if (pick.pinRefused) headers[PIN_REFUSED_HEADER] = 1;
       res.writeHead(pick.status, headers).end(pick.body);
       if (pick.status === 503) this.#countUnrouted();
       return;

@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { TrafficProxy } from '../../../../src/targets/local/proxy/index.ts';
-import { newPinKey, signPin, verifyPin } from '../../../../src/targets/local/proxy/pins.ts';
+import {
+  newPinKey,
+  PIN_REFUSED_HEADER,
+  signPin,
+  verifyPin,
+} from '../../../../src/targets/local/proxy/pins.ts';
 import { get, proxy, revision, type Upstream, upstream } from './upstreams.ts';
 
 describe('verifyPin', () => {
@@ -151,6 +156,22 @@ describe('pins through the proxy', () => {
     const res = await get(p, '/', { headers: { 'x-slipway-revision': check } });
     assert.equal(res.status, 404);
     assert.doesNotMatch(res.body, /blue|green/);
+  });
+
+  it('refuses a check pin another proxy signed, with pinning off, marked as refused, rather than routing it to stable', async () => {
+    p.setRoutes(table(false));
+    const other = await proxy();
+    const foreign = other.issuePin('green', 60_000, 'check').pin;
+    await other.close();
+    const res = await get(p, '/', { headers: { 'x-slipway-revision': foreign } });
+    assert.equal(res.status, 404);
+    assert.equal(res.headers.get(PIN_REFUSED_HEADER), '1');
+    assert.doesNotMatch(res.body, /blue|green/);
+    // Not pin-shaped: just a header; a user pin this proxy signed: routed by weight (pinning is off).
+    assert.equal((await get(p, '/', { headers: { 'x-slipway-revision': 'green' } })).body, 'blue');
+    const own = p.issuePin('green', 60_000).pin;
+    const mine = await get(p, '/', { headers: { 'x-slipway-revision': own } });
+    assert.deepEqual([mine.body, mine.headers.get(PIN_REFUSED_HEADER)], ['blue', null]);
   });
 
   it('refuses a pin lifetime under a second', () => {
