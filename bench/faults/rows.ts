@@ -440,7 +440,7 @@ export async function clockJumpMidRelease(scope: Scope, jump: '+2h' | '-2h'): Pr
     s,
     `clock jumps ${jump} while a canary pauses 10 s`,
     code === 0 && last?.outcome === 'promoted' && pausedMs < 30_000,
-    pick(out, /promoted|released|rolled|failed|error|lock|expired/i),
+    pick(out, /release \d+ (promoted|rolled back|failed)|released|expired|lock/),
     `deploy exit ${code}; the rest of the release took ${pausedMs} ms after the jump; release ${last?.release} ${last?.outcome}`,
   );
 }
