@@ -45,7 +45,8 @@ interface Script {
 
 /** A stand-in app process: listens on its port, exits as scripted, records the signals it got. */
 class StandIn extends EventEmitter implements AppProcess {
-  static next = 40_000;
+  // Above Linux's largest pid (2^22): the kernel is never asked about a real process in its place.
+  static next = 5_000_000;
   readonly pid = StandIn.next++;
   exitCode: number | null = null;
   signalCode: NodeJS.Signals | null = null;

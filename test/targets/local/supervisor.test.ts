@@ -1,5 +1,6 @@
 /** The supervisor with real processes: startup failures, crash loops, restarts and graceful stop. */
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { RevisionRuntime } from '../../../src/targets/local/runtime.ts';
@@ -91,6 +92,28 @@ test('a hard-coded port with 1 replica: reported as ignoring PORT once seen list
   assert.doesNotMatch(reason, /never listened/);
   assert.ok(Date.now() - started < 15_000, `told after ${Date.now() - started} ms, the deadline is 30 s`);
   assert.equal(rev.pids().filter(isAlive).length, 0, 'the instance was stopped');
+});
+
+test('a port answered by a process outside the instance is not ready: the attempt fails, never served as the release', async (t) => {
+  // The server runs detached from the instance (its parent subshell exits), as a squatter would.
+  const mark = `squat-${process.pid}-${Date.now()}`;
+  t.after(async () => {
+    for (const pid of (await readdir('/proc')).filter((d) => /^\d+$/.test(d)).map(Number)) {
+      const environ = await readFile(`/proc/${pid}/environ`, 'latin1').catch(() => '');
+      if (environ.includes(`SQUAT_MARK=${mark}`)) process.kill(pid, 'SIGKILL');
+    }
+  });
+  const rev = await run(
+    t,
+    { maxRestarts: 1, start: `sh -c '(node server.mjs &); exec sleep 600'` },
+    { SQUAT_MARK: mark },
+  );
+  const reason = await until('failure', failed(rev), 20_000);
+  assert.match(
+    reason,
+    /port \d+ answered, but not from this instance's process \(pid \d+\) or its children: another process listens there/,
+  );
+  assert.equal(rev.upstreams().length, 0, 'never routed');
 });
 
 test('never ready: fails with the readiness path and its last answer', async (t) => {

@@ -202,6 +202,12 @@ export class Instance {
         ranMs: this.#clock.now() - started,
       };
     }
+    const squatter = await this.#foreignListener(port);
+    if (squatter) {
+      this.#child?.kill('SIGKILL');
+      await exited;
+      return { fatal: false, reason: squatter, ranMs: this.#clock.now() - started };
+    }
     this.#setState('ready');
     await this.#checkAddress(port);
     const end = await this.#monitor(port, exited);
@@ -255,6 +261,20 @@ export class Instance {
       child.once('exit', (code, signal) => done({ code, signal }));
       child.once('error', (error) => done({ code: null, signal: null, error }));
     });
+  }
+
+  /**
+   * The port answered, but the kernel says no process of this instance listens on it: another
+   * process took the port (two free-port picks raced, or something squats it) and would be served
+   * to users as this release. The attempt fails and the next one gets another port. Unknown (no
+   * /proc) is not a failure.
+   */
+  async #foreignListener(port: number): Promise<string | undefined> {
+    const pid = this.#child?.pid;
+    if (pid === undefined) return undefined;
+    const addresses = await boundAddresses(pid, port);
+    if (addresses === undefined || addresses.length > 0) return undefined;
+    return `port ${port} answered, but not from this instance's process (pid ${pid}) or its children: another process listens there; starting again on another port (a start command whose server runs outside the process it starts — a container, a daemonizing tool — cannot be supervised: run the server in the foreground)`;
   }
 
   /** Once per instance: ask the OS which address the process bound; warn when it is every interface. */
