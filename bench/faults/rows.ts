@@ -276,7 +276,9 @@ async function damaged(
     await (file.endsWith('daemon.json') || file.endsWith('daemon.token') ? healLog(s) : daemonLog(s)),
     /did not match this daemon; rewritten/,
   );
-  const text = `${output(doctor)}\n${output(deploy)}\n${/rewritten/.test(healed) ? healed : ''}`;
+  // The daemon's own line first: doctor may have seen the garbage before the daemon's timer put it
+  // right (then it says so, "the running daemon rewrites it"), and either is the row's message.
+  const text = `${/rewritten/.test(healed) ? healed : ''}\n${output(doctor)}\n${output(deploy)}`;
   const name = file.split('/').at(-1)!;
   const line = pick(
     text,
