@@ -9,6 +9,18 @@ import { readdir, readFile, readlink } from 'node:fs/promises';
 
 const LISTEN = '0A';
 
+/**
+ * Why `port` does not count as served by the tree of `pid` although it answered: the kernel says no
+ * process of the tree listens on it, so another process took the port (two free-port picks raced, or
+ * something squats it) and would be served to users as this release. Undefined when the tree does
+ * listen there, or when the kernel cannot tell (no /proc): unknown is not a failure.
+ */
+export async function foreignListener(pid: number, port: number): Promise<string | undefined> {
+  const addresses = await boundAddresses(pid, port);
+  if (addresses === undefined || addresses.length > 0) return undefined;
+  return `port ${port} answered, but not from this instance's process (pid ${pid}) or its children: another process listens there; starting again on another port (a start command whose server runs outside the process it starts — a container, a daemonizing tool — cannot be supervised: run the server in the foreground)`;
+}
+
 /** The addresses (`127.0.0.1`, `::`, `0.0.0.0`, …) the tree of `pid` listens on for `port`. */
 export async function boundAddresses(pid: number, port: number): Promise<string[] | undefined> {
   const tables = await Promise.all(

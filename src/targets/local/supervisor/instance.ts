@@ -7,7 +7,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Clock, systemClock } from '../../../engine/clock.ts';
 import type { ProbeSettings, RevisionRuntime } from '../runtime.ts';
-import { boundAddresses, listeningPorts, wildcardWarning } from './bound-address.ts';
+import { boundAddresses, foreignListener, listeningPorts, wildcardWarning } from './bound-address.ts';
 import { type Exit, exitReason, instanceSecrets, lastLines, logWritten } from './exit-report.ts';
 import { ignoresPort } from './port-hint.ts';
 import { freePort, isListening } from './ports.ts';
@@ -263,18 +263,10 @@ export class Instance {
     });
   }
 
-  /**
-   * The port answered, but the kernel says no process of this instance listens on it: another
-   * process took the port (two free-port picks raced, or something squats it) and would be served
-   * to users as this release. The attempt fails and the next one gets another port. Unknown (no
-   * /proc) is not a failure.
-   */
+  /** The port answered, but maybe not from this instance (see `foreignListener`). */
   async #foreignListener(port: number): Promise<string | undefined> {
     const pid = this.#child?.pid;
-    if (pid === undefined) return undefined;
-    const addresses = await boundAddresses(pid, port);
-    if (addresses === undefined || addresses.length > 0) return undefined;
-    return `port ${port} answered, but not from this instance's process (pid ${pid}) or its children: another process listens there; starting again on another port (a start command whose server runs outside the process it starts — a container, a daemonizing tool — cannot be supervised: run the server in the foreground)`;
+    return pid === undefined ? undefined : foreignListener(pid, port);
   }
 
   /** Once per instance: ask the OS which address the process bound; warn when it is every interface. */
